@@ -1,0 +1,1 @@
+"""GraphQL gateway for an energy supplier's customer self-service portal."""

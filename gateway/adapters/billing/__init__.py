@@ -1,0 +1,1 @@
+"""Billing: SOAP (document/literal), called with zeep over httpx."""

@@ -1,0 +1,1 @@
+"""CRM: REST/JSON, called with httpx."""
