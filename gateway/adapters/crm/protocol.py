@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from gateway.domain.customers import Customer
+from gateway.domain.messages import Message
+from gateway.domain.requests import CustomerRequest, NewRequest
 from gateway.domain.supply_points import SupplyPoint
 
 
@@ -16,6 +18,27 @@ class CrmBackend(Protocol):
         """Every supply point of each customer; an unknown customer has none."""
 
     async def supply_points_by_id(self, ids: Sequence[str]) -> list[SupplyPoint | None]: ...
+
+    async def requests(self, customer_numbers: Sequence[str]) -> list[list[CustomerRequest]]:
+        """Every request of each customer, newest first, with its history; an unknown customer has none."""
+
+    async def requests_by_id(self, ids: Sequence[str]) -> list[CustomerRequest | None]: ...
+
+    async def messages(self, customer_numbers: Sequence[str]) -> list[list[Message]]:
+        """Every message of each customer, newest first; an unknown customer has none."""
+
+    async def create_request(self, request: NewRequest) -> CustomerRequest:
+        """Raise ``NotFound`` for an unknown customer or supply point."""
+
+    async def update_request(self, id: str, *, summary: str) -> CustomerRequest:
+        """Raise ``NotFound`` for an unknown request, ``BadUserInput`` once it is closed."""
+
+    async def cancel_request(self, id: str) -> CustomerRequest:
+        """Raise ``NotFound`` for an unknown request, ``BadUserInput`` once it is closed."""
+
+    async def mark_messages_read(self, customer_number: str, ids: Sequence[str]) -> int:
+        """Mark the customer's messages read; ids of other customers' messages are ignored.
+        Answers how many changed from unread to read."""
 
     async def ping(self) -> None:
         """Raise ``BackendError`` unless the back end answers."""

@@ -1,0 +1,53 @@
+# Every target bootstraps its own virtualenv: a fresh clone needs only python3, make and git.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+GRAPHIQL := gateway/static/graphiql
+GRAPHIQL_PACKAGES := graphiql@3.8.3 react@18.2.0 react-dom@18.2.0 @graphiql/plugin-explorer@1.0.2 js-cookie@3.0.5
+
+.PHONY: demo test lint sim bench serve graphiql-assets clean
+
+demo: $(STAMP) $(GRAPHIQL)/graphiql.min.js ## gateway on :8000 with simulated back ends and demo data
+	$(BIN)/gateway demo
+
+test: $(STAMP) ## the whole test suite (PostgreSQL/Redis variants too when their URLs are set)
+	$(BIN)/pytest -q
+
+lint: $(STAMP) ## ruff and mypy --strict
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+sim: $(STAMP) ## the three simulators alone, in the foreground, on 8101-8103
+	$(BIN)/python -m fixtures
+
+bench: $(STAMP) ## latency, back-end calls, throughput and memory of the overview
+	$(BIN)/python -m bench
+
+serve: $(STAMP) ## the gateway alone, configured by GATEWAY_* variables
+	$(BIN)/gateway serve
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# GraphiQL's page must load with no internet: its assets are packed from the npm registry once.
+graphiql-assets $(GRAPHIQL)/graphiql.min.js:
+	@if command -v npm >/dev/null; then \
+	  tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent $(GRAPHIQL_PACKAGES) >/dev/null) && \
+	  mkdir -p $(GRAPHIQL)/plugin-explorer && \
+	  for tgz in $$tmp/*.tgz; do tar -xzf $$tgz -C $$tmp --one-top-level=$$(basename $$tgz .tgz); done && \
+	  cp $$tmp/graphiql-3.8.3/package/graphiql.min.js $$tmp/graphiql-3.8.3/package/graphiql.min.css \
+	     $$tmp/react-18.2.0/package/umd/react.production.min.js \
+	     $$tmp/react-dom-18.2.0/package/umd/react-dom.production.min.js \
+	     $$tmp/js-cookie-3.0.5/package/dist/js.cookie.min.js $(GRAPHIQL)/ && \
+	  cp $$tmp/graphiql-plugin-explorer-1.0.2/package/dist/index.umd.js \
+	     $$tmp/graphiql-plugin-explorer-1.0.2/package/dist/style.css $(GRAPHIQL)/plugin-explorer/ && \
+	  rm -rf $$tmp; \
+	else echo "npm not found: GraphiQL will say its assets are missing; the API works without it."; fi
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache $(GRAPHIQL)

@@ -1,0 +1,505 @@
+"""``CrmBackend`` over the CRM's legacy REST/JSON API, with a shared ``httpx.AsyncClient``.
+
+The app owns the client (its lifespan creates and closes it; timeouts are set on it).
+Everything legacy stops here: field names such as ``ZAK_CISLO``, ``YYYYMMDD`` dates,
+comma decimals, numeric codes. Failures leave as ``gateway.errors`` only:
+
+    refused, timed out, 5xx                  BackendUnavailable("crm")
+    malformed JSON, unexpected shape, 4xx    BackendProtocolError("crm")  (401: logged as misconfiguration)
+    404 on a write                           NotFound
+    409 (request already closed)             BadUserInput
+
+Batches cost as few calls as the API allows: the batch endpoints take 50 keys a call;
+per-customer lists are fetched concurrently, and their further pages concurrently too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from gateway.domain.customers import Address, Customer, Segment
+from gateway.domain.messages import Message, MessageKind
+from gateway.domain.requests import (
+    CustomerRequest,
+    NewRequest,
+    RequestHistoryEntry,
+    RequestKind,
+    RequestState,
+)
+from gateway.domain.supply_points import (
+    Commodity,
+    ContractType,
+    ElectricityTechnicalData,
+    GasTechnicalData,
+    SupplyPoint,
+    TechnicalData,
+)
+from gateway.errors import BackendProtocolError, BackendUnavailable, BadUserInput, NotFound
+
+logger = logging.getLogger(__name__)
+
+BACKEND = "crm"
+BATCH_SIZE = 50  # the most keys one batch call takes
+PAGE_SIZE = 50  # the largest page the CRM serves
+PRAGUE = ZoneInfo("Europe/Prague")
+CUSTOMER_NUMBER = re.compile(r"\d{10}")
+SUPPLY_POINT_ID = re.compile(r"\d{13}")
+BREAKER = re.compile(r"([13])x(\d{1,4})")
+
+SEGMENTS = {1: Segment.HOUSEHOLD, 2: Segment.BUSINESS, 3: Segment.LARGE}
+COMMODITIES = {"E": Commodity.ELECTRICITY, "P": Commodity.GAS}
+CONTRACTS = {"SD": ContractType.COMBINED_SERVICES, "DO": ContractType.SUPPLY_ONLY}
+REQUEST_KINDS = {
+    1: RequestKind.CONTACT_CHANGE,
+    2: RequestKind.DEPOSIT_CHANGE,
+    3: RequestKind.PAYMENT_METHOD_CHANGE,
+    4: RequestKind.BANK_DETAILS_CHANGE,
+    5: RequestKind.SELF_READING,
+    6: RequestKind.PRODUCT_CHANGE,
+    7: RequestKind.BREAKER_OR_TARIFF_CHANGE,
+    8: RequestKind.TRANSFER,
+    9: RequestKind.TERMINATION,
+    10: RequestKind.POWER_OF_ATTORNEY,
+    99: RequestKind.OTHER,
+}
+REQUEST_KIND_CODES = {kind: code for code, kind in REQUEST_KINDS.items()}
+REQUEST_STATES = {
+    10: RequestState.OPEN,
+    20: RequestState.IN_PROGRESS,
+    30: RequestState.RESOLVED,
+    40: RequestState.REJECTED,
+    50: RequestState.CANCELLED,
+}
+MESSAGE_KINDS = {"M": MessageKind.MARKETING, "N": MessageKind.PRODUCT_NEWS, "O": MessageKind.NOTICE}
+
+Record = Mapping[str, object]
+T = TypeVar("T")
+V = TypeVar("V")
+
+
+class MalformedError(Exception):
+    """The CRM's answer does not have the shape this adapter knows."""
+
+
+# --- reading legacy records -------------------------------------------------------------
+
+
+def record(value: object) -> Record:
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise MalformedError("expected an object")
+    return value
+
+
+def records(parent: Record, key: str) -> list[Record]:
+    value = parent.get(key)
+    if not isinstance(value, list):
+        raise MalformedError(f"{key}: expected a list")
+    return [record(item) for item in value]
+
+
+def text(parent: Record, key: str) -> str:
+    value = parent.get(key)
+    if not isinstance(value, str):
+        raise MalformedError(f"{key}: expected a string")
+    return value
+
+
+def optional_text(parent: Record, key: str) -> str | None:
+    return text(parent, key).strip() or None
+
+
+def integer(parent: Record, key: str) -> int:
+    value = parent.get(key)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise MalformedError(f"{key}: expected an integer")
+    return value
+
+
+def coded(parent: Record, key: str, codes: Mapping[Any, V]) -> V:
+    value = parent.get(key)
+    if not isinstance(value, str | int) or isinstance(value, bool) or value not in codes:
+        raise MalformedError(f"{key}: unknown code")
+    return codes[value]
+
+
+def legacy_date(value: str) -> dt.date | None:
+    """``"20261126"``; empty means none."""
+    if not value:
+        return None
+    return dt.datetime.strptime(value, "%Y%m%d").date()
+
+
+def legacy_moment(value: str) -> dt.datetime:
+    """``"20261126101500"`` in Prague time."""
+    return dt.datetime.strptime(value, "%Y%m%d%H%M%S").replace(tzinfo=PRAGUE)
+
+
+def comma_decimal(value: str) -> Decimal:
+    """``"3,15"`` -> ``Decimal("3.15")``."""
+    if not re.fullmatch(r"-?\d+(,\d+)?", value):
+        raise MalformedError("expected a decimal with a comma")
+    return Decimal(value.replace(",", "."))
+
+
+def postcode(value: str) -> str:
+    """``"110 00"`` -> ``"11000"``."""
+    compact = value.replace(" ", "")
+    if not re.fullmatch(r"\d{5}", compact):
+        raise MalformedError("expected a postcode")
+    return compact
+
+
+def phone(value: str) -> str | None:
+    """``"601 123 456"`` -> ``"+420601123456"``."""
+    digits = value.replace(" ", "").removeprefix("+420")
+    if not digits:
+        return None
+    if not re.fullmatch(r"\d{9}", digits):
+        raise MalformedError("expected a phone number")
+    return "+420" + digits
+
+
+def address(r: Record) -> Address:
+    return Address(
+        street=text(r, "ADR_ULICE"),
+        house_number=text(r, "ADR_CP"),
+        city=text(r, "ADR_OBEC"),
+        postcode=postcode(text(r, "ADR_PSC")),
+    )
+
+
+def to_customer(r: Record) -> Customer:
+    return Customer(
+        number=text(r, "ZAK_CISLO"),
+        name=text(r, "NAZEV"),
+        segment=coded(r, "SEGMENT", SEGMENTS),
+        permanent_address=address(r),
+        email=optional_text(r, "EMAIL"),
+        phone=phone(text(r, "TELEFON")),
+    )
+
+
+def to_supply_point(r: Record) -> SupplyPoint:
+    commodity = coded(r, "KOMODITA", COMMODITIES)
+    contract = coded(r, "TYP_SMLOUVY", CONTRACTS)
+    annual_kwh = int(comma_decimal(text(r, "ROCNI_SPOTREBA_MWH")) * 1000)
+    technical: TechnicalData | None = None
+    if contract is ContractType.COMBINED_SERVICES:
+        last, following = legacy_date(text(r, "DAT_ODECTU")), legacy_date(text(r, "DAT_DALSIHO_ODECTU"))
+        if commodity is Commodity.ELECTRICITY:
+            breaker = BREAKER.fullmatch(text(r, "HL_JISTIC"))
+            if breaker is None:
+                raise MalformedError("HL_JISTIC: expected phases x amps")
+            technical = ElectricityTechnicalData(
+                main_breaker_amps=int(breaker[2]),
+                phases=int(breaker[1]),
+                distribution_tariff=text(r, "DS"),
+                meter_number=text(r, "CISLO_PRISTROJE"),
+                expected_annual_consumption_kwh=annual_kwh,
+                last_reading_date=last,
+                next_reading_date=following,
+            )
+        else:
+            technical = GasTechnicalData(
+                meter_number=text(r, "CISLO_PRISTROJE"),
+                consumption_band=text(r, "PASMO_SPOTREBY"),
+                expected_annual_consumption_kwh=annual_kwh,
+                last_reading_date=last,
+                next_reading_date=following,
+            )
+    return SupplyPoint(
+        id=text(r, "OM_ID"),
+        customer_number=text(r, "ZAK_CISLO"),
+        code=text(r, "KOD_OM"),
+        commodity=commodity,
+        contract_type=contract,
+        address=address(r),
+        product=text(r, "PRODUKT"),
+        technical=technical,
+    )
+
+
+def to_state(r: Record) -> RequestState:
+    return coded(r, "STAV", REQUEST_STATES)
+
+
+def to_request(r: Record) -> CustomerRequest:
+    return CustomerRequest(
+        id=text(r, "POZ_ID"),
+        customer_number=text(r, "ZAK_CISLO"),
+        kind=REQUEST_KINDS.get(integer(r, "TYP"), RequestKind.OTHER),
+        state=to_state(r),
+        created_at=legacy_moment(text(r, "DAT_VZNIKU")),
+        updated_at=legacy_moment(text(r, "DAT_ZMENY")),
+        supply_point_id=optional_text(r, "OM_ID"),
+        summary=text(r, "POPIS"),
+        history=tuple(
+            RequestHistoryEntry(
+                at=legacy_moment(text(h, "DATUM")), state=to_state(h), note=text(h, "POZNAMKA")
+            )
+            for h in records(r, "HISTORIE")
+        ),
+    )
+
+
+def to_message(r: Record) -> Message:
+    read = text(r, "PRECTENO")
+    if read not in ("A", "N"):
+        raise MalformedError("PRECTENO: expected A or N")
+    return Message(
+        id=text(r, "ZPR_ID"),
+        customer_number=text(r, "ZAK_CISLO"),
+        kind=coded(r, "DRUH", MESSAGE_KINDS),
+        subject=text(r, "PREDMET"),
+        body=text(r, "TEXT"),
+        sent_at=legacy_moment(text(r, "DAT_ODESLANI")),
+        read=read == "A",
+    )
+
+
+def translate(convert: Callable[[Record], T], raw: Record, operation: str) -> T:
+    try:
+        return convert(raw)
+    except (MalformedError, ValueError, InvalidOperation) as exc:
+        logger.warning("crm %s: unexpected record shape: %s", operation, exc)
+        raise BackendProtocolError(BACKEND) from exc
+
+
+def chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+# --- the adapter ------------------------------------------------------------------------
+
+
+class RestCrm:
+    """``CrmBackend`` over HTTP. ``client`` is shared and owned by the caller."""
+
+    def __init__(
+        self, client: httpx.AsyncClient, *, base_url: str, api_key: str, page_size: int = PAGE_SIZE
+    ) -> None:
+        self._client = client
+        self._page_size = page_size
+        self._base_url = base_url.rstrip("/")
+        self._headers = {"X-Api-Key": api_key, "Accept": "application/json"}
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        operation: str,
+        params: Mapping[str, str | int] | None = None,
+        body: object = None,
+    ) -> Record | None:
+        """The answer's JSON object; ``None`` when the CRM answers 404."""
+        try:
+            response = await self._client.request(
+                method, self._base_url + path, params=params, json=body, headers=self._headers
+            )
+        except httpx.TransportError as exc:  # refused, reset, timed out
+            logger.warning("crm %s: %s", operation, type(exc).__name__)
+            raise BackendUnavailable(BACKEND) from exc
+        except httpx.HTTPError as exc:
+            logger.error("crm %s: %s", operation, type(exc).__name__)
+            raise BackendProtocolError(BACKEND) from exc
+        status = response.status_code
+        if status >= 500:
+            logger.warning("crm %s: HTTP %d", operation, status)
+            raise BackendUnavailable(BACKEND)
+        if status in (401, 403):
+            logger.error(
+                "crm %s: HTTP %d, the CRM rejects the gateway's API key (check configuration)",
+                operation,
+                status,
+            )
+            raise BackendProtocolError(BACKEND)
+        if status == 404:
+            return None
+        if status == 409:
+            raise BadUserInput("The request is already closed and can no longer be changed.")
+        if not 200 <= status < 300:
+            logger.error("crm %s: HTTP %d: %s", operation, status, response.text[:300])
+            raise BackendProtocolError(BACKEND)
+        try:
+            return record(response.json())
+        except (ValueError, MalformedError) as exc:
+            logger.warning("crm %s: the answer is not a JSON object", operation)
+            raise BackendProtocolError(BACKEND) from exc
+
+    async def _pages(self, path: str, key: str, operation: str) -> list[Record] | None:
+        """Every item of a paged list, the further pages fetched concurrently; ``None`` on 404."""
+        first = await self._call(
+            "GET", path, operation=operation, params={"offset": 0, "limit": self._page_size}
+        )
+        if first is None:
+            return None
+        try:
+            items = records(first, key)
+            total, limit = integer(first, "CELKEM"), integer(first, "LIMIT")
+            if limit < 1 or (total > len(items) and not items):
+                raise MalformedError("paging does not advance")
+        except MalformedError as exc:
+            logger.warning("crm %s: unexpected paging: %s", operation, exc)
+            raise BackendProtocolError(BACKEND) from exc
+        offsets = range(len(items), total, limit)
+        rest = await asyncio.gather(
+            *(
+                self._call("GET", path, operation=operation, params={"offset": o, "limit": limit})
+                for o in offsets
+            )
+        )
+        for page in rest:
+            if page is None:  # vanished between pages
+                raise BackendProtocolError(BACKEND)
+            try:
+                items.extend(records(page, key))
+            except MalformedError as exc:
+                raise BackendProtocolError(BACKEND) from exc
+        return items
+
+    async def _per_customer(
+        self, numbers: Sequence[str], suffix: str, key: str, convert: Callable[[Record], T], operation: str
+    ) -> list[list[T]]:
+        unique = list(dict.fromkeys(n for n in numbers if CUSTOMER_NUMBER.fullmatch(n)))
+
+        async def one(number: str) -> list[T]:
+            raw = await self._pages(f"/api/v2/zakaznici/{number}/{suffix}", key, operation)
+            return [translate(convert, r, operation) for r in raw or ()]
+
+        found = dict(zip(unique, await asyncio.gather(*(one(n) for n in unique)), strict=True))
+        return [list(found.get(n, ())) for n in numbers]
+
+    async def _batch(
+        self,
+        keys: Sequence[str],
+        *,
+        pattern: re.Pattern[str],
+        path: str,
+        param: str,
+        key: str,
+        id_field: str,
+        convert: Callable[[Record], T],
+        operation: str,
+    ) -> list[T | None]:
+        unique = list(dict.fromkeys(k for k in keys if pattern.fullmatch(k)))
+
+        async def call(chunk: Sequence[str]) -> list[Record]:
+            answer = await self._call("GET", path, operation=operation, params={param: ",".join(chunk)})
+            try:
+                return records(answer or {}, key)
+            except MalformedError as exc:
+                raise BackendProtocolError(BACKEND) from exc
+
+        found: dict[str, T] = {}
+        for page in await asyncio.gather(*(call(c) for c in chunks(unique, BATCH_SIZE))):
+            for raw in page:
+                found[translate(lambda r: text(r, id_field), raw, operation)] = translate(
+                    convert, raw, operation
+                )
+        return [found.get(k) for k in keys]
+
+    # --- CrmBackend ---------------------------------------------------------------------
+
+    async def customers(self, numbers: Sequence[str]) -> list[Customer | None]:
+        return await self._batch(
+            numbers,
+            pattern=CUSTOMER_NUMBER,
+            path="/api/v2/zakaznici",
+            param="cisla",
+            key="ZAKAZNICI",
+            id_field="ZAK_CISLO",
+            convert=to_customer,
+            operation="customers",
+        )
+
+    async def supply_points_by_customer(self, numbers: Sequence[str]) -> list[list[SupplyPoint]]:
+        return await self._per_customer(
+            numbers, "odberna-mista", "ODBERNA_MISTA", to_supply_point, "supply points"
+        )
+
+    async def supply_points_by_id(self, ids: Sequence[str]) -> list[SupplyPoint | None]:
+        return await self._batch(
+            ids,
+            pattern=SUPPLY_POINT_ID,
+            path="/api/v2/odberna-mista",
+            param="id",
+            key="ODBERNA_MISTA",
+            id_field="OM_ID",
+            convert=to_supply_point,
+            operation="supply points",
+        )
+
+    async def requests(self, customer_numbers: Sequence[str]) -> list[list[CustomerRequest]]:
+        return await self._per_customer(customer_numbers, "pozadavky", "POZADAVKY", to_request, "requests")
+
+    async def requests_by_id(self, ids: Sequence[str]) -> list[CustomerRequest | None]:
+        unique = list(dict.fromkeys(ids))
+        answers = await asyncio.gather(*(self._one_request("GET", i, "", "request") for i in unique))
+        found = dict(zip(unique, answers, strict=True))
+        return [found[i] for i in ids]
+
+    async def messages(self, customer_numbers: Sequence[str]) -> list[list[Message]]:
+        return await self._per_customer(customer_numbers, "zpravy", "ZPRAVY", to_message, "messages")
+
+    async def create_request(self, request: NewRequest) -> CustomerRequest:
+        body = {
+            "ZAK_CISLO": request.customer_number,
+            "TYP": REQUEST_KIND_CODES[request.kind],
+            "OM_ID": request.supply_point_id or "",
+            "POPIS": request.summary,
+        }
+        answer = await self._call("POST", "/api/v2/pozadavky", operation="create request", body=body)
+        if answer is None:
+            raise NotFound()
+        return translate(lambda a: to_request(record(a.get("POZADAVEK"))), answer, "create request")
+
+    async def update_request(self, id: str, *, summary: str) -> CustomerRequest:
+        found = await self._one_request("PATCH", id, "", "update request", body={"POPIS": summary})
+        if found is None:
+            raise NotFound()
+        return found
+
+    async def cancel_request(self, id: str) -> CustomerRequest:
+        found = await self._one_request("POST", id, "/storno", "cancel request")
+        if found is None:
+            raise NotFound()
+        return found
+
+    async def _one_request(
+        self, method: str, id: str, suffix: str, operation: str, body: object = None
+    ) -> CustomerRequest | None:
+        answer = await self._call(
+            method, f"/api/v2/pozadavky/{quote(id, safe='')}{suffix}", operation=operation, body=body
+        )
+        if answer is None:
+            return None
+        return translate(lambda a: to_request(record(a.get("POZADAVEK"))), answer, operation)
+
+    async def mark_messages_read(self, customer_number: str, ids: Sequence[str]) -> int:
+        if not CUSTOMER_NUMBER.fullmatch(customer_number):
+            raise NotFound()
+        answer = await self._call(
+            "POST",
+            f"/api/v2/zakaznici/{customer_number}/zpravy/precteno",
+            operation="mark messages read",
+            body={"ZPR_ID": list(dict.fromkeys(ids))},
+        )
+        if answer is None:
+            raise NotFound()
+        return translate(lambda a: integer(a, "OZNACENO"), answer, "mark messages read")
+
+    async def ping(self) -> None:
+        answer = await self._call("GET", "/api/v2/stav", operation="ping")
+        if answer is None or answer.get("STAV") != "OK":
+            raise BackendUnavailable(BACKEND)

@@ -1,0 +1,1 @@
+"""The nomination system (NOM v1, SOAP): large consumers' contracted diagrams and submissions."""

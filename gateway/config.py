@@ -1,0 +1,55 @@
+"""Settings, read from the environment (prefix ``GATEWAY_``) or a ``.env`` file.
+
+README.md has the table of every setting; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    demo: bool = Field(False, description="Demo mode: seed the demo accounts, relax Secure cookies.")
+    graphiql: bool = Field(True, description="Serve GraphiQL at GET /graphql to browsers.")
+    log_level: str = "info"
+
+    database_url: str = "sqlite+aiosqlite:///var/gateway.db"
+    redis_url: str | None = None
+
+    billing_url: str = "http://127.0.0.1:8101/soap"
+    billing_username: str = "portal-gw"
+    billing_password: SecretStr = SecretStr("billing-secret")
+    billing_timeout: float = 5.0
+
+    crm_url: str = "http://127.0.0.1:8102"
+    crm_api_key: SecretStr = SecretStr("crm-demo-key")
+    crm_timeout: float = 5.0
+
+    nomination_url: str = "http://127.0.0.1:8103/soap"
+    nomination_username: str = "portal-gw"
+    nomination_password: SecretStr = SecretStr("nomination-secret")
+    nomination_timeout: float = 5.0
+
+    secret_key: SecretStr = SecretStr("change-me-outside-demo")
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    cookie_name: str = "portal_session"
+    cookie_secure: bool | None = Field(None, description="Secure cookies; default: on unless demo mode.")
+
+    @cached_property
+    def secure_cookies(self) -> bool:
+        return self.cookie_secure if self.cookie_secure is not None else not self.demo
+
+    @cached_property
+    def sqlite_path(self) -> Path | None:
+        prefix = "sqlite+aiosqlite:///"
+        return Path(self.database_url.removeprefix(prefix)) if self.database_url.startswith(prefix) else None

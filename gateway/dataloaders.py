@@ -1,0 +1,36 @@
+"""Per-request DataLoaders: every edge of the graph goes through one, so no N+1.
+
+Built fresh for each request (their memo lives for one request); keys are the
+adapters' batch keys, so one tick's loads become one batched back-end call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from strawberry.dataloader import DataLoader
+
+from gateway.domain.billing import Invoice, InvoicePage, InvoiceQuery
+from gateway.domain.customers import Customer
+from gateway.domain.supply_points import SupplyPoint
+from gateway.services import Backends
+
+
+@dataclass(frozen=True, slots=True)
+class Loaders:
+    customer_by_number: DataLoader[str, Customer | None]
+    supply_points_by_customer: DataLoader[str, list[SupplyPoint]]
+    supply_point_by_id: DataLoader[str, SupplyPoint | None]
+    invoice_page_by_query: DataLoader[InvoiceQuery, InvoicePage]
+    invoice_by_id: DataLoader[str, Invoice | None]
+
+    @classmethod
+    def for_request(cls, backends: Backends) -> Loaders:
+        crm, billing = backends.crm, backends.billing
+        return cls(
+            customer_by_number=DataLoader(load_fn=crm.customers),
+            supply_points_by_customer=DataLoader(load_fn=crm.supply_points_by_customer),
+            supply_point_by_id=DataLoader(load_fn=crm.supply_points_by_id),
+            invoice_page_by_query=DataLoader(load_fn=billing.invoice_pages),
+            invoice_by_id=DataLoader(load_fn=billing.invoices_by_id),
+        )

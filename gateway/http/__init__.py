@@ -1,0 +1,1 @@
+"""The HTTP surface: /graphql, /documents, /healthz, /readyz, /metrics."""

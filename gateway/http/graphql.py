@@ -1,0 +1,75 @@
+"""``/graphql``: Strawberry's ASGI view with our context, error format and offline GraphiQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from gateway import sessions
+from gateway.config import Settings
+from gateway.context import Context
+from gateway.dataloaders import Loaders
+from gateway.schema import schema
+from gateway.schema.errors import format_error
+from gateway.services import Services
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+GRAPHIQL_ASSETS = STATIC_DIR / "graphiql"
+CDN_PREFIXES = ("https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/", "https://unpkg.com/")
+
+GRAPHIQL_MISSING = """<!doctype html><title>GraphiQL assets missing</title>
+<p>GraphiQL's assets are not installed, and this network may not reach a CDN.
+Run <code>make graphiql-assets</code> (needs npm) and restart. The API itself works: POST JSON to /graphql.</p>"""
+
+
+def offline_graphiql_html(template: str) -> str:
+    """Strawberry's GraphiQL page with every CDN URL pointed at our own /static copy."""
+    html = template.replace(CDN_PREFIXES[0], "/static/graphiql/plugin-explorer/")
+    for package in ("graphiql@3.8.3/", "react@18.2.0/umd/", "react-dom@18.2.0/umd/", "js-cookie@3.0.5/dist/"):
+        html = html.replace(CDN_PREFIXES[1] + package, "/static/graphiql/")
+    return html
+
+
+class GatewayGraphQL(GraphQL[Context, None]):
+    def __init__(self, *, settings: Settings, services: Services) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.graphiql else None,
+            allow_queries_via_get=True,
+            multipart_uploads_enabled=False,
+        )
+        self.settings = settings
+        self.services = services
+        self._ide_html = (
+            offline_graphiql_html(self.graphql_ide_html)
+            if (GRAPHIQL_ASSETS / "graphiql.min.js").exists()
+            else GRAPHIQL_MISSING
+        )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self._ide_html)
+
+    async def get_context(self, request: Request, response: Response | Any) -> Context:
+        context = Context(
+            request=request,
+            response=response,
+            settings=self.settings,
+            services=self.services,
+            loaders=Loaders.for_request(self.services.backends),
+        )
+        await sessions.authenticate_request(context)
+        return context
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        data: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            data["errors"] = [format_error(error) for error in result.errors]
+        if result.extensions:
+            data["extensions"] = result.extensions
+        return data

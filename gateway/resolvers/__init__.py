@@ -1,0 +1,1 @@
+"""Thin resolvers: decode the arguments, authorise, delegate to a per-request loader."""

@@ -1,0 +1,41 @@
+"""The GraphQL schema: each area exports its ``<Area>Query`` / ``<Area>Mutation``, merged here."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.tools import merge_types
+
+from gateway.context import Info
+from gateway.errors import NotFound
+from gateway.resolvers.billing import resolve_invoice_node
+from gateway.resolvers.customer import resolve_customer
+from gateway.resolvers.supply_points import resolve_supply_point_node
+from gateway.schema.accounts import AccountsMutation, AccountsQuery
+from gateway.schema.billing import Invoice
+from gateway.schema.customer import Customer
+from gateway.schema.node import Node, from_global_id
+from gateway.schema.supply_points import SupplyPoint
+
+
+@strawberry.type
+class CustomerQuery:
+    @strawberry.field(description="A customer number the viewer may see; NOT_FOUND otherwise.")
+    def customer(self, info: Info, number: str) -> Customer | None:
+        return resolve_customer(info, number)
+
+    @strawberry.field(description="Any object by its global ID; NOT_FOUND when missing or not yours.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        type_name, raw_id = from_global_id(id)
+        if type_name == "Customer":
+            return resolve_customer(info, raw_id)
+        if type_name == "SupplyPoint":
+            return await resolve_supply_point_node(info, raw_id)
+        if type_name == "Invoice":
+            return await resolve_invoice_node(info, raw_id)
+        raise NotFound
+
+
+Query = merge_types("Query", (AccountsQuery, CustomerQuery))
+Mutation = merge_types("Mutation", (AccountsMutation,))
+
+schema = strawberry.Schema(query=Query, mutation=Mutation, types=[Customer, SupplyPoint, Invoice])

@@ -1,0 +1,56 @@
+"""Every error a client sees, mapped to ``extensions.code`` in this one place.
+
+Gateway errors keep their message; anything unexpected becomes ``INTERNAL`` with a
+generic message (the stack trace goes to the log, never to the client).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from graphql import GraphQLError, GraphQLSyntaxError
+
+from gateway.errors import BackendError, ErrorCode, GatewayError, RateLimited
+
+log = logging.getLogger("gateway.errors")
+
+INTERNAL_MESSAGE = "Something went wrong on our side."
+
+
+def classify(error: GraphQLError) -> tuple[ErrorCode, bool, dict[str, Any]]:
+    """``(code, retryable, extra extensions)`` of ``error``."""
+    original = error.original_error
+    if isinstance(original, GraphQLError) and original is not error:
+        return classify(original)
+    if isinstance(original, GatewayError):
+        extra: dict[str, Any] = {}
+        if isinstance(original, RateLimited):
+            extra["retryAfter"] = round(original.retry_after, 1)
+        if isinstance(original, BackendError):
+            extra["backend"] = original.backend
+        return original.code, original.retryable, extra
+    code = (error.extensions or {}).get("code")
+    if isinstance(code, str) and code in ErrorCode.__members__:
+        return ErrorCode(code), code == ErrorCode.RATE_LIMITED.value, {}
+    if isinstance(error, GraphQLSyntaxError):
+        return ErrorCode.GRAPHQL_PARSE_FAILED, False, {}
+    if original is None:
+        if error.message.startswith("Variable '$"):  # a variable that does not coerce
+            return ErrorCode.BAD_USER_INPUT, False, {}
+        return ErrorCode.GRAPHQL_VALIDATION_FAILED, False, {}
+    return ErrorCode.INTERNAL, False, {}
+
+
+def format_error(error: GraphQLError) -> dict[str, Any]:
+    code, retryable, extra = classify(error)
+    message = INTERNAL_MESSAGE if code is ErrorCode.INTERNAL else error.message
+    if code is ErrorCode.INTERNAL:
+        log.error("unexpected error at %s", error.path, exc_info=error.original_error or error)
+    formatted: dict[str, Any] = {"message": message}
+    if error.locations:
+        formatted["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+    if error.path:
+        formatted["path"] = error.path
+    formatted["extensions"] = {"code": code.value, "retryable": retryable, **extra}
+    return formatted

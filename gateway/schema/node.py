@@ -1,0 +1,30 @@
+"""Global object identification: ``Node`` and its opaque IDs (base64 of ``Type:id``)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import strawberry
+
+from gateway.errors import NotFound
+
+
+@strawberry.interface(description="An object with a global ID, fetchable with `node(id:)`.")
+class Node:
+    id: strawberry.ID
+
+
+def to_global_id(type_name: str, raw_id: str) -> strawberry.ID:
+    return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{raw_id}".encode()).decode())
+
+
+def from_global_id(global_id: str, *, expected: str | None = None) -> tuple[str, str]:
+    """``(type name, raw id)``; an ID that is malformed or of another type is ``NOT_FOUND``."""
+    try:
+        type_name, sep, raw_id = base64.urlsafe_b64decode(global_id.encode()).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise NotFound from None
+    if not sep or not raw_id or (expected is not None and type_name != expected):
+        raise NotFound
+    return type_name, raw_id

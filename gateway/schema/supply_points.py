@@ -1,0 +1,95 @@
+"""Supply points (odběrná místa) and their technical data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+
+from gateway.domain import supply_points as domain
+from gateway.domain.offerings import Offering, offers
+from gateway.schema.common import Address
+from gateway.schema.node import Node, to_global_id
+
+Commodity = strawberry.enum(domain.Commodity)
+ContractType = strawberry.enum(
+    domain.ContractType,
+    description="COMBINED_SERVICES: supply and distribution from us; SUPPLY_ONLY: the distributor "
+    "holds the technical data.",
+)
+
+
+@strawberry.type
+class ElectricityTechnicalData:
+    main_breaker_amps: int = strawberry.field(description="25 for a 3x25 A breaker.")
+    phases: int
+    distribution_tariff: str = strawberry.field(description="Distribution tariff, e.g. D02d.")
+    meter_number: str
+    expected_annual_consumption_kwh: int
+    last_reading_date: dt.date | None
+    next_reading_date: dt.date | None
+
+
+@strawberry.type
+class GasTechnicalData:
+    meter_number: str
+    consumption_band: str
+    expected_annual_consumption_kwh: int
+    last_reading_date: dt.date | None
+    next_reading_date: dt.date | None
+
+
+TechnicalData = Annotated[
+    ElectricityTechnicalData | GasTechnicalData, strawberry.union("TechnicalData")
+]
+
+
+def technical_from_domain(data: domain.TechnicalData | None) -> ElectricityTechnicalData | GasTechnicalData | None:
+    if isinstance(data, domain.ElectricityTechnicalData):
+        return ElectricityTechnicalData(
+            main_breaker_amps=data.main_breaker_amps,
+            phases=data.phases,
+            distribution_tariff=data.distribution_tariff,
+            meter_number=data.meter_number,
+            expected_annual_consumption_kwh=data.expected_annual_consumption_kwh,
+            last_reading_date=data.last_reading_date,
+            next_reading_date=data.next_reading_date,
+        )
+    if isinstance(data, domain.GasTechnicalData):
+        return GasTechnicalData(
+            meter_number=data.meter_number,
+            consumption_band=data.consumption_band,
+            expected_annual_consumption_kwh=data.expected_annual_consumption_kwh,
+            last_reading_date=data.last_reading_date,
+            next_reading_date=data.next_reading_date,
+        )
+    return None
+
+
+@strawberry.type
+class SupplyPoint(Node):
+    customer_number: strawberry.Private[str]
+    code: str = strawberry.field(description="EAN (18 digits) for electricity, EIC (16 characters) for gas.")
+    commodity: Commodity  # type: ignore[valid-type]
+    contract_type: ContractType  # type: ignore[valid-type]
+    address: Address
+    product: str
+    technical: TechnicalData | None = strawberry.field(
+        description="Null on a supply-only contract: the distributor holds the technical data."
+    )
+
+    @classmethod
+    def from_domain(cls, point: domain.SupplyPoint) -> SupplyPoint:
+        return cls(
+            id=to_global_id("SupplyPoint", point.id),
+            customer_number=point.customer_number,
+            code=point.code,
+            commodity=point.commodity,
+            contract_type=point.contract_type,
+            address=Address.from_domain(point.address),
+            product=point.product,
+            technical=technical_from_domain(point.technical)
+            if offers(point.contract_type, point.commodity, Offering.TECHNICAL_DATA)
+            else None,
+        )

@@ -1,0 +1,29 @@
+"""The long-lived things a request uses: back ends, the store, the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gateway.adapters.billing.protocol import BillingBackend
+from gateway.adapters.crm.protocol import CrmBackend
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Backends:
+    billing: BillingBackend
+    crm: CrmBackend
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    backends: Backends
+    store: async_sessionmaker[AsyncSession]
+    clock: Callable[[], dt.datetime] = field(default=utc_now)

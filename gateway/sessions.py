@@ -1,0 +1,135 @@
+"""Who is asking (session cookie, bearer token or staff API key), logging in and out.
+
+The browser gets an HttpOnly, SameSite=Lax cookie (Secure outside demo mode); API clients
+send the same token as ``Authorization: Bearer <token>``. Staff send ``X-API-Key``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+
+from gateway.context import Context, Staff, Viewer
+from gateway.permissions import Access, Role, Scope
+from gateway.store import access as store_access
+from gateway.store import accounts, api_keys, audit
+from gateway.store import sessions as store_sessions
+from gateway.store.db import transaction
+from gateway.store.models import AccessRole, ActorKind
+
+
+def _idle(context: Context) -> dt.timedelta:
+    return dt.timedelta(minutes=context.settings.session_idle_minutes)
+
+
+def _absolute(context: Context) -> dt.timedelta:
+    return dt.timedelta(hours=context.settings.session_absolute_hours)
+
+
+def request_token(context: Context) -> str | None:
+    authorization = context.request.headers.get("authorization", "")
+    scheme, _, credentials = authorization.partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    return context.request.cookies.get(context.settings.cookie_name) or None
+
+
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _access(grant: store_access.Access) -> Access:
+    role = Role.OWNER if grant.role is AccessRole.OWNER else Role.DELEGATE
+    return Access(role, frozenset(Scope(scope.value) for scope in grant.scopes))
+
+
+async def _viewer(
+    context: Context, db: AsyncSession, resolved: store_sessions.ResolvedSession, now: dt.datetime
+) -> Viewer:
+    grants = await store_access.list_customer_access(db, user_id=resolved.user.id, now=now)
+    return Viewer(
+        user_id=resolved.user.id,
+        login=resolved.user.login,
+        email=resolved.user.email,
+        session_id=resolved.session.id,
+        active_customer=resolved.session.active_customer_number,
+        access={grant.customer_number: _access(grant) for grant in grants},
+    )
+
+
+async def authenticate_request(context: Context) -> None:
+    """Fill ``context.viewer`` or ``context.staff`` from the request's credentials."""
+    now = context.services.clock()
+    raw_key = context.request.headers.get("x-api-key")
+    token = request_token(context)
+    if raw_key is None and token is None:
+        return
+    async with transaction(context.services.store) as db:
+        if raw_key is not None:
+            key = await api_keys.resolve_api_key(db, raw_key=raw_key)
+            if key is not None:
+                context.staff = Staff(key_id=key.id, name=key.name)
+        elif token is not None:
+            await _resume_session(context, db, token, now)
+
+
+async def _resume_session(context: Context, db: AsyncSession, token: str, now: dt.datetime) -> None:
+    resolved = await store_sessions.resolve_session(
+        db, token=token, now=now, idle_timeout=_idle(context), absolute_timeout=_absolute(context)
+    )
+    if resolved is not None:
+        context.viewer = await _viewer(context, db, resolved, now)
+        context.session_token = token
+
+
+async def log_in(context: Context, *, login: str, password: str) -> tuple[str, Viewer] | None:
+    """A new session for these credentials (and its cookie), or None when they are wrong."""
+    now = context.services.clock()
+    address = client_address(context.request)
+    async with transaction(context.services.store) as db:
+        user = await accounts.authenticate(db, login=login, password=password, now=now)
+        if user is None:
+            await audit.write_audit(
+                db, now=now, actor_kind=ActorKind.ANONYMOUS, actor_id=None, action="login_failed",
+                detail={"login": login[:64]}, client_address=address,
+            )
+            return None
+        if context.session_token is not None:  # rotate: the old session ends at login
+            await store_sessions.revoke_session(db, token=context.session_token, now=now)
+        token, user_session = await store_sessions.create_session(
+            db,
+            user_id=user.id,
+            now=now,
+            absolute_timeout=_absolute(context),
+            user_agent=context.request.headers.get("user-agent"),
+            client_address=address,
+        )
+        await audit.write_audit(
+            db, now=now, actor_kind=ActorKind.USER, actor_id=user.id, action="login", client_address=address
+        )
+        viewer = await _viewer(context, db, store_sessions.ResolvedSession(session=user_session, user=user), now)
+    context.response.set_cookie(
+        context.settings.cookie_name,
+        token,
+        max_age=int(_absolute(context).total_seconds()),
+        httponly=True,
+        secure=context.settings.secure_cookies,
+        samesite="lax",
+        path="/",
+    )
+    context.viewer, context.session_token = viewer, token
+    return token, viewer
+
+
+async def log_out(context: Context) -> bool:
+    """End the current session and clear its cookie; False when there was none."""
+    context.response.delete_cookie(context.settings.cookie_name, path="/")
+    if context.session_token is None:
+        return False
+    now = context.services.clock()
+    async with transaction(context.services.store) as db:
+        revoked = await store_sessions.revoke_session(db, token=context.session_token, now=now)
+    context.viewer, context.session_token = None, None
+    return revoked

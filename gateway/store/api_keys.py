@@ -1,0 +1,44 @@
+"""Staff API keys (``X-API-Key``): read-only access whose every read is audited.
+
+Only the SHA-256 hash of a key is stored; the raw key is shown once, at creation.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway import tokens
+from gateway.errors import NotFound
+from gateway.store.models import ApiKey
+
+KEY_PREFIX = "gwk_"  # recognisable in logs and secret scanners
+
+
+async def create_api_key(
+    session: AsyncSession, *, name: str, now: datetime, raw_key: str | None = None
+) -> tuple[str, ApiKey]:
+    """A new key and its raw value. ``raw_key`` fixes the value (the demo key); otherwise
+    it is random."""
+    raw = raw_key if raw_key is not None else KEY_PREFIX + tokens.new_token()
+    api_key = ApiKey(name=name, key_hash=tokens.hash_token(raw), created_at=now)
+    session.add(api_key)
+    await session.flush()
+    return raw, api_key
+
+
+async def resolve_api_key(session: AsyncSession, *, raw_key: str) -> ApiKey | None:
+    """The unrevoked key with this raw value, else None."""
+    query = select(ApiKey).where(ApiKey.key_hash == tokens.hash_token(raw_key), ApiKey.revoked_at.is_(None))
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def revoke_api_key(session: AsyncSession, *, key_id: int, now: datetime) -> None:
+    api_key = await session.get(ApiKey, key_id)
+    if api_key is None:
+        raise NotFound
+    if api_key.revoked_at is None:
+        api_key.revoked_at = now
+        await session.flush()

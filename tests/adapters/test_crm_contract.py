@@ -1,0 +1,352 @@
+"""RestCrm against the CRM simulator on a real socket: the CrmBackend contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+
+from fixtures import personas
+from fixtures.crm.app import create_app
+from fixtures.server import free_port, serve_in_thread
+from gateway.adapters.crm.protocol import CrmBackend
+from gateway.adapters.crm.rest import RestCrm
+from gateway.domain.customers import Address, Segment
+from gateway.domain.messages import MessageKind
+from gateway.domain.requests import NewRequest, RequestKind, RequestState
+from gateway.domain.supply_points import (
+    Commodity,
+    ContractType,
+    ElectricityTechnicalData,
+    GasTechnicalData,
+)
+from gateway.errors import BackendProtocolError, BackendUnavailable, BadUserInput, NotFound
+
+API_KEY = "contract-key"
+
+
+@pytest.fixture(scope="session")
+def crm_url() -> Iterator[str]:
+    with serve_in_thread(create_app(api_key=API_KEY)) as url:
+        yield url
+
+
+@pytest.fixture(autouse=True)
+def clean_simulator(crm_url: str) -> Iterator[None]:
+    httpx.delete(f"{crm_url}/__sim/stats")
+    yield
+    httpx.delete(f"{crm_url}/__sim/faults")
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=5.0) as client:
+        yield client
+
+
+@pytest.fixture
+def crm(http: httpx.AsyncClient, crm_url: str) -> RestCrm:
+    return RestCrm(http, base_url=crm_url, api_key=API_KEY)
+
+
+def set_faults(url: str, **faults: object) -> None:
+    httpx.post(f"{url}/__sim/faults", json=faults).raise_for_status()
+
+
+def calls(url: str) -> dict[str, int]:
+    counted: dict[str, int] = httpx.get(f"{url}/__sim/stats").json()["calls"]
+    return counted
+
+
+def test_rest_crm_is_a_crm_backend(crm: RestCrm) -> None:
+    backend: CrmBackend = crm  # mypy checks the Protocol; this checks the object exists
+    assert backend is crm
+
+
+async def test_customers_come_through_as_domain_objects(crm: RestCrm) -> None:
+    (novak,) = await crm.customers([personas.NOVAK])
+
+    assert novak is not None
+    assert novak.number == personas.NOVAK
+    assert novak.name == "Jan Novák"
+    assert novak.segment is Segment.HOUSEHOLD
+    assert novak.email == "jan.novak@example.cz"
+    assert novak.permanent_address == Address("Vodičkova", "12", "Praha 1", "11000")
+    assert novak.phone is not None
+    assert novak.phone.startswith("+420")
+    assert len(novak.phone) == 13
+
+
+async def test_customer_batch_keeps_order_gives_none_for_unknown_in_one_call(
+    crm: RestCrm, crm_url: str
+) -> None:
+    numbers = [
+        personas.PEKARNA,
+        "9999999999",
+        personas.NOVAK,
+        "not-a-number",
+        personas.TEPLARNA,
+        personas.NOVAK,
+    ]
+
+    found = await crm.customers(numbers)
+
+    assert [c.number if c else None for c in found] == [
+        personas.PEKARNA,
+        None,
+        personas.NOVAK,
+        None,
+        personas.TEPLARNA,
+        personas.NOVAK,
+    ]
+    assert [c.segment if c else None for c in found][::2] == [
+        Segment.BUSINESS,
+        Segment.HOUSEHOLD,
+        Segment.LARGE,
+    ]
+    assert calls(crm_url) == {"GetCustomers": 1}
+
+
+async def test_a_large_customer_batch_is_split_into_calls_of_fifty(crm: RestCrm, crm_url: str) -> None:
+    numbers = [f"1000{n:06d}" for n in range(120)]
+
+    found = await crm.customers(numbers)
+
+    assert [c.number if c else None for c in found] == numbers
+    assert calls(crm_url) == {"GetCustomers": 3}
+
+
+async def test_supply_points_translate_legacy_codes_and_formats(crm: RestCrm) -> None:
+    novak, svobodova, unknown = await crm.supply_points_by_customer(
+        [personas.NOVAK, personas.SVOBODOVA, "4000000000"]
+    )
+
+    electricity, gas = novak
+    assert electricity.id == "1000012345001"
+    assert electricity.commodity is Commodity.ELECTRICITY
+    assert electricity.contract_type is ContractType.COMBINED_SERVICES
+    assert len(electricity.code) == 18
+    assert electricity.address.postcode == "11000"
+    assert isinstance(electricity.technical, ElectricityTechnicalData)
+    assert (electricity.technical.main_breaker_amps, electricity.technical.phases) == (25, 3)
+    assert electricity.technical.distribution_tariff == "D02d"
+    assert electricity.technical.expected_annual_consumption_kwh == 3150
+    assert isinstance(electricity.technical.last_reading_date, dt.date)
+    assert gas.commodity is Commodity.GAS
+    assert gas.code.startswith("27ZG")
+    assert isinstance(gas.technical, GasTechnicalData)
+    assert gas.technical.consumption_band == "7 560 - 15 000 kWh"
+    (supply_only,) = svobodova
+    assert supply_only.contract_type is ContractType.SUPPLY_ONLY
+    assert supply_only.technical is None
+    assert unknown == []
+
+
+async def test_paging_follows_the_page_cap(http: httpx.AsyncClient, crm_url: str) -> None:
+    # given: an adapter asking for 10 a page, and pekarna's 25 supply points
+    small_pages = RestCrm(http, base_url=crm_url, api_key=API_KEY, page_size=10)
+
+    (points,) = await small_pages.supply_points_by_customer([personas.PEKARNA])
+
+    assert [p.id for p in points] == [f"{personas.PEKARNA}{i:03d}" for i in range(1, 26)]
+    assert calls(crm_url) == {"GetCustomerSupplyPoints": 3}
+
+
+async def test_a_page_larger_than_the_cap_is_cut_and_the_rest_fetched(
+    http: httpx.AsyncClient, crm_url: str, crm: RestCrm
+) -> None:
+    # given: a customer with 60 requests, and an adapter asking for 500 a page
+    number = "1000077001"
+    for n in range(60):
+        await crm.create_request(NewRequest(number, RequestKind.OTHER, f"Dotaz {n}"))
+    await http.delete(f"{crm_url}/__sim/stats")
+    greedy = RestCrm(http, base_url=crm_url, api_key=API_KEY, page_size=500)
+
+    (requests,) = await greedy.requests([number])
+
+    assert len(requests) >= 60
+    assert len({r.id for r in requests}) == len(requests)
+    assert calls(crm_url) == {"GetRequests": 2}
+
+
+async def test_supply_points_by_id_keep_order_and_give_none_for_unknown(crm: RestCrm, crm_url: str) -> None:
+    ids = ["2000034567025", "1000012345009", "1000012345001", "x", "1000023456001"]
+
+    found = await crm.supply_points_by_id(ids)
+
+    assert [p.id if p else None for p in found] == [
+        "2000034567025",
+        None,
+        "1000012345001",
+        None,
+        "1000023456001",
+    ]
+    assert calls(crm_url) == {"GetSupplyPoints": 1}
+
+
+async def test_novak_has_open_and_closed_requests_with_history(crm: RestCrm) -> None:
+    (requests,) = await crm.requests([personas.NOVAK])
+
+    states = {r.state for r in requests}
+    assert RequestState.OPEN in states
+    assert RequestState.IN_PROGRESS in states
+    assert RequestState.RESOLVED in states
+    assert [r.created_at for r in requests] == sorted((r.created_at for r in requests), reverse=True)
+    for request in requests:
+        assert request.customer_number == personas.NOVAK
+        assert request.created_at.tzinfo is not None
+        assert request.history[0].state is RequestState.OPEN
+        assert request.history[-1].state is request.state
+
+
+async def test_novak_has_unread_messages(crm: RestCrm) -> None:
+    (messages,) = await crm.messages([personas.NOVAK])
+
+    assert sum(not m.read for m in messages) == 3
+    assert {m.kind for m in messages} == {MessageKind.MARKETING, MessageKind.PRODUCT_NEWS, MessageKind.NOTICE}
+    assert all(m.customer_number == personas.NOVAK and m.subject for m in messages)
+
+
+async def test_a_request_is_created_changed_and_cancelled(crm: RestCrm) -> None:
+    created = await crm.create_request(
+        NewRequest("1000088001", RequestKind.SELF_READING, "VT 12345 kWh", supply_point_id="1000088001001")
+    )
+    assert (created.state, created.kind, created.supply_point_id) == (
+        RequestState.OPEN,
+        RequestKind.SELF_READING,
+        "1000088001001",
+    )
+
+    updated = await crm.update_request(created.id, summary="VT 12346 kWh")
+    assert updated.summary == "VT 12346 kWh"
+    cancelled = await crm.cancel_request(created.id)
+    assert cancelled.state is RequestState.CANCELLED
+    assert [h.state for h in cancelled.history] == [
+        RequestState.OPEN,
+        RequestState.OPEN,
+        RequestState.CANCELLED,
+    ]
+
+    with pytest.raises(BadUserInput):
+        await crm.cancel_request(created.id)
+    with pytest.raises(BadUserInput):
+        await crm.update_request(created.id, summary="too late")
+    again, missing = await crm.requests_by_id([created.id, "1000088001-9999"])
+    assert again == cancelled
+    assert missing is None
+
+
+async def test_writes_to_unknown_things_are_not_found(crm: RestCrm) -> None:
+    with pytest.raises(NotFound):
+        await crm.create_request(NewRequest("4000000000", RequestKind.OTHER, "?"))
+    with pytest.raises(NotFound):
+        await crm.create_request(
+            NewRequest("1000088002", RequestKind.OTHER, "?", supply_point_id="1000088003001")
+        )
+    with pytest.raises(NotFound):
+        await crm.cancel_request("1000088002-0404")
+    with pytest.raises(NotFound):
+        await crm.mark_messages_read("4000000000", ["x"])
+
+
+async def test_messages_are_marked_read(crm: RestCrm) -> None:
+    numbers = [f"1000066{n:03d}" for n in range(40)]
+    inboxes = await crm.messages(numbers)
+    number, inbox = next((n, i) for n, i in zip(numbers, inboxes, strict=True) if any(not m.read for m in i))
+    unread = [m.id for m in inbox if not m.read]
+
+    changed = await crm.mark_messages_read(number, [*unread, "someone-else"])
+
+    assert changed == len(unread)
+    (after,) = await crm.messages([number])
+    assert all(m.read for m in after)
+    assert await crm.mark_messages_read(number, unread) == 0
+
+
+async def test_ping(crm: RestCrm) -> None:
+    await crm.ping()
+
+
+async def test_a_wrong_api_key_is_a_logged_protocol_error(
+    http: httpx.AsyncClient, crm_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    wrong = RestCrm(http, base_url=crm_url, api_key="wrong")
+
+    with (
+        caplog.at_level(logging.ERROR, logger="gateway.adapters.crm.rest"),
+        pytest.raises(BackendProtocolError),
+    ):
+        await wrong.customers([personas.NOVAK])
+
+    assert "API key" in caplog.text
+
+
+async def test_a_down_crm_is_unavailable_without_its_message(crm: RestCrm, crm_url: str) -> None:
+    set_faults(crm_url, mode="down")
+
+    with pytest.raises(BackendUnavailable) as raised:
+        await crm.customers([personas.NOVAK])
+    with pytest.raises(BackendUnavailable):
+        await crm.supply_points_by_customer([personas.NOVAK])
+    with pytest.raises(BackendUnavailable):
+        await crm.ping()
+
+    assert raised.value.backend == "crm"
+    assert raised.value.retryable
+    assert "Sluzba" not in raised.value.message
+
+
+async def test_garbage_is_a_protocol_error(crm: RestCrm, crm_url: str) -> None:
+    set_faults(crm_url, mode="garbage")
+
+    with pytest.raises(BackendProtocolError):
+        await crm.customers([personas.NOVAK])
+    with pytest.raises(BackendProtocolError):
+        await crm.messages([personas.NOVAK])
+
+
+async def test_a_fault_on_one_operation_leaves_the_others(crm: RestCrm, crm_url: str) -> None:
+    set_faults(crm_url, mode="down", operations=["GetMessages"])
+
+    (customer,) = await crm.customers([personas.NOVAK])
+    assert customer is not None
+    with pytest.raises(BackendUnavailable):
+        await crm.messages([personas.NOVAK])
+
+
+async def test_a_slow_crm_times_out_as_unavailable(crm_url: str) -> None:
+    # latency rather than mode "slow": a 30 s answer in flight would hold up the server's shutdown
+    set_faults(crm_url, latency_ms=1000)
+    async with httpx.AsyncClient(timeout=0.2) as impatient:
+        crm = RestCrm(impatient, base_url=crm_url, api_key=API_KEY)
+
+        with pytest.raises(BackendUnavailable):
+            await crm.customers([personas.NOVAK])
+
+
+async def test_a_refused_connection_is_unavailable(http: httpx.AsyncClient) -> None:
+    nobody = RestCrm(http, base_url=f"http://127.0.0.1:{free_port()}", api_key=API_KEY)
+
+    with pytest.raises(BackendUnavailable):
+        await nobody.customers([personas.NOVAK])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[]",
+        b'{"ZAKAZNICI": "none"}',
+        b'{"ZAKAZNICI": [{"ZAK_CISLO": 1000012345}]}',
+        b'{"ZAKAZNICI": [{"ZAK_CISLO": "1000012345", "NAZEV": "X", "SEGMENT": 7}]}',
+    ],
+)
+async def test_an_unexpected_shape_is_a_protocol_error(body: bytes) -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
+    async with httpx.AsyncClient(transport=transport) as client:
+        crm = RestCrm(client, base_url="http://crm", api_key=API_KEY)
+
+        with pytest.raises(BackendProtocolError):
+            await crm.customers([personas.NOVAK])
