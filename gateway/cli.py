@@ -48,11 +48,12 @@ def _serve(settings: Settings) -> None:
 
 async def _demo(settings: Settings) -> None:
     from fixtures.apps import create_simulators  # noqa: PLC0415 -- demo only: the product never needs them
-
     from gateway.app import create_app  # noqa: PLC0415
 
     simulators = [
-        _EmbeddedServer(uvicorn.Config(app, host=settings.host, port=SIMULATOR_PORTS[name], log_level="warning"))
+        _EmbeddedServer(
+            uvicorn.Config(app, host=settings.host, port=SIMULATOR_PORTS[name], log_level="warning")
+        )
         for name, app in create_simulators().items()
     ]
     tasks = [asyncio.create_task(server.serve()) for server in simulators]
@@ -62,13 +63,16 @@ async def _demo(settings: Settings) -> None:
         await asyncio.sleep(0.05)
     host = f"http://{settings.host}:{settings.port}"
     print(f"\nGraphiQL:    {host}/graphql")
-    print(f"Simulators:  billing {settings.billing_url}, CRM {settings.crm_url}, nomination {settings.nomination_url}")
+    print(f"Simulators:  billing {settings.billing_url}, CRM {settings.crm_url},")
+    print(f"             nomination {settings.nomination_url}")
     print(f"Demo logins (password {DEMO_PASSWORD}):")
     for login, what in DEMO_LOGINS:
         print(f"  {login:<10} {what}")
     print("Staff API key: demo-staff-key (header X-API-Key)\n", flush=True)
     gateway = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level)
+        uvicorn.Config(
+            create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level
+        )
     )
     try:
         await gateway.serve()

@@ -10,8 +10,15 @@ from dataclasses import dataclass
 
 from strawberry.dataloader import DataLoader
 
+from gateway.adapters.nomination.protocol import NominationPeriod
 from gateway.domain.billing import Invoice, InvoicePage, InvoiceQuery
 from gateway.domain.customers import Customer
+from gateway.domain.nomination import (
+    DailyRefinement,
+    MonthlyRefinement,
+    NominationContract,
+    WeeklyNomination,
+)
 from gateway.domain.supply_points import SupplyPoint
 from gateway.services import Backends
 
@@ -23,6 +30,10 @@ class Loaders:
     supply_point_by_id: DataLoader[str, SupplyPoint | None]
     invoice_page_by_query: DataLoader[InvoiceQuery, InvoicePage]
     invoice_by_id: DataLoader[str, Invoice | None]
+    nomination_contract_by_customer: DataLoader[str, NominationContract | None]
+    nomination_week_by_period: DataLoader[NominationPeriod, WeeklyNomination | None]
+    nomination_day_by_period: DataLoader[NominationPeriod, DailyRefinement | None]
+    nomination_month_by_period: DataLoader[NominationPeriod, MonthlyRefinement | None]
 
     @classmethod
     def for_request(cls, backends: Backends) -> Loaders:
@@ -33,4 +44,8 @@ class Loaders:
             supply_point_by_id=DataLoader(load_fn=crm.supply_points_by_id),
             invoice_page_by_query=DataLoader(load_fn=billing.invoice_pages),
             invoice_by_id=DataLoader(load_fn=billing.invoices_by_id),
+            nomination_contract_by_customer=DataLoader(load_fn=backends.nomination.contracts),
+            nomination_week_by_period=DataLoader(load_fn=backends.nomination.weeks),
+            nomination_day_by_period=DataLoader(load_fn=backends.nomination.days),
+            nomination_month_by_period=DataLoader(load_fn=backends.nomination.months),
         )

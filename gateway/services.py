@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.adapters.billing.protocol import BillingBackend
 from gateway.adapters.crm.protocol import CrmBackend
+from gateway.adapters.nomination.protocol import NominationBackend
+from gateway.nomination.validation import DEFAULT_GATE_CLOSURE, GateClosureRules
 
 
 def utc_now() -> dt.datetime:
@@ -20,6 +22,7 @@ def utc_now() -> dt.datetime:
 class Backends:
     billing: BillingBackend
     crm: CrmBackend
+    nomination: NominationBackend
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,3 +30,4 @@ class Services:
     backends: Backends
     store: async_sessionmaker[AsyncSession]
     clock: Callable[[], dt.datetime] = field(default=utc_now)
+    gate_closure: GateClosureRules = DEFAULT_GATE_CLOSURE  # nomination deadlines

@@ -92,8 +92,13 @@ async def log_in(context: Context, *, login: str, password: str) -> tuple[str, V
         user = await accounts.authenticate(db, login=login, password=password, now=now)
         if user is None:
             await audit.write_audit(
-                db, now=now, actor_kind=ActorKind.ANONYMOUS, actor_id=None, action="login_failed",
-                detail={"login": login[:64]}, client_address=address,
+                db,
+                now=now,
+                actor_kind=ActorKind.ANONYMOUS,
+                actor_id=None,
+                action="login_failed",
+                detail={"login": login[:64]},
+                client_address=address,
             )
             return None
         if context.session_token is not None:  # rotate: the old session ends at login
@@ -109,7 +114,9 @@ async def log_in(context: Context, *, login: str, password: str) -> tuple[str, V
         await audit.write_audit(
             db, now=now, actor_kind=ActorKind.USER, actor_id=user.id, action="login", client_address=address
         )
-        viewer = await _viewer(context, db, store_sessions.ResolvedSession(session=user_session, user=user), now)
+        viewer = await _viewer(
+            context, db, store_sessions.ResolvedSession(session=user_session, user=user), now
+        )
     context.response.set_cookie(
         context.settings.cookie_name,
         token,

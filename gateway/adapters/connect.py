@@ -9,6 +9,7 @@ import httpx
 
 from gateway.adapters.billing.soap import SoapBilling
 from gateway.adapters.crm.rest import RestCrm
+from gateway.adapters.nomination.soap import SoapNomination
 from gateway.config import Settings
 from gateway.services import Backends
 
@@ -24,7 +25,11 @@ def _client(timeout: float) -> httpx.AsyncClient:
 
 @contextlib.asynccontextmanager
 async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
-    async with _client(settings.billing_timeout) as billing_http, _client(settings.crm_timeout) as crm_http:
+    async with (
+        _client(settings.billing_timeout) as billing_http,
+        _client(settings.crm_timeout) as crm_http,
+        _client(settings.nomination_timeout) as nomination_http,
+    ):
         yield Backends(
             billing=SoapBilling(
                 http=billing_http,
@@ -33,4 +38,10 @@ async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
                 password=settings.billing_password.get_secret_value(),
             ),
             crm=RestCrm(crm_http, base_url=settings.crm_url, api_key=settings.crm_api_key.get_secret_value()),
+            nomination=SoapNomination(
+                http=nomination_http,
+                address=settings.nomination_url,
+                username=settings.nomination_username,
+                password=settings.nomination_password.get_secret_value(),
+            ),
         )

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
+from starlette.websockets import WebSocket
 from starlette.responses import HTMLResponse, Response
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
@@ -25,7 +26,8 @@ CDN_PREFIXES = ("https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/", "http
 
 GRAPHIQL_MISSING = """<!doctype html><title>GraphiQL assets missing</title>
 <p>GraphiQL's assets are not installed, and this network may not reach a CDN.
-Run <code>make graphiql-assets</code> (needs npm) and restart. The API itself works: POST JSON to /graphql.</p>"""
+Run <code>make graphiql-assets</code> (needs npm) and restart.
+The API itself works: POST JSON to /graphql.</p>"""
 
 
 def offline_graphiql_html(template: str) -> str:
@@ -55,7 +57,9 @@ class GatewayGraphQL(GraphQL[Context, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide_html)
 
-    async def get_context(self, request: Request, response: Response | Any) -> Context:
+    async def get_context(self, request: Request | WebSocket, response: Response | Any) -> Context:
+        if not isinstance(request, Request):
+            raise TypeError("subscriptions are not served")
         context = Context(
             request=request,
             response=response,

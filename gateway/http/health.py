@@ -44,6 +44,7 @@ async def readyz(request: Request) -> JSONResponse:
     probes: dict[str, Probe] = {
         "billing": services.backends.billing.ping,
         "crm": services.backends.crm.ping,
+        "nomination": services.backends.nomination.ping,
         "store": store,
     }
     results = await asyncio.gather(*(_check(probe) for probe in probes.values()))

@@ -16,7 +16,11 @@ def invoice_query(
 ) -> InvoiceQuery:
     if filter is None:
         return InvoiceQuery(customer_number=customer_number, offset=offset, limit=limit)
-    if filter.amount_from is not None and filter.amount_to is not None and filter.amount_from > filter.amount_to:
+    if (
+        filter.amount_from is not None
+        and filter.amount_to is not None
+        and filter.amount_from > filter.amount_to
+    ):
         raise BadUserInput("`amountFrom` is greater than `amountTo`.")
     if filter.due_from is not None and filter.due_to is not None and filter.due_from > filter.due_to:
         raise BadUserInput("`dueFrom` is later than `dueTo`.")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from gateway import sessions
-from gateway.context import Info, Viewer as ViewerState
+from gateway.context import Info
+from gateway.context import Viewer as ViewerState
 from gateway.schema.common import UserError
 from gateway.schema.customer import Customer
 
@@ -73,7 +74,9 @@ class AccountsMutation:
             return LoginPayload(
                 token=None,
                 viewer=None,
-                errors=[UserError(field=None, message="Wrong login or password.", code="INVALID_CREDENTIALS")],
+                errors=[
+                    UserError(field=None, message="Wrong login or password.", code="INVALID_CREDENTIALS")
+                ],
             )
         token, viewer = outcome
         return LoginPayload(token=token, viewer=Viewer(state=viewer), errors=[])

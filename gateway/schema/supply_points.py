@@ -40,12 +40,12 @@ class GasTechnicalData:
     next_reading_date: dt.date | None
 
 
-TechnicalData = Annotated[
-    ElectricityTechnicalData | GasTechnicalData, strawberry.union("TechnicalData")
-]
+TechnicalData = Annotated[ElectricityTechnicalData | GasTechnicalData, strawberry.union("TechnicalData")]
 
 
-def technical_from_domain(data: domain.TechnicalData | None) -> ElectricityTechnicalData | GasTechnicalData | None:
+def technical_from_domain(
+    data: domain.TechnicalData | None,
+) -> ElectricityTechnicalData | GasTechnicalData | None:
     if isinstance(data, domain.ElectricityTechnicalData):
         return ElectricityTechnicalData(
             main_breaker_amps=data.main_breaker_amps,

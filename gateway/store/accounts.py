@@ -6,11 +6,13 @@ addresses are stored lower-cased. Functions flush and never commit (see ``db``).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway import passwords, tokens
@@ -24,6 +26,16 @@ MAX_LOGIN_LENGTH = 64
 class LoginTaken(BadUserInput):
     def __init__(self) -> None:
         super().__init__("This login is already taken.")
+
+
+# Argon2 takes a noticeable fraction of a second and releases the GIL: run it in a
+# worker thread so a login does not stall every other request on the event loop.
+async def _hash(password: str) -> str:
+    return await asyncio.to_thread(passwords.hash_password, password)
+
+
+async def _verify(password_hash: str, password: str) -> bool:
+    return await asyncio.to_thread(passwords.verify_password, password_hash, password)
 
 
 def normalise_email(email: str) -> str:
@@ -50,13 +62,16 @@ async def create_user(
         login_key=login_key(login),
         email=normalise_email(email) if email else None,
         email_verified_at=email_verified_at if email else None,
-        password_hash=passwords.hash_password(password),
+        password_hash=await _hash(password),
         status=UserStatus.ACTIVE,
         created_at=now,
         updated_at=now,
     )
     session.add(user)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as error:  # a concurrent registration won the race for the login
+        raise LoginTaken from error
     return user
 
 
@@ -83,12 +98,12 @@ async def authenticate(session: AsyncSession, *, login: str, password: str, now:
     """
     user = await find_user_by_login(session, login=login)
     if user is None:
-        passwords.burn_verification(password)
+        await asyncio.to_thread(passwords.burn_verification, password)
         return None
-    if not passwords.verify_password(user.password_hash, password):
+    if not await _verify(user.password_hash, password):
         return None
     if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
+        user.password_hash = await _hash(password)
         user.updated_at = now
         await session.flush()
     return user
@@ -108,9 +123,9 @@ async def change_password(
     user = await session.get(User, user_id)
     if user is None or user.status is not UserStatus.ACTIVE:
         raise NotFound
-    if not passwords.verify_password(user.password_hash, old_password):
+    if not await _verify(user.password_hash, old_password):
         raise Forbidden("The current password is not right.")
-    user.password_hash = passwords.hash_password(new_password)
+    user.password_hash = await _hash(new_password)
     user.updated_at = now
     query = update(UserSession).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
     if keep_session_id is not None:

@@ -24,7 +24,9 @@ class GraphQLClient:
         return result
 
     async def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=self.headers)
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=self.headers
+        )
         assert response.headers["content-type"].startswith("application/json"), response.text
         body: dict[str, Any] = response.json()
         return body

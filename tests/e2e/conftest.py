@@ -10,7 +10,6 @@ import asyncio
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -18,15 +17,21 @@ from starlette.applications import Starlette
 
 from fixtures.billing.app import create_app as create_billing
 from fixtures.crm.app import create_app as create_crm
+from fixtures.nomination.app import create_app as create_nomination
 from fixtures.server import serve_in_thread
 from gateway.app import create_app, open_store
 from gateway.config import Settings
 from tests.e2e.client import GraphQLClient
 
+
 @pytest.fixture(scope="session")
 def simulators() -> Iterator[dict[str, str]]:
-    with serve_in_thread(create_billing()) as billing, serve_in_thread(create_crm()) as crm:
-        yield {"billing": billing, "crm": crm}
+    with (
+        serve_in_thread(create_billing()) as billing,
+        serve_in_thread(create_crm()) as crm,
+        serve_in_thread(create_nomination()) as nomination,
+    ):
+        yield {"billing": billing, "crm": crm, "nomination": nomination}
 
 
 @pytest.fixture(scope="session")
@@ -51,8 +56,10 @@ def settings(simulators: dict[str, str], seeded_database: Path, tmp_path: Path) 
         database_url=f"sqlite+aiosqlite:///{database}",
         billing_url=f"{simulators['billing']}/soap",
         crm_url=simulators["crm"],
+        nomination_url=f"{simulators['nomination']}/soap",
         billing_timeout=2.0,
         crm_timeout=2.0,
+        nomination_timeout=2.0,
     )
 
 
@@ -65,7 +72,9 @@ async def app(settings: Settings) -> AsyncIterator[Starlette]:
 
 @pytest.fixture
 async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://gateway.test") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app), base_url="http://gateway.test"
+    ) as client:
         yield client
 
 

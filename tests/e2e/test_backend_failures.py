@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
-
 from tests.e2e.client import GraphQLClient, error_codes, set_faults
 
 OVERVIEW = """
@@ -17,8 +15,6 @@ query($number: String!) {
 }
 """
 NOVAK = "1000012345"
-
-
 
 
 async def test_billing_down_fails_only_the_invoices(gql: GraphQLClient, simulators: dict[str, str]) -> None:
@@ -51,7 +47,9 @@ async def test_crm_down_fails_only_the_crm_fields(gql: GraphQLClient, simulators
     assert set(error_codes(result)) == {"BACKEND_UNAVAILABLE"}
 
 
-async def test_garbage_from_a_back_end_gives_a_clean_error(gql: GraphQLClient, simulators: dict[str, str]) -> None:
+async def test_garbage_from_a_back_end_gives_a_clean_error(
+    gql: GraphQLClient, simulators: dict[str, str]
+) -> None:
     await gql.login("novak")
     set_faults(simulators["billing"], mode="garbage")
     set_faults(simulators["crm"], mode="garbage")
@@ -66,7 +64,9 @@ async def test_garbage_from_a_back_end_gives_a_clean_error(gql: GraphQLClient, s
         assert error["message"].startswith("The ")
 
 
-async def test_a_syntax_error_is_parse_failed_and_an_unknown_field_validation_failed(gql: GraphQLClient) -> None:
+async def test_a_syntax_error_is_parse_failed_and_an_unknown_field_validation_failed(
+    gql: GraphQLClient,
+) -> None:
     parse = await gql.execute("{ customer(number: ")
     validation = await gql.execute("{ nonsense }")
 

@@ -20,7 +20,9 @@ query Customer($number: String!) {
       address { city postcode }
       technical {
         __typename
-        ... on ElectricityTechnicalData { mainBreakerAmps phases distributionTariff expectedAnnualConsumptionKwh }
+        ... on ElectricityTechnicalData {
+          mainBreakerAmps phases distributionTariff expectedAnnualConsumptionKwh
+        }
         ... on GasTechnicalData { meterNumber consumptionBand expectedAnnualConsumptionKwh }
       }
     }

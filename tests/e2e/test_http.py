@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.e2e.client import GraphQLClient
-from tests.e2e.client import set_faults
+from tests.e2e.client import GraphQLClient, set_faults
 
 
 async def test_graphiql_loads_its_assets_from_the_gateway_not_a_cdn(client: httpx.AsyncClient) -> None:
@@ -46,6 +45,7 @@ async def test_readyz_reports_each_back_end(client: httpx.AsyncClient, simulator
     assert {name: check["status"] for name, check in ready.json()["checks"].items()} == {
         "billing": "up",
         "crm": "up",
+        "nomination": "up",
         "store": "up",
     }
 
@@ -60,7 +60,9 @@ async def test_readyz_reports_each_back_end(client: httpx.AsyncClient, simulator
     assert checks["billing"]["status"] == "up"
 
 
-async def test_backend_calls_are_batched_across_customers(gql: GraphQLClient, simulators: dict[str, str]) -> None:
+async def test_backend_calls_are_batched_across_customers(
+    gql: GraphQLClient, simulators: dict[str, str]
+) -> None:
     # given: a viewer with two customer numbers through aliases is not available here,
     # so one customer asked twice under two aliases must still cost one CRM call.
     await gql.login("pekarna")

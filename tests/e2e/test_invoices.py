@@ -103,15 +103,21 @@ async def test_due_date_filter(gql: GraphQLClient) -> None:
     due_dates = sorted(dt.date.fromisoformat(node["dueDate"]) for node in everything)
     due_from, due_to = due_dates[len(due_dates) // 4], due_dates[len(due_dates) // 2]
 
-    nodes = await all_invoices(gql, PEKARNA, filter={"dueFrom": due_from.isoformat(), "dueTo": due_to.isoformat()})
+    nodes = await all_invoices(
+        gql, PEKARNA, filter={"dueFrom": due_from.isoformat(), "dueTo": due_to.isoformat()}
+    )
 
-    expected = [node["id"] for node in everything if due_from.isoformat() <= node["dueDate"] <= due_to.isoformat()]
+    expected = [
+        node["id"] for node in everything if due_from.isoformat() <= node["dueDate"] <= due_to.isoformat()
+    ]
     assert sorted(node["id"] for node in nodes) == sorted(expected)
 
 
 async def test_supply_point_filter(gql: GraphQLClient) -> None:
     await gql.login("pekarna")
-    point_id = (await gql.execute(SUPPLY_POINTS, {"number": PEKARNA}))["data"]["customer"]["supplyPoints"][3]["id"]
+    point_id = (await gql.execute(SUPPLY_POINTS, {"number": PEKARNA}))["data"]["customer"]["supplyPoints"][3][
+        "id"
+    ]
 
     nodes = await all_invoices(gql, PEKARNA, filter={"supplyPointId": point_id})
 
@@ -129,7 +135,9 @@ async def test_supply_point_filter(gql: GraphQLClient) -> None:
         {"filter": {"supplyPointId": "bm90LWFuLWlk"}},
     ],
 )
-async def test_bad_paging_or_filter_input_is_bad_user_input(gql: GraphQLClient, variables: dict[str, Any]) -> None:
+async def test_bad_paging_or_filter_input_is_bad_user_input(
+    gql: GraphQLClient, variables: dict[str, Any]
+) -> None:
     await gql.login("novak")
 
     result = await gql.execute(INVOICES, {"number": NOVAK, **variables})

@@ -10,7 +10,9 @@ VIEWER = "{ viewer { login email customers { number } activeCustomer { number } 
 LOGOUT = "mutation { logout { ok } }"
 
 
-async def test_login_sets_an_httponly_samesite_cookie_and_returns_a_bearer_token(client: httpx.AsyncClient) -> None:
+async def test_login_sets_an_httponly_samesite_cookie_and_returns_a_bearer_token(
+    client: httpx.AsyncClient,
+) -> None:
     # when
     response = await client.post(
         "/graphql", json={"query": LOGIN, "variables": {"login": "novak", "password": "Demo-heslo-2026"}}
@@ -29,7 +31,9 @@ async def test_login_sets_an_httponly_samesite_cookie_and_returns_a_bearer_token
 
 async def test_the_cookie_alone_authenticates_the_next_request(client: httpx.AsyncClient) -> None:
     # given
-    await client.post("/graphql", json={"query": LOGIN, "variables": {"login": "novak", "password": "Demo-heslo-2026"}})
+    await client.post(
+        "/graphql", json={"query": LOGIN, "variables": {"login": "novak", "password": "Demo-heslo-2026"}}
+    )
 
     # when
     response = await client.post("/graphql", json={"query": VIEWER})

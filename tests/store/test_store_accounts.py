@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway import passwords
 from gateway.errors import BadUserInput, Forbidden
+from gateway.store import accounts
 from gateway.store.access import grant_owner, list_customer_access
 from gateway.store.accounts import (
     LoginTaken,
@@ -279,3 +280,19 @@ async def test_merging_an_account_with_another_email_changes_nothing(session: As
     assert [a.customer_number for a in await list_customer_access(session, user_id=stranger.id, now=NOW)] == [
         "1000023456"
     ]
+
+
+async def test_losing_a_registration_race_is_login_taken(
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: the other registration commits between our check and our insert
+    await _user(session, "novak")
+
+    async def nobody_yet(*args: object, **kwargs: object) -> None:
+        return None
+
+    monkeypatch.setattr(accounts, "find_user_by_login", nobody_yet)
+
+    # when / then
+    with pytest.raises(LoginTaken):
+        await _user(session, "NOVAK")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Protocol
 
 from gateway.domain.billing import (
@@ -12,6 +13,7 @@ from gateway.domain.billing import (
     InvoicePage,
     InvoiceQuery,
     Payment,
+    PaymentMethod,
     Reminder,
 )
 
@@ -29,6 +31,15 @@ class BillingBackend(Protocol):
     async def reminders(self, customer_numbers: Sequence[str]) -> list[list[Reminder]]: ...
 
     async def documents(self, ids: Sequence[str]) -> list[Document | None]: ...
+
+    async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
+        """A write: the plan with its future deposits at ``amount``. ``BadUserInput`` outside
+        the range billing allows, ``NotFound`` for an unknown plan. Never retried."""
+
+    async def change_payment_method(
+        self, *, plan_id: str, method: PaymentMethod, bank_account: str | None = None
+    ) -> DepositPlan:
+        """A write, like ``change_deposit_amount``."""
 
     async def ping(self) -> None:
         """Raise ``BackendError`` unless the back end answers."""
