@@ -14,6 +14,7 @@ from typing import Any
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
+from gateway.domain.access import ALL_SCOPES, Scope
 from gateway.errors import Forbidden, NotFound
 
 
@@ -23,15 +24,7 @@ class Role(enum.Enum):
     STAFF = "STAFF"
 
 
-class Scope(enum.Enum):
-    VIEW_BILLING = "VIEW_BILLING"
-    VIEW_SUPPLY_POINTS = "VIEW_SUPPLY_POINTS"
-    SUBMIT_REQUESTS = "SUBMIT_REQUESTS"
-    MANAGE_NOMINATION = "MANAGE_NOMINATION"
-
-
-ALL_SCOPES = frozenset(Scope)
-STAFF_SCOPES = frozenset({Scope.VIEW_BILLING, Scope.VIEW_SUPPLY_POINTS})
+STAFF_SCOPES: frozenset[Scope] = frozenset({Scope.VIEW_BILLING, Scope.VIEW_SUPPLY_POINTS})
 
 
 @dataclass(frozen=True, slots=True)

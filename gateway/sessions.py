@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
 from gateway.context import Context, Staff, Viewer
-from gateway.permissions import Access, Role, Scope
+from gateway.permissions import Access, Role
 from gateway.store import access as store_access
 from gateway.store import accounts, api_keys, audit
 from gateway.store import sessions as store_sessions
@@ -42,7 +42,7 @@ def client_address(request: Request) -> str | None:
 
 def _access(grant: store_access.Access) -> Access:
     role = Role.OWNER if grant.role is AccessRole.OWNER else Role.DELEGATE
-    return Access(role, frozenset(Scope(scope.value) for scope in grant.scopes))
+    return Access(role, grant.scopes)
 
 
 async def _viewer(

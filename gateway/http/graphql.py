@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
-from starlette.websockets import WebSocket
 from starlette.responses import HTMLResponse, Response
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult

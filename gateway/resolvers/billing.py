@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from gateway.context import Info
+from gateway.domain.access import Scope
 from gateway.domain.billing import InvoiceQuery
 from gateway.errors import BadUserInput, NotFound
-from gateway.permissions import Scope, require_access
+from gateway.permissions import require_access
 from gateway.schema.billing import Invoice, InvoiceConnection, InvoiceEdge, InvoiceFilter
 from gateway.schema.common import PageInfo, decode_offset_cursor, offset_cursor, page_size
 from gateway.schema.node import from_global_id

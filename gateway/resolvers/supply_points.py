@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from gateway.context import Info
+from gateway.domain.access import Scope
 from gateway.errors import NotFound
-from gateway.permissions import Scope, require_access
+from gateway.permissions import require_access
 from gateway.schema.supply_points import SupplyPoint
 
 

@@ -14,6 +14,7 @@ from gateway.schema.accounts import AccountsMutation, AccountsQuery
 from gateway.schema.billing import Invoice
 from gateway.schema.customer import Customer
 from gateway.schema.node import Node, from_global_id
+from gateway.schema.nomination import NominationMutation
 from gateway.schema.supply_points import SupplyPoint
 
 
@@ -36,6 +37,6 @@ class CustomerQuery:
 
 
 Query = merge_types("Query", (AccountsQuery, CustomerQuery))
-Mutation = merge_types("Mutation", (AccountsMutation,))
+Mutation = merge_types("Mutation", (AccountsMutation, NominationMutation))
 
 schema = strawberry.Schema(query=Query, mutation=Mutation, types=[Customer, SupplyPoint, Invoice])

@@ -8,13 +8,16 @@ import strawberry
 
 from gateway.context import Info
 from gateway.domain import customers as domain
+from gateway.domain.access import Scope
 from gateway.domain.customers import Customer as DomainCustomer
 from gateway.errors import NotFound
-from gateway.permissions import Scope, requires
+from gateway.permissions import requires
 from gateway.resolvers.billing import resolve_invoices
+from gateway.resolvers.nomination import resolve_nomination_contract
 from gateway.schema.billing import InvoiceConnection, InvoiceFilter
 from gateway.schema.common import Address
 from gateway.schema.node import Node, to_global_id
+from gateway.schema.nomination import NominationContract
 from gateway.schema.supply_points import SupplyPoint
 
 Segment = strawberry.enum(domain.Segment)
@@ -63,3 +66,8 @@ class Customer(Node):
         after: str | None = None,
     ) -> InvoiceConnection | None:
         return await resolve_invoices(info, self.number, filter, first, after)
+
+    @strawberry.field(description="The nomination contract; null unless the customer is a LARGE consumer.")
+    async def nomination(self, info: Info) -> NominationContract | None:
+        contract = await resolve_nomination_contract(info, self.number)
+        return NominationContract.from_domain(contract) if contract is not None else None

@@ -14,12 +14,11 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.domain.access import ALL_SCOPES, Scope
 from gateway.errors import BadUserInput, Forbidden, NotFound
 from gateway.store.models import (
-    ALL_SCOPES,
     AccessRole,
     CustomerAccess,
-    Scope,
     User,
     UserStatus,
     login_key,

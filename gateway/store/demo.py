@@ -13,10 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway import tokens
+from gateway.domain.access import Scope
 from gateway.store.access import access_for, grant_delegate, grant_owner
 from gateway.store.accounts import create_user, find_user_by_login
 from gateway.store.api_keys import create_api_key
-from gateway.store.models import ApiKey, Scope, User
+from gateway.store.models import ApiKey, User
 
 DEMO_PASSWORD = "Demo-heslo-2026"  # noqa: S105 -- published demo credential
 DEMO_STAFF_KEY = "demo-staff-key"

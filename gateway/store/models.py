@@ -59,16 +59,6 @@ class AccessRole(enum.StrEnum):
     DELEGATE = "DELEGATE"
 
 
-class Scope(enum.StrEnum):
-    VIEW_BILLING = "VIEW_BILLING"
-    VIEW_SUPPLY_POINTS = "VIEW_SUPPLY_POINTS"
-    SUBMIT_REQUESTS = "SUBMIT_REQUESTS"
-    MANAGE_NOMINATION = "MANAGE_NOMINATION"
-
-
-ALL_SCOPES: frozenset[Scope] = frozenset(Scope)
-
-
 class ActorKind(enum.StrEnum):
     USER = "USER"
     STAFF = "STAFF"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -93,9 +94,7 @@ async def test_contracts_keep_order_and_give_none_without_a_contract(nomination:
     assert hourly.resolution is Resolution.HOUR
 
 
-@pytest.mark.parametrize(
-    ("day", "count"), [(dt.date(2026, 6, 10), 96), (SPRING_DAY, 92), (AUTUMN_DAY, 100)]
-)
+@pytest.mark.parametrize(("day", "count"), [(dt.date(2026, 6, 10), 96), (SPRING_DAY, 92), (AUTUMN_DAY, 100)])
 async def test_a_day_has_its_local_quarter_hours_as_aware_instants(
     nomination: SoapNomination, day: dt.date, count: int
 ) -> None:
@@ -105,7 +104,7 @@ async def test_a_day_has_its_local_quarter_hours_as_aware_instants(
     starts = [interval.start.astimezone(dt.UTC) for interval in refinement.contracted]
     assert len(starts) == count
     assert starts[0] == dt.datetime.combine(day, dt.time(0, 0), tzinfo=PRAGUE)
-    assert all(b - a == dt.timedelta(minutes=15) for a, b in zip(starts, starts[1:], strict=False))
+    assert all(b - a == dt.timedelta(minutes=15) for a, b in itertools.pairwise(starts))
     assert refinement.state is NominationState.DRAFT
     assert refinement.gate_closure == dt.datetime.combine(
         day - dt.timedelta(days=1), dt.time(9, 0), tzinfo=PRAGUE

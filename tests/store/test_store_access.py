@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.domain.access import ALL_SCOPES, Scope
 from gateway.errors import BadUserInput, Forbidden, NotFound
 from gateway.store.access import (
     access_for,
@@ -16,7 +17,7 @@ from gateway.store.access import (
     revoke_delegate,
 )
 from gateway.store.accounts import create_user
-from gateway.store.models import ALL_SCOPES, AccessRole, CustomerAccess, Scope, User
+from gateway.store.models import AccessRole, CustomerAccess, User
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 DAY = timedelta(days=1)

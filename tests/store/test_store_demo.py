@@ -6,11 +6,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fixtures import personas
+from gateway.domain.access import Scope
 from gateway.store import demo
 from gateway.store.access import access_for, list_customer_access
 from gateway.store.accounts import authenticate, find_user_by_login, users_sharing_email
 from gateway.store.api_keys import resolve_api_key
-from gateway.store.models import AccessRole, ApiKey, CustomerAccess, Scope, User
+from gateway.store.models import AccessRole, ApiKey, CustomerAccess, User
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 OWNED = {

@@ -1,0 +1,189 @@
+"""The request-type catalogue (PRODUCT.md "Requests", DOMAIN.md section 5), in one place.
+
+Each entry says what the portal calls the request, which ``RequestKind`` the CRM records
+it as, whether it is carried out at once (``INSTANT``) or needs back-office work and is
+tracked (``TRACKED``), and which ``Offering`` a supply point must have for it: the
+contract-type table in ``gateway.domain.offerings`` then decides, per supply point, which
+entries the portal offers. Entries not about one supply point (contact details) are
+offered to every customer.
+
+Which changes are instant follows PRODUCT.md (DOMAIN.md infers it from a cut-off source).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from gateway.domain.offerings import Offering, offers
+from gateway.domain.requests import RequestKind
+from gateway.domain.supply_points import Commodity, SupplyPoint
+
+
+class Processing(enum.Enum):
+    INSTANT = "INSTANT"  # carried out at once by the back end
+    TRACKED = "TRACKED"  # a case for the back office, with state and history
+
+
+class RequestTypeCode(enum.Enum):
+    CONTACT_CHANGE = "CONTACT_CHANGE"
+    CORRESPONDENCE_ADDRESS_CHANGE = "CORRESPONDENCE_ADDRESS_CHANGE"
+    E_INVOICE_CHANGE = "E_INVOICE_CHANGE"
+    DEPOSIT_CHANGE = "DEPOSIT_CHANGE"
+    PAYMENT_METHOD_CHANGE = "PAYMENT_METHOD_CHANGE"
+    BANK_DETAILS_CHANGE = "BANK_DETAILS_CHANGE"
+    SELF_READING = "SELF_READING"
+    PRODUCT_CHANGE = "PRODUCT_CHANGE"
+    BREAKER_OR_TARIFF_CHANGE = "BREAKER_OR_TARIFF_CHANGE"
+    TERMINATION = "TERMINATION"
+    FREE_TEXT = "FREE_TEXT"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestType:
+    code: RequestTypeCode
+    kind: RequestKind  # what the CRM records
+    name_cs: str
+    name_en: str
+    processing: Processing
+    offering: Offering  # what a supply point must offer for this request
+    commodity: Commodity | None = None  # None: electricity and gas alike
+    per_supply_point: bool = True  # False: about the customer, not one supply point
+
+    def offered_for(self, point: SupplyPoint) -> bool:
+        if not self.per_supply_point:
+            return False
+        if self.commodity is not None and point.commodity is not self.commodity:
+            return False
+        return offers(point.contract_type, point.commodity, self.offering)
+
+
+_INSTANT, _TRACKED = Processing.INSTANT, Processing.TRACKED
+
+CATALOGUE: tuple[RequestType, ...] = (
+    RequestType(
+        RequestTypeCode.DEPOSIT_CHANGE,
+        RequestKind.DEPOSIT_CHANGE,
+        "Změna výše záloh",
+        "Change of deposit amount",
+        _INSTANT,
+        Offering.INSTANT_CHANGES,
+    ),
+    RequestType(
+        RequestTypeCode.PAYMENT_METHOD_CHANGE,
+        RequestKind.PAYMENT_METHOD_CHANGE,
+        "Změna způsobu platby",
+        "Change of payment method",
+        _INSTANT,
+        Offering.INSTANT_CHANGES,
+    ),
+    RequestType(
+        RequestTypeCode.BANK_DETAILS_CHANGE,
+        RequestKind.BANK_DETAILS_CHANGE,
+        "Změna bankovního spojení",
+        "Change of bank account",
+        _INSTANT,
+        Offering.INSTANT_CHANGES,
+    ),
+    RequestType(
+        RequestTypeCode.CONTACT_CHANGE,
+        RequestKind.CONTACT_CHANGE,
+        "Změna kontaktních údajů",
+        "Change of contact details",
+        _INSTANT,
+        Offering.INSTANT_CHANGES,
+        per_supply_point=False,
+    ),
+    RequestType(
+        RequestTypeCode.CORRESPONDENCE_ADDRESS_CHANGE,
+        RequestKind.CONTACT_CHANGE,
+        "Změna korespondenční adresy",
+        "Change of correspondence address",
+        _INSTANT,
+        Offering.INSTANT_CHANGES,
+        per_supply_point=False,
+    ),
+    RequestType(
+        RequestTypeCode.E_INVOICE_CHANGE,
+        RequestKind.CONTACT_CHANGE,
+        "Změna adresy pro elektronickou fakturu",
+        "Change of e-invoice address",
+        _INSTANT,
+        Offering.INSTANT_CHANGES,
+        per_supply_point=False,
+    ),
+    RequestType(
+        RequestTypeCode.SELF_READING,
+        RequestKind.SELF_READING,
+        "Samoodečet",
+        "Meter self-reading",
+        _TRACKED,
+        Offering.METER_SELF_READING,
+    ),
+    RequestType(
+        RequestTypeCode.PRODUCT_CHANGE,
+        RequestKind.PRODUCT_CHANGE,
+        "Změna produktu",
+        "Product change",
+        _TRACKED,
+        Offering.TRACKED_CONTRACT_CHANGES,
+    ),
+    RequestType(
+        RequestTypeCode.BREAKER_OR_TARIFF_CHANGE,
+        RequestKind.BREAKER_OR_TARIFF_CHANGE,
+        "Změna jističe nebo distribuční sazby",
+        "Main breaker or distribution tariff change",
+        _TRACKED,
+        Offering.BREAKER_OR_TARIFF_CHANGE,
+        commodity=Commodity.ELECTRICITY,
+    ),
+    RequestType(
+        RequestTypeCode.TERMINATION,
+        RequestKind.TERMINATION,
+        "Ukončení smlouvy",
+        "Contract termination",
+        _TRACKED,
+        Offering.TRACKED_CONTRACT_CHANGES,
+    ),
+    RequestType(
+        RequestTypeCode.FREE_TEXT,
+        RequestKind.OTHER,
+        "Jiný požadavek",
+        "Other request (free text)",
+        _TRACKED,
+        Offering.TRACKED_CONTRACT_CHANGES,
+    ),
+)
+
+BY_CODE: dict[RequestTypeCode, RequestType] = {entry.code: entry for entry in CATALOGUE}
+
+
+def offered_for(point: SupplyPoint) -> list[RequestType]:
+    """The catalogue entries the portal offers for ``point``, in catalogue order."""
+    return [entry for entry in CATALOGUE if entry.offered_for(point)]
+
+
+def offered_for_customer(points: Iterable[SupplyPoint]) -> list[RequestType]:
+    """Entries about the customer, plus those at least one of its supply points offers."""
+    points = list(points)
+    return [
+        entry
+        for entry in CATALOGUE
+        if not entry.per_supply_point or any(entry.offered_for(point) for point in points)
+    ]
+
+
+def most_used(
+    kinds: Iterable[RequestKind], *, available: Iterable[RequestType], limit: int
+) -> list[RequestType]:
+    """Quick-start entries: one per kind (its first in the catalogue), the kinds the
+    customer has used most first, ties and never-used kinds in catalogue order; at most
+    ``limit``."""
+    counts: dict[RequestKind, int] = {}
+    for kind in kinds:
+        counts[kind] = counts.get(kind, 0) + 1
+    candidates = list({entry.kind: entry for entry in reversed(list(available))}.values())
+    order = {entry.code: i for i, entry in enumerate(CATALOGUE)}
+    candidates.sort(key=lambda entry: (-counts.get(entry.kind, 0), order[entry.code]))
+    return candidates[: max(limit, 0)]
