@@ -323,3 +323,25 @@ async def test_the_shared_clients_headers_survive_the_transport() -> None:
         SoapNomination(http=http, address="http://127.0.0.1:1/soap", username=USERNAME, password=PASSWORD)
 
         assert http.headers["X-Request-Source"] == "gateway"
+
+
+async def test_states_follow_the_gate_closure(nomination: SoapNomination, nomination_url: str) -> None:
+    submitted, empty = dt.date(2026, 4, 13), dt.date(2026, 4, 20)
+    (week,) = await nomination.weeks([NominationPeriod(personas.TEPLARNA, submitted)])
+    assert week is not None
+    await nomination.submit_week(
+        customer_number=personas.TEPLARNA,
+        week_start=submitted,
+        resolution=week.resolution,
+        intervals=week.contracted,
+    )
+    httpx.post(f"{nomination_url}/__sim/clock", json={"now": "2026-04-16T12:00:00+02:00"})
+
+    closed, late = await nomination.weeks(
+        [NominationPeriod(personas.TEPLARNA, submitted), NominationPeriod(personas.TEPLARNA, empty)]
+    )
+
+    assert closed is not None
+    assert closed.state is NominationState.ACCEPTED
+    assert late is not None
+    assert late.state is NominationState.LATE

@@ -64,7 +64,9 @@ query Day($number: String!, $day: Date!) {
 
 MONTH = """
 query Month($number: String!, $month: String!) {
-  customer(number: $number) { nomination { month(month: $month) { state contractedMwh refinedMwh submissionId } } }
+  customer(number: $number) {
+    nomination { month(month: $month) { state contractedMwh refinedMwh submissionId } }
+  }
 }
 """
 
@@ -130,7 +132,10 @@ def sim_calls(simulators: dict[str, str]) -> dict[str, int]:
 
 def scaled(intervals: list[dict[str, str]], factor: str) -> list[dict[str, str]]:
     return [
-        {"start": i["start"], "valueMw": str((Decimal(i["valueMw"]) * Decimal(factor)).quantize(Decimal("0.001")))}
+        {
+            "start": i["start"],
+            "valueMw": str((Decimal(i["valueMw"]) * Decimal(factor)).quantize(Decimal("0.001"))),
+        }
         for i in intervals
     ]
 
@@ -149,12 +154,24 @@ async def contracted_day(client: GraphQLClient, day: str) -> list[dict[str, str]
 
 def week_input(week: str, intervals: list[dict[str, str]], key: str) -> dict[str, Any]:
     return {
-        "input": {"customerNumber": personas.TEPLARNA, "weekStart": week, "intervals": intervals, "idempotencyKey": key}
+        "input": {
+            "customerNumber": personas.TEPLARNA,
+            "weekStart": week,
+            "intervals": intervals,
+            "idempotencyKey": key,
+        }
     }
 
 
 def day_input(day: str, intervals: list[dict[str, str]], key: str) -> dict[str, Any]:
-    return {"input": {"customerNumber": personas.TEPLARNA, "date": day, "intervals": intervals, "idempotencyKey": key}}
+    return {
+        "input": {
+            "customerNumber": personas.TEPLARNA,
+            "date": day,
+            "intervals": intervals,
+            "idempotencyKey": key,
+        }
+    }
 
 
 def month_input(month: str, mwh: str, key: str, number: str = personas.TEPLARNA) -> dict[str, Any]:
@@ -215,7 +232,7 @@ async def test_a_household_customer_has_no_nomination(gql: GraphQLClient, clocks
     ids=["ordinary", "spring-dst", "autumn-dst"],
 )
 async def test_the_three_submissions_are_accepted_and_read_back(
-    teplarna: GraphQLClient, week: str, day: str, month: str, week_count: int, day_count: int
+    teplarna: GraphQLClient, *, week: str, day: str, month: str, week_count: int, day_count: int
 ) -> None:
     # given
     weekly = scaled(await contracted_week(teplarna, week), "1.02")
@@ -227,7 +244,8 @@ async def test_the_three_submissions_are_accepted_and_read_back(
     by_week = await teplarna.execute(SUBMIT_WEEK, week_input(week, weekly, f"w-{week}"))
     by_day = await teplarna.execute(SUBMIT_DAY, day_input(day, refined, f"d-{day}"))
     by_month = await teplarna.execute(
-        SUBMIT_MONTH, month_input(month, str((contracted_mwh * Decimal("1.01")).quantize(Decimal(1))), f"m-{month}")
+        SUBMIT_MONTH,
+        month_input(month, str((contracted_mwh * Decimal("1.01")).quantize(Decimal(1))), f"m-{month}"),
     )
 
     # then
@@ -246,7 +264,9 @@ async def test_the_three_submissions_are_accepted_and_read_back(
     read_week = week_after["data"]["customer"]["nomination"]["week"]
     assert read_week["state"] == "SUBMITTED"
     assert read_week["submitted"] == weekly
-    assert read_week["submissionId"] == by_week["data"]["submitWeeklyNomination"]["submission"]["submissionId"]
+    assert (
+        read_week["submissionId"] == by_week["data"]["submitWeeklyNomination"]["submission"]["submissionId"]
+    )
     read_day = day_after["data"]["customer"]["nomination"]["day"]
     assert read_day["intervalCount"] == day_count
     assert read_day["refined"] == refined
@@ -294,7 +314,10 @@ async def test_an_out_of_tolerance_value_on_the_repeated_hour_is_positioned(
     weekly = await contracted_week(teplarna, "2026-10-19")
     position = 6 * 96 + 13
     assert weekly[position]["start"] == "2026-10-25T02:15:00+01:00"
-    weekly[position] = {"start": weekly[position]["start"], "valueMw": str(Decimal(weekly[position]["valueMw"]) * 2)}
+    weekly[position] = {
+        "start": weekly[position]["start"],
+        "valueMw": str(Decimal(weekly[position]["valueMw"]) * 2),
+    }
     httpx.delete(f"{simulators['nomination']}/__sim/stats")
 
     # when
@@ -340,7 +363,7 @@ async def test_a_spring_day_sent_as_96_wall_clock_quarter_hours_is_refused_at_th
 async def test_a_week_as_csv_is_accepted_and_a_bad_line_is_named(teplarna: GraphQLClient) -> None:
     # given
     weekly = await contracted_week(teplarna, "2026-06-15")
-    lines = ["start;value_mw", *(f"{i['start']};\"{i['valueMw'].replace('.', ',')}\"" for i in weekly)]
+    lines = ["start;value_mw", *(f'{i["start"]};"{i["valueMw"].replace(".", ",")}"' for i in weekly)]
     broken = [*lines[:11], "2026-06-15T02:30:00+02:00;abc", *lines[12:]]
 
     # when
@@ -358,7 +381,9 @@ async def test_a_week_as_csv_is_accepted_and_a_bad_line_is_named(teplarna: Graph
 
 
 def _csv_input(week: str, csv: str, key: str) -> dict[str, Any]:
-    return {"input": {"customerNumber": personas.TEPLARNA, "weekStart": week, "csv": csv, "idempotencyKey": key}}
+    return {
+        "input": {"customerNumber": personas.TEPLARNA, "weekStart": week, "csv": csv, "idempotencyKey": key}
+    }
 
 
 async def test_a_delegate_without_manage_nomination_is_forbidden(
@@ -398,7 +423,9 @@ async def test_a_stranger_gets_not_found(gql: GraphQLClient, clocks: Clocks) -> 
     assert error_codes(submitted) == ["NOT_FOUND"]
 
 
-async def test_a_submission_is_idempotent_per_key(teplarna: GraphQLClient, simulators: dict[str, str]) -> None:
+async def test_a_submission_is_idempotent_per_key(
+    teplarna: GraphQLClient, simulators: dict[str, str]
+) -> None:
     # given
     read = await teplarna.execute(MONTH, {"number": personas.TEPLARNA, "month": "2026-05"})
     mwh = str(Decimal(read["data"]["customer"]["nomination"]["month"]["contractedMwh"]).quantize(Decimal(1)))

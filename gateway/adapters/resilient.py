@@ -1,0 +1,99 @@
+"""Adapters that send every call of an inner adapter through a back end's ``Policy``.
+
+They implement the same Protocols as what they wrap, so they stack like httpx
+transports: ``CachedBilling(ResilientBilling(SoapBilling(...), policy))``. Reads are
+idempotent and may be retried; writes (creating, changing, cancelling a request,
+marking messages read) are never retried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gateway.adapters.billing.protocol import BillingBackend
+from gateway.adapters.crm.protocol import CrmBackend
+from gateway.domain.billing import DepositPlan, Document, Invoice, InvoicePage, InvoiceQuery, Payment, Reminder
+from gateway.domain.customers import Customer
+from gateway.domain.messages import Message
+from gateway.domain.requests import CustomerRequest, NewRequest
+from gateway.domain.supply_points import SupplyPoint
+from gateway.resilience import Policy
+
+
+class ResilientBilling:
+    def __init__(self, inner: BillingBackend, policy: Policy) -> None:
+        self.inner = inner
+        self.policy = policy
+
+    async def invoice_pages(self, queries: Sequence[InvoiceQuery]) -> list[InvoicePage]:
+        return await self.policy.call("invoice_pages", lambda: self.inner.invoice_pages(queries), idempotent=True)
+
+    async def invoices_by_id(self, ids: Sequence[str]) -> list[Invoice | None]:
+        return await self.policy.call("invoices_by_id", lambda: self.inner.invoices_by_id(ids), idempotent=True)
+
+    async def deposit_plans(self, customer_numbers: Sequence[str]) -> list[list[DepositPlan]]:
+        return await self.policy.call(
+            "deposit_plans", lambda: self.inner.deposit_plans(customer_numbers), idempotent=True
+        )
+
+    async def payments(self, customer_numbers: Sequence[str]) -> list[list[Payment]]:
+        return await self.policy.call("payments", lambda: self.inner.payments(customer_numbers), idempotent=True)
+
+    async def reminders(self, customer_numbers: Sequence[str]) -> list[list[Reminder]]:
+        return await self.policy.call(
+            "reminders", lambda: self.inner.reminders(customer_numbers), idempotent=True
+        )
+
+    async def documents(self, ids: Sequence[str]) -> list[Document | None]:
+        return await self.policy.call("documents", lambda: self.inner.documents(ids), idempotent=True)
+
+    async def ping(self) -> None:
+        # Readiness asks the back end itself: no retries, but the breaker still speaks.
+        await self.policy.call("ping", self.inner.ping, idempotent=False)
+
+
+class ResilientCrm:
+    def __init__(self, inner: CrmBackend, policy: Policy) -> None:
+        self.inner = inner
+        self.policy = policy
+
+    async def customers(self, numbers: Sequence[str]) -> list[Customer | None]:
+        return await self.policy.call("customers", lambda: self.inner.customers(numbers), idempotent=True)
+
+    async def supply_points_by_customer(self, numbers: Sequence[str]) -> list[list[SupplyPoint]]:
+        return await self.policy.call(
+            "supply_points_by_customer", lambda: self.inner.supply_points_by_customer(numbers), idempotent=True
+        )
+
+    async def supply_points_by_id(self, ids: Sequence[str]) -> list[SupplyPoint | None]:
+        return await self.policy.call(
+            "supply_points_by_id", lambda: self.inner.supply_points_by_id(ids), idempotent=True
+        )
+
+    async def requests(self, customer_numbers: Sequence[str]) -> list[list[CustomerRequest]]:
+        return await self.policy.call("requests", lambda: self.inner.requests(customer_numbers), idempotent=True)
+
+    async def requests_by_id(self, ids: Sequence[str]) -> list[CustomerRequest | None]:
+        return await self.policy.call("requests_by_id", lambda: self.inner.requests_by_id(ids), idempotent=True)
+
+    async def messages(self, customer_numbers: Sequence[str]) -> list[list[Message]]:
+        return await self.policy.call("messages", lambda: self.inner.messages(customer_numbers), idempotent=True)
+
+    async def create_request(self, request: NewRequest) -> CustomerRequest:
+        return await self.policy.call("create_request", lambda: self.inner.create_request(request), idempotent=False)
+
+    async def update_request(self, id: str, *, summary: str) -> CustomerRequest:
+        return await self.policy.call(
+            "update_request", lambda: self.inner.update_request(id, summary=summary), idempotent=False
+        )
+
+    async def cancel_request(self, id: str) -> CustomerRequest:
+        return await self.policy.call("cancel_request", lambda: self.inner.cancel_request(id), idempotent=False)
+
+    async def mark_messages_read(self, customer_number: str, ids: Sequence[str]) -> int:
+        return await self.policy.call(
+            "mark_messages_read", lambda: self.inner.mark_messages_read(customer_number, ids), idempotent=False
+        )
+
+    async def ping(self) -> None:
+        await self.policy.call("ping", self.inner.ping, idempotent=False)

@@ -1,0 +1,45 @@
+"""Messages in the customer's portal inbox (zprávy)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from gateway.domain import messages as domain
+from gateway.schema.node import Node, to_global_id
+
+MessageKind = strawberry.enum(domain.MessageKind)
+
+
+def message_global_id(customer_number: str, message_id: str) -> strawberry.ID:
+    """The CRM lists messages only per customer, so the ID carries the customer number."""
+    return to_global_id("Message", f"{customer_number}:{message_id}")
+
+
+@strawberry.type(description="A message from the supplier: an offer, product news or a notice.")
+class Message(Node):
+    customer_number: strawberry.Private[str]
+    kind: MessageKind  # type: ignore[valid-type]
+    subject: str
+    body: str
+    sent_at: dt.datetime
+    read: bool
+
+    @classmethod
+    def from_domain(cls, message: domain.Message) -> Message:
+        return cls(
+            id=message_global_id(message.customer_number, message.id),
+            customer_number=message.customer_number,
+            kind=message.kind,
+            subject=message.subject,
+            body=message.body,
+            sent_at=message.sent_at,
+            read=message.read,
+        )
+
+
+@strawberry.input(description="Every field is optional; all given ones must hold.")
+class MessageFilter:
+    unread: bool | None = strawberry.field(default=None, description="true: unread only; false: read only.")
+    kinds: list[MessageKind] | None = None  # type: ignore[valid-type]
