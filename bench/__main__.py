@@ -225,9 +225,7 @@ def main() -> None:
         )
     print()
     for login, value in rps.items():
-        print(
-            f"warm overview throughput, {login}: {value:.0f} requests/s ({args.concurrency} concurrent clients)"
-        )
+        print(f"warm overview, {login}: {value:.0f} requests/s ({args.concurrency} concurrent clients)")
     for kind, value in rss.items():
         print(f"resident memory, {kind} gateway: {value:.0f} MiB")
     zeep_us, lxml_us = measure_soap_parse(rounds=100)
