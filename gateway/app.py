@@ -8,27 +8,44 @@ from collections.abc import AsyncIterator
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from gateway.adapters.connect import open_backends
+from gateway.cache.store import open_cache
 from gateway.config import Settings
+from gateway.http.csrf import CSRFMiddleware
+from gateway.http.documents import document_endpoint
 from gateway.http.graphql import STATIC_DIR, GatewayGraphQL
 from gateway.http.health import healthz, readyz
-from gateway.services import Backends, Services
+from gateway.metrics import Metrics
+from gateway.outbox import DirectoryOutbox
+from gateway.services import Backends, Clock, Services, utc_now
 from gateway.store.db import create_engine, create_sessionmaker, transaction
 from gateway.store.demo import seed_demo
 from gateway.store.migrate import upgrade_to_head
+from gateway.throttle import open_throttle
 
 log = logging.getLogger("gateway")
 
 
-def create_app(settings: Settings | None = None, *, backends: Backends | None = None) -> Starlette:
-    """The gateway. ``backends`` replaces the real adapters (tests give fakes or wrapped ones)."""
+def create_app(
+    settings: Settings | None = None, *, backends: Backends | None = None, clock: Clock = utc_now
+) -> Starlette:
+    """The gateway. ``backends`` replaces the real adapters (tests give fakes or wrapped ones);
+    ``clock`` is what "now" means (tests move it)."""
     settings = settings or Settings()
-    app = Starlette(routes=[Route("/healthz", healthz), Route("/readyz", readyz)], lifespan=_lifespan)
+    metrics = Metrics()
+    app = Starlette(
+        routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics.endpoint)],
+        lifespan=_lifespan,
+        middleware=[Middleware(CSRFMiddleware, cookie_name=settings.cookie_name)],
+    )
     app.state.settings = settings
+    app.state.metrics = metrics
     app.state.given_backends = backends
+    app.state.clock = clock
     return app
 
 
@@ -52,13 +69,28 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     async with contextlib.AsyncExitStack() as stack:
         store = await stack.enter_async_context(open_store(settings))
-        backends = app.state.given_backends or await stack.enter_async_context(open_backends(settings))
-        services = Services(backends=backends, store=store)
+        metrics: Metrics = app.state.metrics
+        cache = await stack.enter_async_context(
+            open_cache(settings.redis_url, stale_for=settings.cache_stale_seconds)
+        )
+        app.state.cache = cache
+        backends = app.state.given_backends or await stack.enter_async_context(
+            open_backends(settings, cache=cache, metrics=metrics)
+        )
+        throttle = await stack.enter_async_context(open_throttle(settings.redis_url))
+        services = Services(
+            backends=backends,
+            store=store,
+            clock=app.state.clock,
+            throttle=throttle,
+            outbox=DirectoryOutbox(settings.outbox_dir),
+        )
         app.state.services = services
-        graphql = GatewayGraphQL(settings=settings, services=services)
+        graphql = GatewayGraphQL(settings=settings, services=services, metrics=metrics)
         app.router.routes.extend(
             [
                 Route("/graphql", graphql, methods=["GET", "POST"]),
+                Route("/documents/{id}", document_endpoint, methods=["GET"]),
                 Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
             ]
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import os
 import sys
@@ -82,13 +83,45 @@ async def _demo(settings: Settings) -> None:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
+async def _api_key(settings: Settings, action: str, args: argparse.Namespace) -> None:
+    """Staff keys in ``settings.database_url``; only the key's hash is stored."""
+    from gateway.store import api_keys  # noqa: PLC0415 -- keeps ``gateway serve`` start-up lean
+    from gateway.store.db import create_engine, create_sessionmaker, transaction  # noqa: PLC0415
+    from gateway.store.migrate import upgrade_to_head  # noqa: PLC0415
+
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade_to_head(engine)
+        now = dt.datetime.now(dt.UTC)
+        async with transaction(create_sessionmaker(engine)) as db:
+            if action == "create":
+                raw, key = await api_keys.create_api_key(db, name=args.name, now=now)
+                print(f"id {key.id}  name {key.name}\n{raw}\n(shown once: store it now)")
+            elif action == "revoke":
+                await api_keys.revoke_api_key(db, key_id=args.id, now=now)
+                print(f"revoked {args.id}")
+            else:
+                for key in await api_keys.list_api_keys(db):
+                    state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+                    print(f"{key.id:>5}  {key.name:<30}  created {key.created_at:%Y-%m-%d}  {state}")
+    finally:
+        await engine.dispose()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="gateway", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="serve the gateway (settings from GATEWAY_* variables)")
     commands.add_parser("demo", help="serve the gateway with the simulated back ends and demo data")
+    keys = commands.add_parser("api-key", help="staff API keys (read-only, audited)").add_subparsers(
+        dest="action", required=True
+    )
+    keys.add_parser("create", help="create a key; prints the raw key once").add_argument("name")
+    keys.add_parser("revoke", help="revoke a key by its id").add_argument("id", type=int)
+    keys.add_parser("list", help="list the keys (never their values)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per back-end call is noise
 
     if args.command == "serve":
         _serve(Settings())
@@ -97,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         settings = Settings(demo=True, database_url=database_url)
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_demo(settings))
+    elif args.command == "api-key":
+        asyncio.run(_api_key(Settings(), args.action, args))
     else:  # pragma: no cover -- argparse rejects it first
         parser.error(f"unknown command {args.command}")
     sys.exit(0)

@@ -39,10 +39,24 @@ class Settings(BaseSettings):
     nomination_password: SecretStr = SecretStr("nomination-secret")
     nomination_timeout: float = 5.0
 
+    # Resilience (gateway.resilience): a timeout per attempt is the back end's ``*_timeout``.
+    retry_attempts: int = Field(3, description="Attempts in all for a read while a back end is unavailable.")
+    breaker_failure_threshold: int = Field(5, description="Consecutive failures that open a breaker.")
+    breaker_reset_seconds: float = Field(10.0, description="Seconds a breaker stays open before one probe.")
+    billing_max_concurrency: int = Field(20, description="Calls to billing in flight at once, at most.")
+    crm_max_concurrency: int = Field(20, description="Calls to the CRM in flight at once, at most.")
+
+    # Cache (gateway.cache): TTLs per kind of data are in gateway/cache/policy.py.
+    cache_stale_seconds: float = Field(
+        600.0, description="Seconds past its TTL an entry may be served, flagged, while its back end is down."
+    )
+
     secret_key: SecretStr = SecretStr("change-me-outside-demo")
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     cookie_name: str = "portal_session"
+    outbox_dir: Path = Field(Path("var/outbox"), description="Where mail is written, one .eml per mail.")
+    email_verification_hours: int = 48
     cookie_secure: bool | None = Field(None, description="Secure cookies; default: on unless demo mode.")
 
     @cached_property

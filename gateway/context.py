@@ -24,6 +24,7 @@ class Viewer:
     session_id: int
     active_customer: str | None
     access: dict[str, Access]
+    email_verified: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +43,14 @@ class Context:
     viewer: Viewer | None = None
     staff: Staff | None = None
     session_token: str | None = field(default=None, repr=False)
+    # Customer numbers staff touched in this request: ``gateway.staff`` audits them at its end.
+    staff_reads: set[str] = field(default_factory=set)
 
     def access(self, customer_number: str) -> Access | None:
+        """The viewer's access to ``customer_number`` (loaded from the store for this request
+        only, so a revoked or expired grant gives nothing from the next request on)."""
         if self.staff is not None:
+            self.staff_reads.add(customer_number)
             return STAFF_ACCESS
         if self.viewer is None:
             return None

@@ -23,7 +23,14 @@ from __future__ import annotations
 
 import re
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -39,7 +46,10 @@ class Metrics:
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.requests = Counter(
-            "gateway_requests", "GraphQL requests by operation and outcome.", ["operation", "outcome"], registry=r
+            "gateway_requests",
+            "GraphQL requests by operation and outcome.",
+            ["operation", "outcome"],
+            registry=r,
         )
         self.request_seconds = Histogram(
             "gateway_request_duration_seconds",
@@ -68,7 +78,10 @@ class Metrics:
             registry=r,
         )
         self.breaker_state = Gauge(
-            "gateway_breaker_state", "Circuit breaker: 0 closed, 1 half-open, 2 open.", ["backend"], registry=r
+            "gateway_breaker_state",
+            "Circuit breaker: 0 closed, 1 half-open, 2 open.",
+            ["backend"],
+            registry=r,
         )
         self.breaker_transitions = Counter(
             "gateway_breaker_transitions", "Circuit breaker state changes.", ["backend", "to"], registry=r

@@ -137,8 +137,10 @@ class CircuitBreaker:
 
 
 def _retryable(error: BaseException) -> bool:
-    return isinstance(error, BackendUnavailable) and error.retryable and not isinstance(
-        error, CircuitOpen | Overloaded
+    return (
+        isinstance(error, BackendUnavailable)
+        and error.retryable
+        and not isinstance(error, CircuitOpen | Overloaded)
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -12,6 +13,11 @@ from gateway.adapters.billing.protocol import BillingBackend
 from gateway.adapters.crm.protocol import CrmBackend
 from gateway.adapters.nomination.protocol import NominationBackend
 from gateway.nomination.validation import DEFAULT_GATE_CLOSURE, GateClosureRules
+from gateway.outbox import DirectoryOutbox
+from gateway.throttle import LoginThrottle, MemoryThrottleBackend
+
+
+Clock = Callable[[], dt.datetime]
 
 
 def utc_now() -> dt.datetime:
@@ -29,5 +35,7 @@ class Backends:
 class Services:
     backends: Backends
     store: async_sessionmaker[AsyncSession]
-    clock: Callable[[], dt.datetime] = field(default=utc_now)
+    clock: Clock = field(default=utc_now)
     gate_closure: GateClosureRules = DEFAULT_GATE_CLOSURE  # nomination deadlines
+    throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(MemoryThrottleBackend()))
+    outbox: DirectoryOutbox = field(default_factory=lambda: DirectoryOutbox(Path("var/outbox")))

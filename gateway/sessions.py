@@ -17,7 +17,7 @@ from gateway.store import access as store_access
 from gateway.store import accounts, api_keys, audit
 from gateway.store import sessions as store_sessions
 from gateway.store.db import transaction
-from gateway.store.models import AccessRole, ActorKind
+from gateway.store.models import AccessRole, ActorKind, User
 
 
 def _idle(context: Context) -> dt.timedelta:
@@ -53,6 +53,7 @@ async def _viewer(
         user_id=resolved.user.id,
         login=resolved.user.login,
         email=resolved.user.email,
+        email_verified=resolved.user.email_verified_at is not None,
         session_id=resolved.session.id,
         active_customer=resolved.session.active_customer_number,
         access={grant.customer_number: _access(grant) for grant in grants},
@@ -88,9 +89,12 @@ async def log_in(context: Context, *, login: str, password: str) -> tuple[str, V
     """A new session for these credentials (and its cookie), or None when they are wrong."""
     now = context.services.clock()
     address = client_address(context.request)
+    throttle = context.services.throttle
+    await throttle.check(login=login, address=address)  # RateLimited before any hashing
     async with transaction(context.services.store) as db:
         user = await accounts.authenticate(db, login=login, password=password, now=now)
         if user is None:
+            await throttle.failed(login=login, address=address)
             await audit.write_audit(
                 db,
                 now=now,
@@ -101,22 +105,31 @@ async def log_in(context: Context, *, login: str, password: str) -> tuple[str, V
                 client_address=address,
             )
             return None
+        await throttle.succeeded(login=login, address=address)
         if context.session_token is not None:  # rotate: the old session ends at login
             await store_sessions.revoke_session(db, token=context.session_token, now=now)
-        token, user_session = await store_sessions.create_session(
-            db,
-            user_id=user.id,
-            now=now,
-            absolute_timeout=_absolute(context),
-            user_agent=context.request.headers.get("user-agent"),
-            client_address=address,
-        )
         await audit.write_audit(
             db, now=now, actor_kind=ActorKind.USER, actor_id=user.id, action="login", client_address=address
         )
-        viewer = await _viewer(
-            context, db, store_sessions.ResolvedSession(session=user_session, user=user), now
-        )
+        token, viewer = await start_session(context, db, user, now)
+    return token, viewer
+
+
+async def start_session(
+    context: Context, db: AsyncSession, user: User, now: dt.datetime, *, active_customer: str | None = None
+) -> tuple[str, Viewer]:
+    """A new session for ``user`` (login, registration, password change), its cookie set
+    and ``context.viewer`` switched to it."""
+    token, user_session = await store_sessions.create_session(
+        db,
+        user_id=user.id,
+        now=now,
+        absolute_timeout=_absolute(context),
+        active_customer_number=active_customer,
+        user_agent=context.request.headers.get("user-agent"),
+        client_address=client_address(context.request),
+    )
+    viewer = await _viewer(context, db, store_sessions.ResolvedSession(session=user_session, user=user), now)
     context.response.set_cookie(
         context.settings.cookie_name,
         token,
@@ -128,6 +141,14 @@ async def log_in(context: Context, *, login: str, password: str) -> tuple[str, V
     )
     context.viewer, context.session_token = viewer, token
     return token, viewer
+
+
+async def reload_viewer(context: Context, db: AsyncSession) -> Viewer | None:
+    """The viewer as the store sees it now (after a change in this transaction)."""
+    if context.viewer is None or context.session_token is None:
+        return None
+    await _resume_session(context, db, context.session_token, context.services.clock())
+    return context.viewer
 
 
 async def log_out(context: Context) -> bool:

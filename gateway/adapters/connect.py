@@ -8,9 +8,14 @@ from collections.abc import AsyncIterator
 import httpx
 
 from gateway.adapters.billing.soap import SoapBilling
+from gateway.adapters.cached import CachedBilling, CachedCrm
 from gateway.adapters.crm.rest import RestCrm
 from gateway.adapters.nomination.soap import SoapNomination
+from gateway.adapters.resilient import ResilientBilling, ResilientCrm
+from gateway.cache.store import CacheStore
 from gateway.config import Settings
+from gateway.metrics import Metrics
+from gateway.resilience import Policy, PolicySettings
 from gateway.services import Backends
 
 MAX_CONNECTIONS = 100
@@ -23,21 +28,48 @@ def _client(timeout: float) -> httpx.AsyncClient:
     )
 
 
+def policy(settings: Settings, backend: str, *, metrics: Metrics | None = None) -> Policy:
+    """The resilience policy of ``backend`` (billing, crm) from the settings."""
+    return Policy(
+        backend,
+        PolicySettings(
+            timeout=getattr(settings, f"{backend}_timeout"),
+            attempts=settings.retry_attempts,
+            failure_threshold=settings.breaker_failure_threshold,
+            reset_after=settings.breaker_reset_seconds,
+            max_concurrency=getattr(settings, f"{backend}_max_concurrency"),
+        ),
+        metrics=metrics,
+    )
+
+
 @contextlib.asynccontextmanager
-async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
+async def open_backends(
+    settings: Settings, *, cache: CacheStore | None = None, metrics: Metrics | None = None
+) -> AsyncIterator[Backends]:
+    """The real adapters, each behind its resilience policy and, given a ``cache``, the cache:
+    ``CachedBilling(ResilientBilling(SoapBilling(...)))``."""
     async with (
         _client(settings.billing_timeout) as billing_http,
         _client(settings.crm_timeout) as crm_http,
         _client(settings.nomination_timeout) as nomination_http,
     ):
-        yield Backends(
-            billing=SoapBilling(
+        billing = ResilientBilling(
+            SoapBilling(
                 http=billing_http,
                 address=settings.billing_url,
                 username=settings.billing_username,
                 password=settings.billing_password.get_secret_value(),
             ),
-            crm=RestCrm(crm_http, base_url=settings.crm_url, api_key=settings.crm_api_key.get_secret_value()),
+            policy(settings, "billing", metrics=metrics),
+        )
+        crm = ResilientCrm(
+            RestCrm(crm_http, base_url=settings.crm_url, api_key=settings.crm_api_key.get_secret_value()),
+            policy(settings, "crm", metrics=metrics),
+        )
+        yield Backends(
+            billing=CachedBilling(billing, cache, metrics=metrics) if cache is not None else billing,
+            crm=CachedCrm(crm, cache, metrics=metrics) if cache is not None else crm,
             nomination=SoapNomination(
                 http=nomination_http,
                 address=settings.nomination_url,

@@ -9,10 +9,20 @@ marking messages read) are never retried.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from gateway.adapters.billing.protocol import BillingBackend
 from gateway.adapters.crm.protocol import CrmBackend
-from gateway.domain.billing import DepositPlan, Document, Invoice, InvoicePage, InvoiceQuery, Payment, Reminder
+from gateway.domain.billing import (
+    DepositPlan,
+    Document,
+    Invoice,
+    InvoicePage,
+    InvoiceQuery,
+    Payment,
+    PaymentMethod,
+    Reminder,
+)
 from gateway.domain.customers import Customer
 from gateway.domain.messages import Message
 from gateway.domain.requests import CustomerRequest, NewRequest
@@ -26,10 +36,14 @@ class ResilientBilling:
         self.policy = policy
 
     async def invoice_pages(self, queries: Sequence[InvoiceQuery]) -> list[InvoicePage]:
-        return await self.policy.call("invoice_pages", lambda: self.inner.invoice_pages(queries), idempotent=True)
+        return await self.policy.call(
+            "invoice_pages", lambda: self.inner.invoice_pages(queries), idempotent=True
+        )
 
     async def invoices_by_id(self, ids: Sequence[str]) -> list[Invoice | None]:
-        return await self.policy.call("invoices_by_id", lambda: self.inner.invoices_by_id(ids), idempotent=True)
+        return await self.policy.call(
+            "invoices_by_id", lambda: self.inner.invoices_by_id(ids), idempotent=True
+        )
 
     async def deposit_plans(self, customer_numbers: Sequence[str]) -> list[list[DepositPlan]]:
         return await self.policy.call(
@@ -37,7 +51,9 @@ class ResilientBilling:
         )
 
     async def payments(self, customer_numbers: Sequence[str]) -> list[list[Payment]]:
-        return await self.policy.call("payments", lambda: self.inner.payments(customer_numbers), idempotent=True)
+        return await self.policy.call(
+            "payments", lambda: self.inner.payments(customer_numbers), idempotent=True
+        )
 
     async def reminders(self, customer_numbers: Sequence[str]) -> list[list[Reminder]]:
         return await self.policy.call(
@@ -46,6 +62,24 @@ class ResilientBilling:
 
     async def documents(self, ids: Sequence[str]) -> list[Document | None]:
         return await self.policy.call("documents", lambda: self.inner.documents(ids), idempotent=True)
+
+    async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
+        return await self.policy.call(
+            "change_deposit_amount",
+            lambda: self.inner.change_deposit_amount(plan_id=plan_id, amount=amount),
+            idempotent=False,
+        )
+
+    async def change_payment_method(
+        self, *, plan_id: str, method: PaymentMethod, bank_account: str | None = None
+    ) -> DepositPlan:
+        return await self.policy.call(
+            "change_payment_method",
+            lambda: self.inner.change_payment_method(
+                plan_id=plan_id, method=method, bank_account=bank_account
+            ),
+            idempotent=False,
+        )
 
     async def ping(self) -> None:
         # Readiness asks the back end itself: no retries, but the breaker still speaks.
@@ -62,7 +96,9 @@ class ResilientCrm:
 
     async def supply_points_by_customer(self, numbers: Sequence[str]) -> list[list[SupplyPoint]]:
         return await self.policy.call(
-            "supply_points_by_customer", lambda: self.inner.supply_points_by_customer(numbers), idempotent=True
+            "supply_points_by_customer",
+            lambda: self.inner.supply_points_by_customer(numbers),
+            idempotent=True,
         )
 
     async def supply_points_by_id(self, ids: Sequence[str]) -> list[SupplyPoint | None]:
@@ -71,16 +107,24 @@ class ResilientCrm:
         )
 
     async def requests(self, customer_numbers: Sequence[str]) -> list[list[CustomerRequest]]:
-        return await self.policy.call("requests", lambda: self.inner.requests(customer_numbers), idempotent=True)
+        return await self.policy.call(
+            "requests", lambda: self.inner.requests(customer_numbers), idempotent=True
+        )
 
     async def requests_by_id(self, ids: Sequence[str]) -> list[CustomerRequest | None]:
-        return await self.policy.call("requests_by_id", lambda: self.inner.requests_by_id(ids), idempotent=True)
+        return await self.policy.call(
+            "requests_by_id", lambda: self.inner.requests_by_id(ids), idempotent=True
+        )
 
     async def messages(self, customer_numbers: Sequence[str]) -> list[list[Message]]:
-        return await self.policy.call("messages", lambda: self.inner.messages(customer_numbers), idempotent=True)
+        return await self.policy.call(
+            "messages", lambda: self.inner.messages(customer_numbers), idempotent=True
+        )
 
     async def create_request(self, request: NewRequest) -> CustomerRequest:
-        return await self.policy.call("create_request", lambda: self.inner.create_request(request), idempotent=False)
+        return await self.policy.call(
+            "create_request", lambda: self.inner.create_request(request), idempotent=False
+        )
 
     async def update_request(self, id: str, *, summary: str) -> CustomerRequest:
         return await self.policy.call(
@@ -88,11 +132,15 @@ class ResilientCrm:
         )
 
     async def cancel_request(self, id: str) -> CustomerRequest:
-        return await self.policy.call("cancel_request", lambda: self.inner.cancel_request(id), idempotent=False)
+        return await self.policy.call(
+            "cancel_request", lambda: self.inner.cancel_request(id), idempotent=False
+        )
 
     async def mark_messages_read(self, customer_number: str, ids: Sequence[str]) -> int:
         return await self.policy.call(
-            "mark_messages_read", lambda: self.inner.mark_messages_read(customer_number, ids), idempotent=False
+            "mark_messages_read",
+            lambda: self.inner.mark_messages_read(customer_number, ids),
+            idempotent=False,
         )
 
     async def ping(self) -> None:

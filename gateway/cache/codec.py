@@ -54,7 +54,7 @@ _TYPES: dict[str, type] = {
 }
 
 
-def _encode(value: object) -> object:  # noqa: PLR0911 - one branch per supported type
+def _encode(value: object) -> object:
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, enum.Enum):
@@ -84,7 +84,7 @@ def _name_of(cls: type) -> str:
     return name
 
 
-def _decode(value: object) -> object:  # noqa: PLR0911 - one branch per tag
+def _decode(value: object) -> object:
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, list):

@@ -193,7 +193,9 @@ def redis_store(url: str, *, stale_for: float = STALE_FOR_SECONDS) -> CacheStore
 
 
 @contextlib.asynccontextmanager
-async def open_cache(redis_url: str | None, *, stale_for: float = STALE_FOR_SECONDS) -> AsyncIterator[CacheStore]:
+async def open_cache(
+    redis_url: str | None, *, stale_for: float = STALE_FOR_SECONDS
+) -> AsyncIterator[CacheStore]:
     """The app's cache for its lifetime: Redis when ``redis_url`` is given, else in process."""
     store = redis_store(redis_url, stale_for=stale_for) if redis_url else memory_store(stale_for=stale_for)
     try:

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from gateway import sessions
+from gateway.cache import stale
 from gateway.config import Settings
 from gateway.context import Context
 from gateway.dataloaders import Loaders
+from gateway.metrics import Metrics
 from gateway.schema import schema
 from gateway.schema.errors import format_error
 from gateway.services import Services
@@ -39,7 +43,7 @@ def offline_graphiql_html(template: str) -> str:
 
 
 class GatewayGraphQL(GraphQL[Context, None]):
-    def __init__(self, *, settings: Settings, services: Services) -> None:
+    def __init__(self, *, settings: Settings, services: Services, metrics: Metrics | None = None) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
@@ -48,6 +52,7 @@ class GatewayGraphQL(GraphQL[Context, None]):
         )
         self.settings = settings
         self.services = services
+        self.metrics = metrics
         self._ide_html = (
             offline_graphiql_html(self.graphql_ide_html)
             if (GRAPHIQL_ASSETS / "graphiql.min.js").exists()
@@ -60,6 +65,7 @@ class GatewayGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Response | Any) -> Context:
         if not isinstance(request, Request):
             raise TypeError("subscriptions are not served")
+        request.state.stale_served = stale.begin_request()  # the cache layer records into it
         context = Context(
             request=request,
             response=response,
@@ -76,4 +82,36 @@ class GatewayGraphQL(GraphQL[Context, None]):
             data["errors"] = [format_error(error) for error in result.errors]
         if result.extensions:
             data["extensions"] = result.extensions
+        served: stale.StaleServed | None = getattr(request.state, "stale_served", None)
+        if served is not None and served.ages:
+            data["extensions"] = {**(data.get("extensions") or {}), "stale": served.as_extension()}
         return data
+
+    async def execute_single(  # noqa: PLR0917 - Strawberry's signature
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Strawberry's, counted in the request metrics by operation and outcome."""
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            result = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+            if not result.errors:
+                outcome = "ok"
+            elif result.data is not None:
+                outcome = "partial"
+            return result
+        finally:
+            if self.metrics is not None:
+                self.metrics.record_request(
+                    operation=request_data.operation_name,
+                    outcome=outcome,
+                    seconds=time.perf_counter() - started,
+                )

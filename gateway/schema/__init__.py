@@ -9,13 +9,20 @@ from gateway.context import Info
 from gateway.errors import NotFound
 from gateway.resolvers.billing import resolve_invoice_node
 from gateway.resolvers.customer import resolve_customer
+from gateway.resolvers.nodes import READ_NODE_TYPES, resolve_read_node
 from gateway.resolvers.supply_points import resolve_supply_point_node
+from gateway.schema.access import AccessMutation
 from gateway.schema.accounts import AccountsMutation, AccountsQuery
-from gateway.schema.billing import Invoice
+from gateway.schema.billing import DepositPlan, Invoice, Payment, Reminder
+from gateway.schema.catalogue import CatalogueQuery
 from gateway.schema.customer import Customer
+from gateway.schema.limits import LIMIT_EXTENSIONS
+from gateway.schema.messages import Message
 from gateway.schema.node import Node, from_global_id
 from gateway.schema.nomination import NominationMutation
+from gateway.schema.requests import CustomerRequest
 from gateway.schema.supply_points import SupplyPoint
+from gateway.staff import StaffGuard
 
 
 @strawberry.type
@@ -33,10 +40,26 @@ class CustomerQuery:
             return await resolve_supply_point_node(info, raw_id)
         if type_name == "Invoice":
             return await resolve_invoice_node(info, raw_id)
+        if type_name in READ_NODE_TYPES:
+            return await resolve_read_node(info, type_name, raw_id)
         raise NotFound
 
 
-Query = merge_types("Query", (AccountsQuery, CustomerQuery))
-Mutation = merge_types("Mutation", (AccountsMutation, NominationMutation))
+Query = merge_types("Query", (AccountsQuery, CustomerQuery, CatalogueQuery))
+Mutation = merge_types("Mutation", (AccountsMutation, AccessMutation, NominationMutation))
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, types=[Customer, SupplyPoint, Invoice])
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    types=[
+        Customer,
+        SupplyPoint,
+        Invoice,
+        DepositPlan,
+        Payment,
+        Reminder,
+        CustomerRequest,
+        Message,
+    ],
+    extensions=[*LIMIT_EXTENSIONS, StaffGuard],
+)

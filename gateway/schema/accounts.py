@@ -1,14 +1,29 @@
-"""The portal user: who is logged in, which customer numbers it sees, logging in and out."""
+"""The portal user: who is logged in, which customer numbers it sees, logging in and out,
+registration, account settings, merging accounts and switching the customer number."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 import strawberry
 
-from gateway import sessions
+from gateway import portal_accounts, sessions
 from gateway.context import Info
 from gateway.context import Viewer as ViewerState
+from gateway.portal_accounts import Proof, Rejected
 from gateway.schema.common import UserError
 from gateway.schema.customer import Customer
+
+_T = TypeVar("_T")
+
+
+async def attempt(action: Callable[[], Awaitable[_T]]) -> tuple[_T | None, list[UserError]]:
+    """Run a mutation's service call; an expected failure becomes the payload's errors."""
+    try:
+        return await action(), []
+    except Rejected as rejected:
+        return None, [UserError(field=rejected.field, message=rejected.message, code=rejected.code)]
 
 
 @strawberry.type(description="The logged-in portal user.")
@@ -23,6 +38,17 @@ class Viewer:
     def email(self) -> str | None:
         return self.state.email
 
+    @strawberry.field(description="Whether `email` has been confirmed by the token mailed to it.")
+    def email_verified(self) -> bool:
+        return self.state.email_verified
+
+    @strawberry.field(
+        description="Other active accounts with this user's verified e-mail, which `mergeAccounts` can merge."
+    )
+    async def accounts_with_same_email(self, info: Info) -> list[LinkedAccount]:
+        users = await portal_accounts.accounts_sharing_email(info.context)
+        return [LinkedAccount(login=user.login) for user in users]
+
     @strawberry.field(description="Every customer number the user may see, own and delegated.")
     def customers(self) -> list[Customer]:
         return [Customer.of(number) for number in sorted(self.state.access)]
@@ -33,6 +59,11 @@ class Viewer:
         if number is None or number not in self.state.access:
             number = min(self.state.access, default=None)
         return Customer.of(number) if number is not None else None
+
+
+@strawberry.type(description="Another portal account of the same person (same verified e-mail).")
+class LinkedAccount:
+    login: str
 
 
 @strawberry.input
@@ -51,6 +82,100 @@ class LoginPayload:
 @strawberry.type
 class LogoutPayload:
     ok: bool
+
+
+@strawberry.input(
+    one_of=True,
+    description=(
+        "Proof that you are the customer: the variable symbol of one of its invoices, "
+        "or the code (EAN/EIC) of one of its supply points."
+    ),
+)
+class CustomerProofInput:
+    variable_symbol: str | None = strawberry.UNSET
+    supply_point_code: str | None = strawberry.UNSET
+
+    def to_proof(self) -> Proof:
+        return Proof(
+            variable_symbol=self.variable_symbol or None, supply_point_code=self.supply_point_code or None
+        )
+
+
+@strawberry.input
+class RegisterInput:
+    login: str
+    password: str = strawberry.field(
+        description="At least 10 characters, not the login, not a common password."
+    )
+    email: str = strawberry.field(description="Verified by a token mailed to it.")
+    customer_number: str
+    proof: CustomerProofInput
+
+
+@strawberry.type
+class RegisterPayload:
+    token: str | None = strawberry.field(
+        description="The new session; use as `Authorization: Bearer <token>`."
+    )
+    viewer: Viewer | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class AddCustomerNumberInput:
+    customer_number: str
+    proof: CustomerProofInput
+
+
+@strawberry.type
+class ViewerPayload:
+    viewer: Viewer | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class VerifyEmailPayload:
+    ok: bool
+
+
+@strawberry.input
+class ChangePasswordInput:
+    current_password: str
+    new_password: str
+
+
+@strawberry.type
+class ChangePasswordPayload:
+    token: str | None = strawberry.field(description="Every session ended; this is the new one.")
+    viewer: Viewer | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class UpdateRegistrationInput:
+    email: str | None = strawberry.field(default=None, description="Takes effect once verified.")
+
+
+@strawberry.type
+class UpdateRegistrationPayload:
+    viewer: Viewer | None
+    pending_email: str | None = strawberry.field(description="Waiting for verification by the mailed token.")
+    errors: list[UserError]
+
+
+@strawberry.input
+class MergeAccountsInput:
+    logins: list[str] = strawberry.field(description="Accounts from `viewer.accountsWithSameEmail`.")
+    password: str = strawberry.field(description="The current account's password.")
+    confirm: bool = strawberry.field(description="Must be true: the picked accounts are cancelled.")
+
+
+@strawberry.type
+class MergeAccountsPayload:
+    viewer: Viewer | None
+    merged_logins: list[str]
+    moved_customer_numbers: list[str]
+    errors: list[UserError]
 
 
 def resolve_viewer(info: Info) -> Viewer | None:
@@ -84,3 +209,79 @@ class AccountsMutation:
     @strawberry.mutation(description="Log out: revokes this session and clears the cookie.")
     async def logout(self, info: Info) -> LogoutPayload:
         return LogoutPayload(ok=await sessions.log_out(info.context))
+
+    @strawberry.mutation(description="A new account owning a customer number it proves; logs in.")
+    async def register(self, info: Info, input: RegisterInput) -> RegisterPayload:
+        outcome, errors = await attempt(
+            lambda: portal_accounts.register(
+                info.context,
+                login=input.login,
+                password=input.password,
+                email=input.email,
+                customer_number=input.customer_number,
+                proof=input.proof.to_proof(),
+            )
+        )
+        if outcome is None:
+            return RegisterPayload(token=None, viewer=None, errors=errors)
+        token, state = outcome
+        return RegisterPayload(token=token, viewer=Viewer(state=state), errors=[])
+
+    @strawberry.mutation(description="Add a further customer number to this account, with the same proof.")
+    async def add_customer_number(self, info: Info, input: AddCustomerNumberInput) -> ViewerPayload:
+        state, errors = await attempt(
+            lambda: portal_accounts.add_customer(
+                info.context, customer_number=input.customer_number, proof=input.proof.to_proof()
+            )
+        )
+        return ViewerPayload(viewer=Viewer(state=state) if state else None, errors=errors)
+
+    @strawberry.mutation(description="Confirm an e-mail address with the token mailed to it.")
+    async def verify_email(self, info: Info, token: str) -> VerifyEmailPayload:
+        return VerifyEmailPayload(ok=await portal_accounts.verify_email(info.context, token=token))
+
+    @strawberry.mutation(
+        description="Change the password; every session ends and this client gets a new one."
+    )
+    async def change_password(self, info: Info, input: ChangePasswordInput) -> ChangePasswordPayload:
+        outcome, errors = await attempt(
+            lambda: portal_accounts.change_password(
+                info.context, current_password=input.current_password, new_password=input.new_password
+            )
+        )
+        if outcome is None:
+            return ChangePasswordPayload(token=None, viewer=None, errors=errors)
+        token, state = outcome
+        return ChangePasswordPayload(token=token, viewer=Viewer(state=state), errors=[])
+
+    @strawberry.mutation(description="Change registration data; a new e-mail is verified again.")
+    async def update_registration(
+        self, info: Info, input: UpdateRegistrationInput
+    ) -> UpdateRegistrationPayload:
+        pending, errors = await attempt(
+            lambda: portal_accounts.update_registration(info.context, email=input.email)
+        )
+        return UpdateRegistrationPayload(viewer=resolve_viewer(info), pending_email=pending, errors=errors)
+
+    @strawberry.mutation(
+        description="Cancel the picked accounts (same verified e-mail) and move their customer numbers here."
+    )
+    async def merge_accounts(self, info: Info, input: MergeAccountsInput) -> MergeAccountsPayload:
+        result, errors = await attempt(
+            lambda: portal_accounts.merge_accounts(
+                info.context, logins=input.logins, password=input.password, confirm=input.confirm
+            )
+        )
+        return MergeAccountsPayload(
+            viewer=resolve_viewer(info),
+            merged_logins=sorted(login.strip() for login in input.logins) if result else [],
+            moved_customer_numbers=list(result.moved_customer_numbers) if result else [],
+            errors=errors,
+        )
+
+    @strawberry.mutation(description="Switch the customer number the portal shows in this session.")
+    async def set_active_customer(self, info: Info, customer_number: str) -> ViewerPayload:
+        state, errors = await attempt(
+            lambda: portal_accounts.set_active_customer(info.context, customer_number=customer_number)
+        )
+        return ViewerPayload(viewer=Viewer(state=state) if state else None, errors=errors)

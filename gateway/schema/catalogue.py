@@ -6,17 +6,16 @@ import strawberry
 
 from gateway.context import Info
 from gateway.domain import catalogue as domain
-from gateway.domain.offerings import Offering as DomainOffering
 from gateway.resolvers.catalogue import resolve_request_types
 from gateway.schema.requests import RequestKind
 from gateway.schema.supply_points import Commodity
+from gateway.schema.supply_points import OfferingEnum as Offering
 
 Processing = strawberry.enum(
     domain.Processing,
     description="INSTANT: carried out at once; TRACKED: back-office work, with state and history.",
 )
 RequestTypeCode = strawberry.enum(domain.RequestTypeCode)
-Offering = strawberry.enum(DomainOffering, description="What a supply point's contract type offers.")
 
 
 @strawberry.type(description="A kind of request the portal offers (one entry of the catalogue).")
@@ -75,7 +74,10 @@ class CatalogueQuery:
         "offers (NOT_FOUND when it is not the viewer's)."
     )
     async def request_types(
-        self, info: Info, commodity: Commodity | None = None, supply_point_id: strawberry.ID | None = None  # type: ignore[valid-type]
+        self,
+        info: Info,
+        commodity: Commodity | None = None,  # type: ignore[valid-type]
+        supply_point_id: strawberry.ID | None = None,
     ) -> list[RequestType]:
         entries = await resolve_request_types(info, commodity=commodity, supply_point_id=supply_point_id)
         return [RequestType.from_domain(entry) for entry in entries]

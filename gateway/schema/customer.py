@@ -12,15 +12,35 @@ from gateway.domain.access import Scope
 from gateway.domain.customers import Customer as DomainCustomer
 from gateway.errors import NotFound
 from gateway.permissions import requires
+from gateway.resolvers.access_grants import resolve_access_grants
 from gateway.resolvers.billing import resolve_invoices
+from gateway.resolvers.deposits import resolve_deposit_plans
+from gateway.resolvers.messages import resolve_messages, resolve_unread_message_count
 from gateway.resolvers.nomination import resolve_nomination_contract
-from gateway.schema.billing import InvoiceConnection, InvoiceFilter
+from gateway.resolvers.payments import resolve_payments
+from gateway.resolvers.reminders import resolve_reminders
+from gateway.resolvers.requests import resolve_requests
+from gateway.schema.access_grants import AccessGrant
+from gateway.schema.billing import (
+    DepositPlan,
+    InvoiceConnection,
+    InvoiceFilter,
+    Payment,
+    PaymentFilter,
+    Reminder,
+)
 from gateway.schema.common import Address
+from gateway.schema.field_permissions import OWNER_OR_STAFF, REQUEST_READERS
+from gateway.schema.messages import Message, MessageFilter
 from gateway.schema.node import Node, to_global_id
 from gateway.schema.nomination import NominationContract
+from gateway.schema.overview import AccountOverview
+from gateway.schema.pagination import Connection
+from gateway.schema.requests import CustomerRequest, RequestFilter
 from gateway.schema.supply_points import SupplyPoint
 
 Segment = strawberry.enum(domain.Segment)
+First = Annotated[int | None, strawberry.argument(description="At most 100; 20 when omitted.")]
 
 
 async def _master_data(info: Info, number: str) -> DomainCustomer:
@@ -62,10 +82,66 @@ class Customer(Node):
         self,
         info: Info,
         filter: InvoiceFilter | None = None,
-        first: Annotated[int | None, strawberry.argument(description="At most 100; 20 when omitted.")] = None,
+        first: First = None,
         after: str | None = None,
     ) -> InvoiceConnection | None:
         return await resolve_invoices(info, self.number, filter, first, after)
+
+    @strawberry.field(
+        permission_classes=[requires(Scope.VIEW_BILLING)],
+        description="One deposit plan (schedule of advance payments) per supply point.",
+    )
+    async def deposit_plans(self, info: Info) -> list[DepositPlan] | None:
+        return await resolve_deposit_plans(info, self.number)
+
+    @strawberry.field(
+        permission_classes=[requires(Scope.VIEW_BILLING)],
+        description="Payments received and sent (refunds), newest first.",
+    )
+    async def payments(
+        self, info: Info, filter: PaymentFilter | None = None, first: First = None, after: str | None = None
+    ) -> Connection[Payment] | None:
+        return await resolve_payments(info, self.number, filter, first, after)
+
+    @strawberry.field(permission_classes=[requires(Scope.VIEW_BILLING)], description="Newest first.")
+    async def reminders(
+        self, info: Info, first: First = None, after: str | None = None
+    ) -> Connection[Reminder] | None:
+        return await resolve_reminders(info, self.number, first, after)
+
+    @strawberry.field(
+        permission_classes=[REQUEST_READERS],
+        description="Open and closed requests, newest first. Needs VIEW_BILLING or SUBMIT_REQUESTS.",
+    )
+    async def requests(
+        self, info: Info, filter: RequestFilter | None = None, first: First = None, after: str | None = None
+    ) -> Connection[CustomerRequest] | None:
+        return await resolve_requests(info, self.number, filter, first, after)
+
+    @strawberry.field(
+        permission_classes=[OWNER_OR_STAFF], description="The inbox, newest first. Owner or staff."
+    )
+    async def messages(
+        self, info: Info, filter: MessageFilter | None = None, first: First = None, after: str | None = None
+    ) -> Connection[Message] | None:
+        return await resolve_messages(info, self.number, filter, first, after)
+
+    @strawberry.field(permission_classes=[OWNER_OR_STAFF])
+    async def unread_message_count(self, info: Info) -> int | None:
+        return await resolve_unread_message_count(info, self.number)
+
+    @strawberry.field(
+        permission_classes=[OWNER_OR_STAFF],
+        description="Every portal user who may see this customer number. Owner or staff.",
+    )
+    async def access_grants(self, info: Info) -> list[AccessGrant] | None:
+        return await resolve_access_grants(info, self.number)
+
+    @strawberry.field(
+        description="The front page: every part loads concurrently, each with its own permission."
+    )
+    def overview(self) -> AccountOverview:
+        return AccountOverview(customer_number=self.number)
 
     @strawberry.field(description="The nomination contract; null unless the customer is a LARGE consumer.")
     async def nomination(self, info: Info) -> NominationContract | None:

@@ -17,6 +17,13 @@ log = logging.getLogger("gateway.errors")
 
 INTERNAL_MESSAGE = "Something went wrong on our side."
 
+# Strawberry's and graphql-core's limits (gateway.schema.limits) carry no code of their own.
+TOO_COMPLEX_MESSAGES = (
+    "exceeds maximum operation depth",
+    "aliases found. Allowed:",
+    "Document contains more than",
+)
+
 
 def classify(error: GraphQLError) -> tuple[ErrorCode, bool, dict[str, Any]]:
     """``(code, retryable, extra extensions)`` of ``error``."""
@@ -30,6 +37,8 @@ def classify(error: GraphQLError) -> tuple[ErrorCode, bool, dict[str, Any]]:
         if isinstance(original, BackendError):
             extra["backend"] = original.backend
         return original.code, original.retryable, extra
+    if original is None and any(message in error.message for message in TOO_COMPLEX_MESSAGES):
+        return ErrorCode.QUERY_TOO_COMPLEX, False, {}
     code = (error.extensions or {}).get("code")
     if isinstance(code, str) and code in ErrorCode.__members__:
         return ErrorCode(code), code == ErrorCode.RATE_LIMITED.value, {}

@@ -72,6 +72,10 @@ class RequestFilter:
     closed: bool | None = strawberry.field(default=None, description="true: closed only; false: open only.")
     states: list[RequestState] | None = None  # type: ignore[valid-type]
     kinds: list[RequestKind] | None = None  # type: ignore[valid-type]
-    created_from: dt.date | None = strawberry.field(default=None, description="Filed on or after, Prague time.")
-    created_to: dt.date | None = strawberry.field(default=None, description="Filed on or before, Prague time.")
+    created_from: dt.date | None = strawberry.field(
+        default=None, description="Filed on or after, Prague time."
+    )
+    created_to: dt.date | None = strawberry.field(
+        default=None, description="Filed on or before, Prague time."
+    )
     supply_point_id: strawberry.ID | None = None

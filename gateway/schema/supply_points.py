@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from gateway.context import Info
+from gateway.domain import catalogue as domain_catalogue
 from gateway.domain import supply_points as domain
+from gateway.domain.access import Scope
 from gateway.domain.offerings import Offering, offers
+from gateway.permissions import requires
 from gateway.schema.common import Address
 from gateway.schema.node import Node, to_global_id
 
+if TYPE_CHECKING:
+    from gateway.schema.billing import DepositPlan
+    from gateway.schema.catalogue import RequestType
+
 Commodity = strawberry.enum(domain.Commodity)
+OfferingEnum = strawberry.enum(
+    Offering, name="Offering", description="What a supply point's contract type offers (PRODUCT.md's table)."
+)
 ContractType = strawberry.enum(
     domain.ContractType,
     description="COMBINED_SERVICES: supply and distribution from us; SUPPLY_ONLY: the distributor "
@@ -70,6 +81,7 @@ def technical_from_domain(
 @strawberry.type
 class SupplyPoint(Node):
     customer_number: strawberry.Private[str]
+    point: strawberry.Private[domain.SupplyPoint]
     code: str = strawberry.field(description="EAN (18 digits) for electricity, EIC (16 characters) for gas.")
     commodity: Commodity  # type: ignore[valid-type]
     contract_type: ContractType  # type: ignore[valid-type]
@@ -84,6 +96,7 @@ class SupplyPoint(Node):
         return cls(
             id=to_global_id("SupplyPoint", point.id),
             customer_number=point.customer_number,
+            point=point,
             code=point.code,
             commodity=point.commodity,
             contract_type=point.contract_type,
@@ -93,3 +106,27 @@ class SupplyPoint(Node):
             if offers(point.contract_type, point.commodity, Offering.TECHNICAL_DATA)
             else None,
         )
+
+    @strawberry.field(description="What the portal offers for this supply point, by its contract type.")
+    def offers(self) -> list[OfferingEnum]:  # type: ignore[valid-type]
+        point = self.point
+        return [o for o in Offering if offers(point.contract_type, point.commodity, o)]
+
+    @strawberry.field(description="The request kinds the portal offers for this supply point.")
+    def request_types(self) -> list[Annotated[RequestType, strawberry.lazy("gateway.schema.catalogue")]]:
+        from gateway.schema.catalogue import RequestType  # noqa: PLC0415 - catalogue imports this module
+
+        return [RequestType.from_domain(entry) for entry in domain_catalogue.offered_for(self.point)]
+
+    @strawberry.field(
+        permission_classes=[requires(Scope.VIEW_BILLING)],
+        description="Billing and payment details: the deposit plan, its payment method and bank account.",
+    )
+    async def deposit_plan(
+        self, info: Info
+    ) -> Annotated[DepositPlan, strawberry.lazy("gateway.schema.billing")] | None:
+        from gateway.resolvers.deposits import (  # noqa: PLC0415 - billing types import this module
+            resolve_supply_point_deposit_plan,
+        )
+
+        return await resolve_supply_point_deposit_plan(info, self.customer_number, self.point.id)

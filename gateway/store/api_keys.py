@@ -42,3 +42,8 @@ async def revoke_api_key(session: AsyncSession, *, key_id: int, now: datetime) -
     if api_key.revoked_at is None:
         api_key.revoked_at = now
         await session.flush()
+
+
+async def list_api_keys(session: AsyncSession) -> list[ApiKey]:
+    """Every key, oldest first (revoked ones too, for the record)."""
+    return list((await session.execute(select(ApiKey).order_by(ApiKey.id))).scalars())

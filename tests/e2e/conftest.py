@@ -7,6 +7,7 @@ purpose), then copied for each test so every test starts from the same accounts.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -63,9 +64,27 @@ def settings(simulators: dict[str, str], seeded_database: Path, tmp_path: Path) 
     )
 
 
+class SettableClock:
+    """The gateway's "now": real time until a test fixes it with ``set``."""
+
+    def __init__(self) -> None:
+        self.fixed: dt.datetime | None = None
+
+    def set(self, now: dt.datetime) -> None:
+        self.fixed = now
+
+    def __call__(self) -> dt.datetime:
+        return self.fixed if self.fixed is not None else dt.datetime.now(dt.UTC)
+
+
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[Starlette]:
-    app = create_app(settings)
+def clock() -> SettableClock:
+    return SettableClock()
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: SettableClock) -> AsyncIterator[Starlette]:
+    app = create_app(settings, clock=clock)
     async with app.router.lifespan_context(app):
         yield app
 

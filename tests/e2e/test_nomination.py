@@ -15,15 +15,14 @@ from typing import Any
 import httpx
 import pytest
 from starlette.applications import Starlette
-from starlette.routing import Route
 
 from fixtures import personas
 from gateway.domain.access import Scope
-from gateway.http.graphql import GatewayGraphQL
 from gateway.store.access import grant_delegate
 from gateway.store.accounts import find_user_by_login
 from gateway.store.db import transaction
 from tests.e2e.client import GraphQLClient, error_codes
+from tests.e2e.conftest import SettableClock
 
 BEFORE_GATES = dt.datetime(2026, 2, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 
@@ -98,23 +97,22 @@ mutation SubmitMonth($input: SubmitMonthlyRefinementInput!) {{
 class Clocks:
     """The gateway's and the simulator's "now", moved together."""
 
-    now: dt.datetime
+    gateway: SettableClock
     simulator: str
 
+    @property
+    def now(self) -> dt.datetime:
+        return self.gateway()
+
     def set(self, now: dt.datetime) -> None:
-        self.now = now
+        self.gateway.set(now)
         httpx.post(f"{self.simulator}/__sim/clock", json={"now": now.isoformat()}).raise_for_status()
 
 
 @pytest.fixture
-def clocks(app: Starlette, simulators: dict[str, str]) -> Iterator[Clocks]:
-    clocks = Clocks(BEFORE_GATES, simulators["nomination"])
+def clocks(clock: SettableClock, simulators: dict[str, str]) -> Iterator[Clocks]:
+    clocks = Clocks(clock, simulators["nomination"])
     clocks.set(BEFORE_GATES)
-    [graphql] = [r.endpoint for r in app.router.routes if isinstance(r, Route) and r.path == "/graphql"]
-    assert isinstance(graphql, GatewayGraphQL)
-    services = dataclasses.replace(graphql.services, clock=lambda: clocks.now)
-    graphql.services = services
-    app.state.services = services
     yield clocks
     httpx.delete(f"{simulators['nomination']}/__sim/clock")
 

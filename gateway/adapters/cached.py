@@ -1,0 +1,361 @@
+"""Adapters that answer reads from the cache across requests and keep what the inner one answers.
+
+They implement the same Protocols as what they wrap (``CachedBilling(ResilientBilling(...))``)
+and keep the batch semantics: each key is looked up, the inner adapter is called once,
+with the missing keys only, and the answers are put back in the callers' order.
+
+Isolation: an entry is stored under the key of what it belongs to (the customer number
+of a per-customer list, the invoice query with its customer number, the id of an object)
+and records its customer; per-customer entries are only served for that customer. The
+cache is consulted only with keys the resolvers ask for, after authorising them;
+objects found by id carry their customer number, which the resolver checks as it would
+without a cache.
+
+Concurrent misses of one key share one inner call (``SingleFlight``). When the inner
+adapter raises ``BackendUnavailable`` and an entry past its TTL is still within the stale
+bound, that entry is served and the request records it (``extensions.stale``).
+
+Writes pass through and invalidate the customer they changed; ``invalidate_customer`` is
+for writes that change a customer's data some other way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Generic, TypeVar
+
+from gateway.adapters.billing.protocol import BillingBackend
+from gateway.adapters.crm.protocol import CrmBackend
+from gateway.cache import codec, stale
+from gateway.cache.policy import TTL_SECONDS, Kind
+from gateway.cache.singleflight import SingleFlight
+from gateway.cache.store import CacheStore, Entry, customer_key, decode_entry, id_key
+from gateway.domain.billing import (
+    DepositPlan,
+    Document,
+    Invoice,
+    InvoicePage,
+    InvoiceQuery,
+    Payment,
+    PaymentMethod,
+    Reminder,
+)
+from gateway.domain.customers import Customer
+from gateway.domain.messages import Message
+from gateway.domain.requests import CustomerRequest, NewRequest
+from gateway.domain.supply_points import SupplyPoint
+from gateway.errors import BackendUnavailable
+from gateway.metrics import Metrics
+
+log = logging.getLogger("gateway.cache")
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+@dataclass(frozen=True, slots=True)
+class PerCustomer(Generic[K]):
+    """Keys that name their customer: the entry is stored under it and served only for it."""
+
+    customer: Callable[[K], str]
+    key: Callable[[K], str]
+
+
+@dataclass(frozen=True, slots=True)
+class ById(Generic[V]):
+    """Objects looked up by their own id; ``owner`` names the customer of a found object.
+    Unknown ids (``None``) are not cached: they belong to no one to invalidate."""
+
+    owner: Callable[[V], str | None]
+
+
+def query_key(query: InvoiceQuery) -> str:
+    """The whole query, hashed: any filter changes the key."""
+    return hashlib.sha256(codec.dumps(query).encode()).hexdigest()
+
+
+class CacheLayer:
+    """The batch machinery shared by the cached adapters of one back end."""
+
+    def __init__(self, backend: str, store: CacheStore, metrics: Metrics | None = None) -> None:
+        self.backend = backend
+        self.store = store
+        self.metrics = metrics
+        self._flights: SingleFlight[str, object] = SingleFlight()
+
+    async def invalidate_customer(self, customer_number: str) -> None:
+        await self.store.invalidate(self.backend, customer_number)
+
+    async def batch(  # noqa: PLR0915 - one pass of a cached batch, kept in one place to read
+        self,
+        operation: str,
+        kind: Kind,
+        keys: Sequence[K],
+        load: Callable[[Sequence[K]], Awaitable[list[V]]],
+        shape: PerCustomer[K] | ById[V],
+    ) -> list[V]:
+        ttl = TTL_SECONDS[kind]
+        unique = list(dict.fromkeys(keys))
+        if not unique:
+            return []
+        storage: dict[K, str] = {}
+        customer_of: dict[K, str] = {}
+        for k in unique:
+            if isinstance(shape, PerCustomer):
+                customer_of[k] = shape.customer(k)
+                storage[k] = customer_key(self.backend, operation, customer_of[k], shape.key(k))
+            else:
+                storage[k] = id_key(self.backend, operation, str(k))
+
+        # 1. Look up: entries, then the generations of every customer involved.
+        found: dict[K, Entry] = {}
+        for k, raw in zip(unique, await self.store.get_many([storage[k] for k in unique]), strict=True):
+            if raw is None:
+                continue
+            try:
+                found[k] = decode_entry(raw)
+            except codec.CodecError:
+                log.warning("cache: unreadable entry %s ignored", storage[k])
+        generations = await self.store.generations(
+            self.backend, [*customer_of.values(), *(e.customer for e in found.values())]
+        )
+
+        now = self.store.clock()
+        results: dict[K, V] = {}
+        stale_copies: dict[K, Entry] = {}
+        for k, entry in found.items():
+            if entry.generation != generations.get(entry.customer, 0):
+                continue  # invalidated since it was stored
+            if k in customer_of and entry.customer != customer_of[k]:
+                continue  # never another customer's entry (cannot happen with these keys; cheap to hold)
+            age = entry.age(now)
+            if age < ttl:
+                results[k] = entry.value
+            elif age < ttl + self.store.stale_for:
+                stale_copies[k] = entry
+        self._count(operation, "hit", len(results))
+        missing = [k for k in unique if k not in results]
+        self._count(operation, "miss", len(missing))
+
+        # 2. Load what is missing: keys in flight elsewhere are awaited, the rest loaded once.
+        by_storage = {storage[k]: k for k in missing}
+        owned_storage, waiting = self._flights.split(storage[k] for k in missing)
+        owned = [by_storage[s] for s in owned_storage]
+        errors: dict[K, BaseException] = {}
+        if owned:
+            try:
+                loaded = await load(owned)
+            except Exception as exc:
+                self._flights.fail_all(owned_storage, exc)
+                errors.update(dict.fromkeys(owned, exc))
+            except BaseException:
+                self._flights.fail_all(owned_storage, BackendUnavailable(self.backend))
+                raise
+            else:
+                for k, value in zip(owned, loaded, strict=True):
+                    results[k] = value
+                    self._flights.resolve(storage[k], value)
+                await self._keep(
+                    owned=owned,
+                    loaded=loaded,
+                    storage=storage,
+                    customer_of=customer_of,
+                    generations=generations,
+                    shape=shape,
+                    ttl=ttl,
+                    now=now,
+                )
+        if waiting:
+            answers = await asyncio.gather(*waiting.values(), return_exceptions=True)
+            for s, answer in zip(waiting, answers, strict=True):
+                if isinstance(answer, BaseException):
+                    errors[by_storage[s]] = answer
+                else:
+                    results[by_storage[s]] = answer  # type: ignore[assignment]  # the flight of this key
+
+        # 3. A back end that is unavailable: serve stale copies within the bound, or fail.
+        for k, error in errors.items():
+            copy = stale_copies.get(k)
+            if not isinstance(error, BackendUnavailable) or copy is None:
+                raise error
+            results[k] = copy.value
+            stale.record(self.backend, copy.age(now))
+            self._count(operation, "stale", 1)
+        return [results[k] for k in keys]
+
+    async def _keep(
+        self,
+        *,
+        owned: Sequence[K],
+        loaded: Sequence[V],
+        storage: dict[K, str],
+        customer_of: dict[K, str],
+        generations: dict[str, int],
+        shape: PerCustomer[K] | ById[V],
+        ttl: float,
+        now: float,
+    ) -> None:
+        entries: dict[str, Entry] = {}
+        if isinstance(shape, PerCustomer):
+            # Generations read before the load: an invalidation that raced it wins.
+            for k, value in zip(owned, loaded, strict=True):
+                customer = customer_of[k]
+                entries[storage[k]] = Entry(customer, generations.get(customer, 0), now, value)
+        else:
+            # The owner is known only now; a write that lands between the back end's answer
+            # and this read of its generation can keep a pre-write object for one TTL.
+            owners = {k: shape.owner(v) for k, v in zip(owned, loaded, strict=True) if v is not None}
+            owner_generations = await self.store.generations(
+                self.backend, [o for o in owners.values() if o is not None]
+            )
+            for k, value in zip(owned, loaded, strict=True):
+                owner = owners.get(k)
+                if owner is not None:
+                    entries[storage[k]] = Entry(owner, owner_generations.get(owner, 0), now, value)
+        await self.store.put_many(entries, ttl)
+
+    def _count(self, operation: str, result: str, n: int) -> None:
+        if self.metrics is not None and n:
+            self.metrics.cache_lookups.labels(backend=self.backend, operation=operation, result=result).inc(n)
+
+
+def _self(key: str) -> str:
+    return key
+
+
+def _per_customer_number() -> PerCustomer[str]:
+    return PerCustomer(customer=_self, key=lambda _: "all")
+
+
+class CachedBilling:
+    def __init__(self, inner: BillingBackend, store: CacheStore, *, metrics: Metrics | None = None) -> None:
+        self.inner = inner
+        self.cache = CacheLayer("billing", store, metrics)
+
+    async def invalidate_customer(self, customer_number: str) -> None:
+        await self.cache.invalidate_customer(customer_number)
+
+    async def invoice_pages(self, queries: Sequence[InvoiceQuery]) -> list[InvoicePage]:
+        shape: PerCustomer[InvoiceQuery] = PerCustomer(customer=lambda q: q.customer_number, key=query_key)
+        return await self.cache.batch("invoice_pages", Kind.BILLING, queries, self.inner.invoice_pages, shape)
+
+    async def invoices_by_id(self, ids: Sequence[str]) -> list[Invoice | None]:
+        shape: ById[Invoice | None] = ById(owner=lambda i: i.customer_number if i else None)
+        return await self.cache.batch("invoices_by_id", Kind.BILLING, ids, self.inner.invoices_by_id, shape)
+
+    async def deposit_plans(self, customer_numbers: Sequence[str]) -> list[list[DepositPlan]]:
+        return await self.cache.batch(
+            "deposit_plans", Kind.BILLING, customer_numbers, self.inner.deposit_plans, _per_customer_number()
+        )
+
+    async def payments(self, customer_numbers: Sequence[str]) -> list[list[Payment]]:
+        return await self.cache.batch(
+            "payments", Kind.BILLING, customer_numbers, self.inner.payments, _per_customer_number()
+        )
+
+    async def reminders(self, customer_numbers: Sequence[str]) -> list[list[Reminder]]:
+        return await self.cache.batch(
+            "reminders", Kind.BILLING, customer_numbers, self.inner.reminders, _per_customer_number()
+        )
+
+    async def documents(self, ids: Sequence[str]) -> list[Document | None]:
+        shape: ById[Document | None] = ById(owner=lambda d: d.customer_number if d else None)
+        return await self.cache.batch("documents", Kind.DOCUMENT, ids, self.inner.documents, shape)
+
+    async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
+        plan = await self.inner.change_deposit_amount(plan_id=plan_id, amount=amount)
+        await _invalidate_after_write(self.cache, plan.customer_number)
+        return plan
+
+    async def change_payment_method(
+        self, *, plan_id: str, method: PaymentMethod, bank_account: str | None = None
+    ) -> DepositPlan:
+        plan = await self.inner.change_payment_method(
+            plan_id=plan_id, method=method, bank_account=bank_account
+        )
+        await _invalidate_after_write(self.cache, plan.customer_number)
+        return plan
+
+    async def ping(self) -> None:
+        await self.inner.ping()
+
+
+async def _invalidate_after_write(cache: CacheLayer, customer_number: str) -> None:
+    try:
+        await cache.invalidate_customer(customer_number)
+    except Exception:  # the write is done; the change shows once the entries' TTLs run out
+        log.exception("cache: could not invalidate customer %s after a write", customer_number)
+
+
+class CachedCrm:
+    def __init__(self, inner: CrmBackend, store: CacheStore, *, metrics: Metrics | None = None) -> None:
+        self.inner = inner
+        self.cache = CacheLayer("crm", store, metrics)
+
+    async def invalidate_customer(self, customer_number: str) -> None:
+        await self.cache.invalidate_customer(customer_number)
+
+    async def customers(self, numbers: Sequence[str]) -> list[Customer | None]:
+        return await self.cache.batch(
+            "customers", Kind.MASTER, numbers, self.inner.customers, _per_customer_number()
+        )
+
+    async def supply_points_by_customer(self, numbers: Sequence[str]) -> list[list[SupplyPoint]]:
+        return await self.cache.batch(
+            "supply_points_by_customer",
+            Kind.TECHNICAL,
+            numbers,
+            self.inner.supply_points_by_customer,
+            _per_customer_number(),
+        )
+
+    async def supply_points_by_id(self, ids: Sequence[str]) -> list[SupplyPoint | None]:
+        shape: ById[SupplyPoint | None] = ById(owner=lambda p: p.customer_number if p else None)
+        return await self.cache.batch(
+            "supply_points_by_id", Kind.TECHNICAL, ids, self.inner.supply_points_by_id, shape
+        )
+
+    async def requests(self, customer_numbers: Sequence[str]) -> list[list[CustomerRequest]]:
+        return await self.cache.batch(
+            "requests", Kind.CASES, customer_numbers, self.inner.requests, _per_customer_number()
+        )
+
+    async def requests_by_id(self, ids: Sequence[str]) -> list[CustomerRequest | None]:
+        shape: ById[CustomerRequest | None] = ById(owner=lambda r: r.customer_number if r else None)
+        return await self.cache.batch("requests_by_id", Kind.CASES, ids, self.inner.requests_by_id, shape)
+
+    async def messages(self, customer_numbers: Sequence[str]) -> list[list[Message]]:
+        return await self.cache.batch(
+            "messages", Kind.CASES, customer_numbers, self.inner.messages, _per_customer_number()
+        )
+
+    async def create_request(self, request: NewRequest) -> CustomerRequest:
+        created = await self.inner.create_request(request)
+        await self._changed(created.customer_number)
+        return created
+
+    async def update_request(self, id: str, *, summary: str) -> CustomerRequest:
+        updated = await self.inner.update_request(id, summary=summary)
+        await self._changed(updated.customer_number)
+        return updated
+
+    async def cancel_request(self, id: str) -> CustomerRequest:
+        cancelled = await self.inner.cancel_request(id)
+        await self._changed(cancelled.customer_number)
+        return cancelled
+
+    async def mark_messages_read(self, customer_number: str, ids: Sequence[str]) -> int:
+        changed = await self.inner.mark_messages_read(customer_number, ids)
+        await self._changed(customer_number)
+        return changed
+
+    async def ping(self) -> None:
+        await self.inner.ping()
+
+    async def _changed(self, customer_number: str) -> None:
+        await _invalidate_after_write(self.cache, customer_number)

@@ -1,0 +1,69 @@
+"""Granting and revoking a third party's access to a customer number (owner only).
+
+The list itself is ``Customer.accessGrants`` (``gateway.schema.access_grants``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from gateway import portal_accounts
+from gateway.context import Info
+from gateway.schema.access_grants import AccessGrant, Scope
+from gateway.schema.accounts import attempt
+from gateway.schema.common import UserError
+
+
+@strawberry.input
+class GrantAccessInput:
+    customer_number: str
+    login: str = strawberry.field(description="The portal login of the third party.")
+    scopes: list[Scope]  # type: ignore[valid-type]
+    expires_at: dt.datetime | None = None
+    consent_text: str = strawberry.field(description="The wording the customer agreed to, recorded as given.")
+
+
+@strawberry.type
+class GrantAccessPayload:
+    grant: AccessGrant | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class RevokeAccessInput:
+    customer_number: str
+    login: str
+
+
+@strawberry.type
+class RevokeAccessPayload:
+    ok: bool
+    errors: list[UserError]
+
+
+@strawberry.type
+class AccessMutation:
+    @strawberry.mutation(description="Give another portal user scopes on your customer number, with consent.")
+    async def grant_access(self, info: Info, input: GrantAccessInput) -> GrantAccessPayload:
+        grantee, errors = await attempt(
+            lambda: portal_accounts.grant_access(
+                info.context,
+                customer_number=input.customer_number,
+                login=input.login,
+                scopes=input.scopes,
+                expires_at=input.expires_at,
+                consent_text=input.consent_text,
+            )
+        )
+        return GrantAccessPayload(grant=AccessGrant.from_store(grantee) if grantee else None, errors=errors)
+
+    @strawberry.mutation(description="End a third party's access at once.")
+    async def revoke_access(self, info: Info, input: RevokeAccessInput) -> RevokeAccessPayload:
+        _, errors = await attempt(
+            lambda: portal_accounts.revoke_access(
+                info.context, customer_number=input.customer_number, login=input.login
+            )
+        )
+        return RevokeAccessPayload(ok=not errors, errors=errors)

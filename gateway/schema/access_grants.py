@@ -1,0 +1,33 @@
+"""Who else may see a customer number: the owner's read-only list (granting and revoking are mutations)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from gateway.domain import access as domain_access
+from gateway.store import access as store_access
+from gateway.store.models import AccessRole as StoreAccessRole
+
+Scope = strawberry.enum(domain_access.Scope, description="What a delegate may see or do.")
+AccessRole = strawberry.enum(StoreAccessRole, description="OWNER: the customer; DELEGATE: a third party.")
+
+
+@strawberry.type(description="One portal user who may see the customer number.")
+class AccessGrant:
+    login: str
+    role: AccessRole  # type: ignore[valid-type]
+    scopes: list[Scope]  # type: ignore[valid-type]
+    consent_at: dt.datetime | None = strawberry.field(description="When the customer consented (delegates).")
+    expires_at: dt.datetime | None
+
+    @classmethod
+    def from_store(cls, grantee: store_access.Grantee) -> AccessGrant:
+        return cls(
+            login=grantee.login,
+            role=grantee.role,
+            scopes=sorted(domain_access.Scope(str(scope)) for scope in grantee.scopes),
+            consent_at=grantee.consent_at,
+            expires_at=grantee.expires_at,
+        )

@@ -1,0 +1,113 @@
+"""``GET /metrics`` and the resilience policy seen from outside: the breaker opens on a
+back end that keeps failing, refuses without calling it, and closes after a good probe."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+from starlette.applications import Starlette
+
+from gateway.app import create_app
+from gateway.config import Settings
+from tests.e2e.client import GraphQLClient, error_codes, set_faults
+
+OVERVIEW = """
+query Overview($number: String!) {
+  customer(number: $number) { name invoices(first: 3) { totalCount } }
+}
+"""
+NOVAK = "1000012345"
+
+
+def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    return {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+def billing_calls(simulators: dict[str, str]) -> int:
+    calls: dict[str, int] = httpx.get(f"{simulators['billing']}/__sim/stats").json()["calls"]
+    return calls.get("GetInvoiceList", 0)
+
+
+async def test_metrics_count_requests_back_end_calls_cache_and_breaker(
+    client: httpx.AsyncClient, gql: GraphQLClient
+) -> None:
+    # given: the same overview twice (a miss, then a hit)
+    await gql.login("novak")
+    await gql.execute(OVERVIEW, {"number": NOVAK})
+    await gql.execute(OVERVIEW, {"number": NOVAK})
+
+    # when
+    response = await client.get("/metrics")
+
+    # then
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    found = samples(response.text)
+    assert found[("gateway_requests_total", frozenset({("operation", "Overview"), ("outcome", "ok")}))] == 2
+    assert ("gateway_request_duration_seconds_count", frozenset({("operation", "Overview")})) in found
+    calls = frozenset({("backend", "billing"), ("operation", "invoice_pages"), ("outcome", "ok")})
+    assert found[("gateway_backend_calls_total", calls)] == 1
+    lookups = {("backend", "billing"), ("operation", "invoice_pages")}
+    assert found[("gateway_cache_lookups_total", frozenset({*lookups, ("result", "miss")}))] == 1
+    assert found[("gateway_cache_lookups_total", frozenset({*lookups, ("result", "hit")}))] == 1
+    assert found[("gateway_breaker_state", frozenset({("backend", "billing")}))] == 0
+
+
+@pytest.fixture
+async def touchy_app(settings: Settings) -> AsyncIterator[Starlette]:
+    """The gateway with a breaker that opens after two failures and probes after 0.3 s."""
+    tuned = settings.model_copy(
+        update={"retry_attempts": 1, "breaker_failure_threshold": 2, "breaker_reset_seconds": 0.3}
+    )
+    app = create_app(tuned)
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+async def test_the_breaker_opens_on_repeated_failure_and_closes_after_a_probe(
+    touchy_app: Starlette, simulators: dict[str, str]
+) -> None:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(touchy_app), base_url="http://gateway.test"
+    ) as http:
+        gql = GraphQLClient(http)
+        await gql.login("novak")
+        httpx.delete(f"{simulators['billing']}/__sim/stats")
+        set_faults(simulators["billing"], mode="down")
+
+        # given: two failed requests open the breaker
+        for _ in range(2):
+            failed = await gql.execute(OVERVIEW, {"number": NOVAK})
+            assert error_codes(failed) == ["BACKEND_UNAVAILABLE"]
+        assert billing_calls(simulators) == 2
+
+        # when: open, billing is not called, and the client is told to retry; the CRM part still answers
+        refused = await gql.execute(OVERVIEW, {"number": NOVAK})
+        assert billing_calls(simulators) == 2
+        assert refused["data"]["customer"]["name"]
+        assert refused["errors"][0]["extensions"] == {
+            "code": "BACKEND_UNAVAILABLE",
+            "retryable": True,
+            "backend": "billing",
+        }
+        state = samples((await http.get("/metrics")).text)
+        assert state[("gateway_breaker_state", frozenset({("backend", "billing")}))] == 2
+
+        # then: billing recovers; after the reset time one probe closes the breaker
+        httpx.delete(f"{simulators['billing']}/__sim/faults")
+        await asyncio.sleep(0.35)
+        recovered = await gql.execute(OVERVIEW, {"number": NOVAK})
+        assert "errors" not in recovered
+        assert billing_calls(simulators) == 3
+        state = samples((await http.get("/metrics")).text)
+        assert state[("gateway_breaker_state", frozenset({("backend", "billing")}))] == 0
+        partial = frozenset({("operation", "Overview"), ("outcome", "partial")})
+        assert state[("gateway_requests_total", partial)] == 3
