@@ -45,8 +45,12 @@ class Settings(BaseSettings):
     breaker_reset_seconds: float = Field(10.0, description="Seconds a breaker stays open before one probe.")
     billing_max_concurrency: int = Field(20, description="Calls to billing in flight at once, at most.")
     crm_max_concurrency: int = Field(20, description="Calls to the CRM in flight at once, at most.")
+    nomination_max_concurrency: int = Field(10, description="Calls to nomination in flight at once, at most.")
 
     # Cache (gateway.cache): TTLs per kind of data are in gateway/cache/policy.py.
+    cache_enabled: bool = Field(
+        True, description="Cache back-end reads across requests (off: every read is live)."
+    )
     cache_stale_seconds: float = Field(
         600.0, description="Seconds past its TTL an entry may be served, flagged, while its back end is down."
     )

@@ -35,6 +35,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 OPERATION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+NAMED_OPERATION = re.compile(r"\b(?:query|mutation|subscription)\s+([A-Za-z_][A-Za-z0-9_]*)")
 MAX_OPERATION_NAMES = 200  # client-chosen names: bound the label's cardinality
 
 REQUEST_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -98,6 +99,14 @@ class Metrics:
             return "other"
         self._operation_names.add(name)
         return name
+
+    @staticmethod
+    def operation_name(document: str | None, given: str | None) -> str | None:
+        """The name the client gave, else the first operation's name in the document."""
+        if given or not document:
+            return given
+        named = NAMED_OPERATION.search(document)
+        return named.group(1) if named else None
 
     def record_request(self, *, operation: str | None, outcome: str, seconds: float) -> None:
         label = self.operation_label(operation)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -15,7 +15,6 @@ from gateway.adapters.nomination.protocol import NominationBackend
 from gateway.nomination.validation import DEFAULT_GATE_CLOSURE, GateClosureRules
 from gateway.outbox import DirectoryOutbox
 from gateway.throttle import LoginThrottle, MemoryThrottleBackend
-
 
 Clock = Callable[[], dt.datetime]
 

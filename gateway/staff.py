@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import FieldNode, GraphQLError, OperationType
+from graphql import FieldNode, GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 from strawberry.utils.operation import get_first_operation
 
 from gateway.context import Context
@@ -26,7 +27,7 @@ STAFF_READ = "staff_read"
 
 
 class StaffGuard(SchemaExtension):
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
         context = execution.context
         if not isinstance(context, Context) or context.staff is None:

@@ -1,7 +1,7 @@
 """Throttling failed attempts (logins, registration proofs) per login and per client address.
 
 Each key (``login:<login>``, ``address:<ip>``) counts failures; the counter is forgotten
-``window`` seconds after the last failure. Past ``free_attempts`` failures, every further
+``window`` seconds after the last failure. From the ``lock_after``-th failure on, every
 failure locks the key for an exponentially growing delay, capped at ``max_delay`` (a few
 minutes), so an attacker who hammers a victim's login cannot lock the real user out for
 long. A successful login from the same client address clears the login's counter.
@@ -31,21 +31,21 @@ RATE_LIMITED_MESSAGE = "Too many failed attempts; try again later."
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    free_attempts: int
+    lock_after: int
     base_delay: float = 1.0
     max_delay: float = 300.0
     window: float = 900.0
 
     def delay(self, failures: int) -> float:
         """How long a key is locked after its ``failures``-th failure."""
-        excess = failures - self.free_attempts
+        excess = failures - self.lock_after + 1
         if excess <= 0:
             return 0.0
         return float(min(self.max_delay, self.base_delay * 2 ** min(excess - 1, 30)))
 
 
-LOGIN_POLICY = Policy(free_attempts=5)
-ADDRESS_POLICY = Policy(free_attempts=30)  # offices share an address behind NAT
+LOGIN_POLICY = Policy(lock_after=5)
+ADDRESS_POLICY = Policy(lock_after=30)  # offices share an address behind NAT
 
 
 class ThrottleBackend(Protocol):

@@ -20,7 +20,7 @@ from gateway.throttle import (
 )
 
 REDIS_URL_VARIABLE = "GATEWAY_TEST_REDIS_URL"
-POLICY = Policy(free_attempts=3, base_delay=2.0, max_delay=60.0, window=600.0)
+POLICY = Policy(lock_after=3, base_delay=2.0, max_delay=60.0, window=600.0)
 
 
 class Clock:
@@ -57,12 +57,12 @@ def throttle(backend: ThrottleBackend, clock: Clock) -> LoginThrottle:
     return LoginThrottle(backend, clock=clock, login_policy=POLICY, address_policy=POLICY)
 
 
-def test_the_delay_doubles_past_the_free_attempts_and_stops_at_the_cap() -> None:
-    assert [POLICY.delay(n) for n in range(1, 10)] == [0, 0, 0, 2, 4, 8, 16, 32, 60]
+def test_the_delay_doubles_from_the_locking_failure_on_and_stops_at_the_cap() -> None:
+    assert [POLICY.delay(n) for n in range(1, 10)] == [0, 0, 2, 4, 8, 16, 32, 60, 60]
 
 
-async def test_free_attempts_are_not_throttled(throttle: LoginThrottle) -> None:
-    for _ in range(3):
+async def test_failures_below_the_limit_are_not_throttled(throttle: LoginThrottle) -> None:
+    for _ in range(2):
         await throttle.failed(login="novak", address="10.0.0.1")
 
     await throttle.check(login="novak", address="10.0.0.1")
@@ -72,7 +72,7 @@ async def test_one_failure_too_many_locks_the_login_from_any_address(
     throttle: LoginThrottle, clock: Clock
 ) -> None:
     # given
-    for i in range(4):
+    for i in range(3):
         await throttle.failed(login="novak", address=f"10.0.0.{i}")
 
     # when
@@ -98,7 +98,7 @@ async def test_the_lock_is_capped_at_a_few_minutes(throttle: LoginThrottle, cloc
 
 
 async def test_an_address_trying_many_logins_is_locked(throttle: LoginThrottle) -> None:
-    for i in range(4):
+    for i in range(3):
         await throttle.failed(login=f"user{i}", address="10.9.9.9")
 
     with pytest.raises(RateLimited):
@@ -108,7 +108,7 @@ async def test_an_address_trying_many_logins_is_locked(throttle: LoginThrottle) 
 
 async def test_a_success_clears_the_login_counter_but_not_the_address_one(throttle: LoginThrottle) -> None:
     # given
-    for _ in range(3):
+    for _ in range(2):
         await throttle.failed(login="novak", address="10.0.0.1")
 
     # when
@@ -122,7 +122,7 @@ async def test_a_success_clears_the_login_counter_but_not_the_address_one(thrott
 
 
 async def test_an_unknown_login_is_counted_like_a_known_one(throttle: LoginThrottle) -> None:
-    for _ in range(4):
+    for _ in range(3):
         await throttle.failed(login="nobody-at-all", address=None)
 
     with pytest.raises(RateLimited) as raised:

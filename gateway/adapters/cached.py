@@ -45,6 +45,7 @@ from gateway.domain.billing import (
     PaymentMethod,
     Reminder,
 )
+from gateway.domain.contact import ContactDetailsChange
 from gateway.domain.customers import Customer
 from gateway.domain.messages import Message
 from gateway.domain.requests import CustomerRequest, NewRequest
@@ -91,7 +92,7 @@ class CacheLayer:
     async def invalidate_customer(self, customer_number: str) -> None:
         await self.store.invalidate(self.backend, customer_number)
 
-    async def batch(  # noqa: PLR0915 - one pass of a cached batch, kept in one place to read
+    async def batch(
         self,
         operation: str,
         kind: Kind,
@@ -99,7 +100,6 @@ class CacheLayer:
         load: Callable[[Sequence[K]], Awaitable[list[V]]],
         shape: PerCustomer[K] | ById[V],
     ) -> list[V]:
-        ttl = TTL_SECONDS[kind]
         unique = list(dict.fromkeys(keys))
         if not unique:
             return []
@@ -112,9 +112,54 @@ class CacheLayer:
             else:
                 storage[k] = id_key(self.backend, operation, str(k))
 
+        # A key is looked up and loaded by one caller at a time (in this process); callers
+        # that arrive meanwhile share its answer, so there is no window between a miss and
+        # the entry being stored in which a second back-end call could start.
+        by_storage = {storage[k]: k for k in unique}
+        owned_storage, waiting = self._flights.split(storage[k] for k in unique)
+        owned = [by_storage[s] for s in owned_storage]
+        answers: dict[K, tuple[object, float | None]] = {}
+        if owned:
+            try:
+                answers.update(
+                    await self._lookup_and_load(operation, kind, owned, storage, customer_of, load, shape)
+                )
+            except BaseException as exc:
+                shared = exc if isinstance(exc, Exception) else BackendUnavailable(self.backend)
+                self._flights.fail_all(owned_storage, shared)
+                raise
+            for k in owned:
+                self._flights.resolve(storage[k], answers[k])
+        if waiting:
+            shared_answers = await asyncio.gather(*waiting.values(), return_exceptions=True)
+            for s, answer in zip(waiting, shared_answers, strict=True):
+                if isinstance(answer, BaseException):
+                    raise answer
+                answers[by_storage[s]] = answer  # type: ignore[assignment]  # what the owner resolved
+
+        results: dict[K, V] = {}
+        for k, (value, stale_age) in answers.items():
+            if stale_age is not None:
+                stale.record(self.backend, stale_age)  # in every request that is served it
+            results[k] = value  # type: ignore[assignment]  # the value loaded or cached for this key
+        return [results[k] for k in keys]
+
+    async def _lookup_and_load(  # noqa: PLR0917
+        self,
+        operation: str,
+        kind: Kind,
+        owned: list[K],
+        storage: dict[K, str],
+        customer_of: dict[K, str],
+        load: Callable[[Sequence[K]], Awaitable[list[V]]],
+        shape: PerCustomer[K] | ById[V],
+    ) -> dict[K, tuple[object, float | None]]:
+        """``{key: (value, stale age or None)}`` for every owned key; raises when the
+        back end fails and a key has no stale copy to serve."""
+        ttl = TTL_SECONDS[kind]
         # 1. Look up: entries, then the generations of every customer involved.
         found: dict[K, Entry] = {}
-        for k, raw in zip(unique, await self.store.get_many([storage[k] for k in unique]), strict=True):
+        for k, raw in zip(owned, await self.store.get_many([storage[k] for k in owned]), strict=True):
             if raw is None:
                 continue
             try:
@@ -122,11 +167,11 @@ class CacheLayer:
             except codec.CodecError:
                 log.warning("cache: unreadable entry %s ignored", storage[k])
         generations = await self.store.generations(
-            self.backend, [*customer_of.values(), *(e.customer for e in found.values())]
+            self.backend,
+            [*(customer_of[k] for k in owned if k in customer_of), *(e.customer for e in found.values())],
         )
-
         now = self.store.clock()
-        results: dict[K, V] = {}
+        answers: dict[K, tuple[object, float | None]] = {}
         stale_copies: dict[K, Entry] = {}
         for k, entry in found.items():
             if entry.generation != generations.get(entry.customer, 0):
@@ -135,58 +180,38 @@ class CacheLayer:
                 continue  # never another customer's entry (cannot happen with these keys; cheap to hold)
             age = entry.age(now)
             if age < ttl:
-                results[k] = entry.value
+                answers[k] = (entry.value, None)
             elif age < ttl + self.store.stale_for:
                 stale_copies[k] = entry
-        self._count(operation, "hit", len(results))
-        missing = [k for k in unique if k not in results]
+        missing = [k for k in owned if k not in answers]
+        self._count(operation, "hit", len(answers))
         self._count(operation, "miss", len(missing))
+        if not missing:
+            return answers
 
-        # 2. Load what is missing: keys in flight elsewhere are awaited, the rest loaded once.
-        by_storage = {storage[k]: k for k in missing}
-        owned_storage, waiting = self._flights.split(storage[k] for k in missing)
-        owned = [by_storage[s] for s in owned_storage]
-        errors: dict[K, BaseException] = {}
-        if owned:
-            try:
-                loaded = await load(owned)
-            except Exception as exc:
-                self._flights.fail_all(owned_storage, exc)
-                errors.update(dict.fromkeys(owned, exc))
-            except BaseException:
-                self._flights.fail_all(owned_storage, BackendUnavailable(self.backend))
+        # 2. Load what is missing, in one call; keep it; or serve stale copies within the bound.
+        try:
+            loaded = await load(missing)
+        except BackendUnavailable:
+            if any(k not in stale_copies for k in missing):
                 raise
-            else:
-                for k, value in zip(owned, loaded, strict=True):
-                    results[k] = value
-                    self._flights.resolve(storage[k], value)
-                await self._keep(
-                    owned=owned,
-                    loaded=loaded,
-                    storage=storage,
-                    customer_of=customer_of,
-                    generations=generations,
-                    shape=shape,
-                    ttl=ttl,
-                    now=now,
-                )
-        if waiting:
-            answers = await asyncio.gather(*waiting.values(), return_exceptions=True)
-            for s, answer in zip(waiting, answers, strict=True):
-                if isinstance(answer, BaseException):
-                    errors[by_storage[s]] = answer
-                else:
-                    results[by_storage[s]] = answer  # type: ignore[assignment]  # the flight of this key
-
-        # 3. A back end that is unavailable: serve stale copies within the bound, or fail.
-        for k, error in errors.items():
-            copy = stale_copies.get(k)
-            if not isinstance(error, BackendUnavailable) or copy is None:
-                raise error
-            results[k] = copy.value
-            stale.record(self.backend, copy.age(now))
-            self._count(operation, "stale", 1)
-        return [results[k] for k in keys]
+            self._count(operation, "stale", len(missing))
+            for k in missing:
+                answers[k] = (stale_copies[k].value, stale_copies[k].age(now))
+            return answers
+        await self._keep(
+            owned=missing,
+            loaded=loaded,
+            storage=storage,
+            customer_of=customer_of,
+            generations=generations,
+            shape=shape,
+            ttl=ttl,
+            now=now,
+        )
+        for k, value in zip(missing, loaded, strict=True):
+            answers[k] = (value, None)
+        return answers
 
     async def _keep(
         self,
@@ -338,6 +363,11 @@ class CachedCrm:
         created = await self.inner.create_request(request)
         await self._changed(created.customer_number)
         return created
+
+    async def change_contact_details(self, customer_number: str, change: ContactDetailsChange) -> Customer:
+        changed = await self.inner.change_contact_details(customer_number, change)
+        await self._changed(customer_number)
+        return changed
 
     async def update_request(self, id: str, *, summary: str) -> CustomerRequest:
         updated = await self.inner.update_request(id, summary=summary)

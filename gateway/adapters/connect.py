@@ -11,7 +11,7 @@ from gateway.adapters.billing.soap import SoapBilling
 from gateway.adapters.cached import CachedBilling, CachedCrm
 from gateway.adapters.crm.rest import RestCrm
 from gateway.adapters.nomination.soap import SoapNomination
-from gateway.adapters.resilient import ResilientBilling, ResilientCrm
+from gateway.adapters.resilient import ResilientBilling, ResilientCrm, ResilientNomination
 from gateway.cache.store import CacheStore
 from gateway.config import Settings
 from gateway.metrics import Metrics
@@ -29,7 +29,7 @@ def _client(timeout: float) -> httpx.AsyncClient:
 
 
 def policy(settings: Settings, backend: str, *, metrics: Metrics | None = None) -> Policy:
-    """The resilience policy of ``backend`` (billing, crm) from the settings."""
+    """The resilience policy of ``backend`` (billing, crm, nomination) from the settings."""
     return Policy(
         backend,
         PolicySettings(
@@ -54,6 +54,7 @@ async def open_backends(
         _client(settings.crm_timeout) as crm_http,
         _client(settings.nomination_timeout) as nomination_http,
     ):
+        cache = cache if settings.cache_enabled else None
         billing = ResilientBilling(
             SoapBilling(
                 http=billing_http,
@@ -70,10 +71,13 @@ async def open_backends(
         yield Backends(
             billing=CachedBilling(billing, cache, metrics=metrics) if cache is not None else billing,
             crm=CachedCrm(crm, cache, metrics=metrics) if cache is not None else crm,
-            nomination=SoapNomination(
-                http=nomination_http,
-                address=settings.nomination_url,
-                username=settings.nomination_username,
-                password=settings.nomination_password.get_secret_value(),
+            nomination=ResilientNomination(
+                SoapNomination(
+                    http=nomination_http,
+                    address=settings.nomination_url,
+                    username=settings.nomination_username,
+                    password=settings.nomination_password.get_secret_value(),
+                ),
+                policy(settings, "nomination", metrics=metrics),
             ),
         )

@@ -8,11 +8,13 @@ marking messages read) are never retried.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
 from gateway.adapters.billing.protocol import BillingBackend
 from gateway.adapters.crm.protocol import CrmBackend
+from gateway.adapters.nomination.protocol import NominationBackend, NominationPeriod
 from gateway.domain.billing import (
     DepositPlan,
     Document,
@@ -23,8 +25,18 @@ from gateway.domain.billing import (
     PaymentMethod,
     Reminder,
 )
+from gateway.domain.contact import ContactDetailsChange
 from gateway.domain.customers import Customer
 from gateway.domain.messages import Message
+from gateway.domain.nomination import (
+    DailyRefinement,
+    Interval,
+    MonthlyRefinement,
+    NominationContract,
+    Resolution,
+    SubmissionReceipt,
+    WeeklyNomination,
+)
 from gateway.domain.requests import CustomerRequest, NewRequest
 from gateway.domain.supply_points import SupplyPoint
 from gateway.resilience import Policy
@@ -126,6 +138,13 @@ class ResilientCrm:
             "create_request", lambda: self.inner.create_request(request), idempotent=False
         )
 
+    async def change_contact_details(self, customer_number: str, change: ContactDetailsChange) -> Customer:
+        return await self.policy.call(
+            "change_contact_details",
+            lambda: self.inner.change_contact_details(customer_number, change),
+            idempotent=False,
+        )
+
     async def update_request(self, id: str, *, summary: str) -> CustomerRequest:
         return await self.policy.call(
             "update_request", lambda: self.inner.update_request(id, summary=summary), idempotent=False
@@ -140,6 +159,70 @@ class ResilientCrm:
         return await self.policy.call(
             "mark_messages_read",
             lambda: self.inner.mark_messages_read(customer_number, ids),
+            idempotent=False,
+        )
+
+    async def ping(self) -> None:
+        await self.policy.call("ping", self.inner.ping, idempotent=False)
+
+
+class ResilientNomination:
+    def __init__(self, inner: NominationBackend, policy: Policy) -> None:
+        self.inner = inner
+        self.policy = policy
+
+    async def contracts(self, customer_numbers: Sequence[str]) -> list[NominationContract | None]:
+        return await self.policy.call(
+            "contracts", lambda: self.inner.contracts(customer_numbers), idempotent=True
+        )
+
+    async def weeks(self, periods: Sequence[NominationPeriod]) -> list[WeeklyNomination | None]:
+        return await self.policy.call("weeks", lambda: self.inner.weeks(periods), idempotent=True)
+
+    async def days(self, periods: Sequence[NominationPeriod]) -> list[DailyRefinement | None]:
+        return await self.policy.call("days", lambda: self.inner.days(periods), idempotent=True)
+
+    async def months(self, periods: Sequence[NominationPeriod]) -> list[MonthlyRefinement | None]:
+        return await self.policy.call("months", lambda: self.inner.months(periods), idempotent=True)
+
+    async def submit_week(
+        self,
+        *,
+        customer_number: str,
+        week_start: dt.date,
+        resolution: Resolution,
+        intervals: Sequence[Interval],
+    ) -> SubmissionReceipt:
+        return await self.policy.call(
+            "submit_week",
+            lambda: self.inner.submit_week(
+                customer_number=customer_number,
+                week_start=week_start,
+                resolution=resolution,
+                intervals=intervals,
+            ),
+            idempotent=False,
+        )
+
+    async def submit_day(
+        self, *, customer_number: str, day: dt.date, resolution: Resolution, intervals: Sequence[Interval]
+    ) -> SubmissionReceipt:
+        return await self.policy.call(
+            "submit_day",
+            lambda: self.inner.submit_day(
+                customer_number=customer_number, day=day, resolution=resolution, intervals=intervals
+            ),
+            idempotent=False,
+        )
+
+    async def submit_month(
+        self, *, customer_number: str, month: dt.date, refined_mwh: Decimal
+    ) -> SubmissionReceipt:
+        return await self.policy.call(
+            "submit_month",
+            lambda: self.inner.submit_month(
+                customer_number=customer_number, month=month, refined_mwh=refined_mwh
+            ),
             idempotent=False,
         )
 

@@ -8,6 +8,9 @@ entries the portal offers. Entries not about one supply point (contact details) 
 offered to every customer.
 
 Which changes are instant follows PRODUCT.md (DOMAIN.md infers it from a cut-off source).
+
+``INPUTS`` names, per entry, the member of ``submitRequest``'s one-of input that files it
+and that member's input type, so a client can build the form from the catalogue.
 """
 
 from __future__ import annotations
@@ -57,6 +60,15 @@ class RequestType:
         if self.commodity is not None and point.commodity is not self.commodity:
             return False
         return offers(point.contract_type, point.commodity, self.offering)
+
+    @property
+    def input_field(self) -> str:
+        """The member of ``RequestInput`` (``@oneOf``) that files this request."""
+        return INPUTS[self.code][0]
+
+    @property
+    def input_type(self) -> str:
+        return INPUTS[self.code][1]
 
 
 _INSTANT, _TRACKED = Processing.INSTANT, Processing.TRACKED
@@ -157,6 +169,23 @@ CATALOGUE: tuple[RequestType, ...] = (
 )
 
 BY_CODE: dict[RequestTypeCode, RequestType] = {entry.code: entry for entry in CATALOGUE}
+
+INPUTS: dict[RequestTypeCode, tuple[str, str]] = {
+    RequestTypeCode.DEPOSIT_CHANGE: ("depositChange", "DepositChangeInput"),
+    RequestTypeCode.PAYMENT_METHOD_CHANGE: ("paymentMethodChange", "PaymentMethodChangeInput"),
+    RequestTypeCode.BANK_DETAILS_CHANGE: ("bankDetailsChange", "BankDetailsChangeInput"),
+    RequestTypeCode.CONTACT_CHANGE: ("contactChange", "ContactChangeInput"),
+    RequestTypeCode.CORRESPONDENCE_ADDRESS_CHANGE: (
+        "correspondenceAddressChange",
+        "CorrespondenceAddressChangeInput",
+    ),
+    RequestTypeCode.E_INVOICE_CHANGE: ("eInvoiceChange", "EInvoiceChangeInput"),
+    RequestTypeCode.SELF_READING: ("selfReading", "SelfReadingInput"),
+    RequestTypeCode.PRODUCT_CHANGE: ("productChange", "ProductChangeInput"),
+    RequestTypeCode.BREAKER_OR_TARIFF_CHANGE: ("breakerOrTariffChange", "BreakerOrTariffChangeInput"),
+    RequestTypeCode.TERMINATION: ("termination", "TerminationInput"),
+    RequestTypeCode.FREE_TEXT: ("freeText", "FreeTextInput"),
+}
 
 
 def offered_for(point: SupplyPoint) -> list[RequestType]:

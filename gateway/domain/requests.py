@@ -63,3 +63,7 @@ class NewRequest:
     kind: RequestKind
     summary: str
     supply_point_id: str | None = None
+    # The client's reference: the CRM creates one case per reference, so a create whose
+    # answer was lost can be sent again without filing the request twice.
+    reference: str | None = None
+    attributes: tuple[tuple[str, str], ...] = ()  # structured details, e.g. meter readings

@@ -1,4 +1,4 @@
-"""Supply points (odběrná místa) and their technical data."""
+"""Supply points (odběrná místa): technical data, meter and registers, billing and correspondence details."""
 
 from __future__ import annotations
 
@@ -42,6 +42,51 @@ class GasTechnicalData:
 TechnicalData = ElectricityTechnicalData | GasTechnicalData
 
 
+class RegisterKind(enum.Enum):
+    HIGH_TARIFF = "HIGH_TARIFF"  # VT on a dual tariff
+    LOW_TARIFF = "LOW_TARIFF"  # NT on a dual tariff
+    SINGLE = "SINGLE"  # the one register of a single-tariff meter (and of a gas meter)
+
+
+@dataclass(frozen=True, slots=True)
+class MeterRegister:
+    code: str  # "1.8.1"
+    kind: RegisterKind
+    last_reading_kwh: int  # whole kWh; a self-reading may not be below it
+    last_reading_date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Meter:
+    number: str
+    registers: tuple[MeterRegister, ...]  # high and low tariff on a dual tariff, one otherwise
+
+
+class InvoiceDelivery(enum.Enum):
+    EMAIL = "EMAIL"  # e-invoice
+    PAPER = "PAPER"  # by post to the correspondence address
+
+
+@dataclass(frozen=True, slots=True)
+class Correspondence:
+    address: Address
+    invoice_delivery: InvoiceDelivery
+    e_invoice_email: str | None  # set when invoices go by e-mail
+
+
+class BillingCycle(enum.Enum):
+    MONTHLY = "MONTHLY"
+    QUARTERLY = "QUARTERLY"
+    YEARLY = "YEARLY"  # deposits in between, a yearly statement in the billing month
+
+
+@dataclass(frozen=True, slots=True)
+class BillingDetails:
+    cycle: BillingCycle
+    billing_month: int | None  # 1-12: the yearly statement's month; None on other cycles
+    invoice_recipient: str
+
+
 @dataclass(frozen=True, slots=True)
 class SupplyPoint:
     id: str  # the CRM's stable id of the supply point
@@ -52,3 +97,7 @@ class SupplyPoint:
     address: Address
     product: str
     technical: TechnicalData | None  # None on supply-only contracts
+    expected_annual_consumption_kwh: int  # known on every contract: deposits are set from it
+    correspondence: Correspondence
+    billing: BillingDetails
+    meter: Meter | None  # None on supply-only contracts: the distributor holds it

@@ -111,7 +111,7 @@ class GatewayGraphQL(GraphQL[Context, None]):
         finally:
             if self.metrics is not None:
                 self.metrics.record_request(
-                    operation=request_data.operation_name,
+                    operation=Metrics.operation_name(request_data.query, request_data.operation_name),
                     outcome=outcome,
                     seconds=time.perf_counter() - started,
                 )

@@ -20,6 +20,7 @@ from gateway.schema.limits import LIMIT_EXTENSIONS
 from gateway.schema.messages import Message
 from gateway.schema.node import Node, from_global_id
 from gateway.schema.nomination import NominationMutation
+from gateway.schema.request_mutations import RequestsMutation
 from gateway.schema.requests import CustomerRequest
 from gateway.schema.supply_points import SupplyPoint
 from gateway.staff import StaffGuard
@@ -46,7 +47,7 @@ class CustomerQuery:
 
 
 Query = merge_types("Query", (AccountsQuery, CustomerQuery, CatalogueQuery))
-Mutation = merge_types("Mutation", (AccountsMutation, AccessMutation, NominationMutation))
+Mutation = merge_types("Mutation", (AccountsMutation, AccessMutation, NominationMutation, RequestsMutation))
 
 schema = strawberry.Schema(
     query=Query,

@@ -33,6 +33,8 @@ class RequestType:
     offering: Offering = strawberry.field(  # type: ignore[valid-type]
         description="What a supply point's contract must offer for this request."
     )
+    input_field: str = strawberry.field(description="The member of `RequestInput` that files it.")
+    input_type: str = strawberry.field(description="That member's input type, e.g. `SelfReadingInput`.")
 
     @classmethod
     def from_domain(cls, entry: domain.RequestType) -> RequestType:
@@ -46,6 +48,8 @@ class RequestType:
             commodity=entry.commodity,
             per_supply_point=entry.per_supply_point,
             offering=entry.offering,
+            input_field=entry.input_field,
+            input_type=entry.input_type,
         )
 
 

@@ -1,4 +1,4 @@
-"""Supply points (odběrná místa) and their technical data."""
+"""Supply points (odběrná místa): technical data, meter and registers, billing and correspondence details."""
 
 from __future__ import annotations
 
@@ -29,6 +29,14 @@ ContractType = strawberry.enum(
     description="COMBINED_SERVICES: supply and distribution from us; SUPPLY_ONLY: the distributor "
     "holds the technical data.",
 )
+RegisterKind = strawberry.enum(
+    domain.RegisterKind,
+    description="HIGH_TARIFF (VT) and LOW_TARIFF (NT) on a dual-tariff meter; SINGLE otherwise.",
+)
+InvoiceDelivery = strawberry.enum(
+    domain.InvoiceDelivery, description="EMAIL: e-invoice; PAPER: by post to the correspondence address."
+)
+BillingCycle = strawberry.enum(domain.BillingCycle)
 
 
 @strawberry.type
@@ -52,6 +60,69 @@ class GasTechnicalData:
 
 
 TechnicalData = Annotated[ElectricityTechnicalData | GasTechnicalData, strawberry.union("TechnicalData")]
+
+
+@strawberry.type
+class MeterRegister:
+    code: str = strawberry.field(description="The register's code, e.g. 1.8.1.")
+    kind: RegisterKind  # type: ignore[valid-type]
+    last_reading_kwh: int = strawberry.field(
+        description="The last reading in whole kWh; a self-reading may not be below it."
+    )
+    last_reading_date: dt.date
+
+    @classmethod
+    def from_domain(cls, register: domain.MeterRegister) -> MeterRegister:
+        return cls(
+            code=register.code,
+            kind=register.kind,
+            last_reading_kwh=register.last_reading_kwh,
+            last_reading_date=register.last_reading_date,
+        )
+
+
+@strawberry.type
+class Meter:
+    number: str
+    registers: list[MeterRegister] = strawberry.field(
+        description="HIGH_TARIFF and LOW_TARIFF on a dual tariff, one SINGLE register otherwise."
+    )
+
+    @classmethod
+    def from_domain(cls, meter: domain.Meter) -> Meter:
+        return cls(number=meter.number, registers=[MeterRegister.from_domain(r) for r in meter.registers])
+
+
+@strawberry.type
+class Correspondence:
+    address: Address = strawberry.field(description="Where letters (and paper invoices) go.")
+    invoice_delivery: InvoiceDelivery  # type: ignore[valid-type]
+    e_invoice_email: str | None = strawberry.field(description="Where e-invoices go; null on paper.")
+
+    @classmethod
+    def from_domain(cls, correspondence: domain.Correspondence) -> Correspondence:
+        return cls(
+            address=Address.from_domain(correspondence.address),
+            invoice_delivery=correspondence.invoice_delivery,
+            e_invoice_email=correspondence.e_invoice_email,
+        )
+
+
+@strawberry.type
+class BillingDetails:
+    cycle: BillingCycle  # type: ignore[valid-type]
+    billing_month: int | None = strawberry.field(
+        description="1-12: the month of the yearly statement; null on a monthly or quarterly cycle."
+    )
+    invoice_recipient: str
+
+    @classmethod
+    def from_domain(cls, billing: domain.BillingDetails) -> BillingDetails:
+        return cls(
+            cycle=billing.cycle,
+            billing_month=billing.billing_month,
+            invoice_recipient=billing.invoice_recipient,
+        )
 
 
 def technical_from_domain(
@@ -90,9 +161,18 @@ class SupplyPoint(Node):
     technical: TechnicalData | None = strawberry.field(
         description="Null on a supply-only contract: the distributor holds the technical data."
     )
+    expected_annual_consumption_kwh: int = strawberry.field(
+        description="Expected annual consumption, known on every contract (deposits are set from it)."
+    )
+    meter: Meter | None = strawberry.field(
+        description="The meter and its registers; null on a supply-only contract: the distributor holds them."
+    )
+    correspondence: Correspondence
+    billing_details: BillingDetails
 
     @classmethod
     def from_domain(cls, point: domain.SupplyPoint) -> SupplyPoint:
+        technical = offers(point.contract_type, point.commodity, Offering.TECHNICAL_DATA)
         return cls(
             id=to_global_id("SupplyPoint", point.id),
             customer_number=point.customer_number,
@@ -102,9 +182,11 @@ class SupplyPoint(Node):
             contract_type=point.contract_type,
             address=Address.from_domain(point.address),
             product=point.product,
-            technical=technical_from_domain(point.technical)
-            if offers(point.contract_type, point.commodity, Offering.TECHNICAL_DATA)
-            else None,
+            technical=technical_from_domain(point.technical) if technical else None,
+            expected_annual_consumption_kwh=point.expected_annual_consumption_kwh,
+            meter=Meter.from_domain(point.meter) if technical and point.meter is not None else None,
+            correspondence=Correspondence.from_domain(point.correspondence),
+            billing_details=BillingDetails.from_domain(point.billing),
         )
 
     @strawberry.field(description="What the portal offers for this supply point, by its contract type.")

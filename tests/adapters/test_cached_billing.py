@@ -23,6 +23,7 @@ from gateway.domain.billing import (
     PaymentMethod,
     Reminder,
 )
+from gateway.domain.money import Money
 from gateway.errors import BackendProtocolError, BackendUnavailable
 from tests.cache import samples
 from tests.cache.stores import STORE_KINDS, FakeClock, open_test_store
@@ -154,14 +155,16 @@ async def test_every_filter_is_part_of_the_key(billing: CachedBilling, inner: Fa
     assert len(inner.calls_of("invoice_pages")) == 2
 
 
-async def test_concurrent_misses_of_one_key_share_one_call(billing: CachedBilling, inner: FakeBilling) -> None:
+async def test_concurrent_misses_of_one_key_share_one_call(
+    billing: CachedBilling, inner: FakeBilling
+) -> None:
     # given: billing answers only when released
     inner.gate = asyncio.Event()
     query = InvoiceQuery(NOVAK)
 
     # when: ten requests miss the same page at once
     tasks = [asyncio.create_task(billing.invoice_pages([query])) for _ in range(10)]
-    await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)
     inner.gate.set()
     pages = await asyncio.gather(*tasks)
 
@@ -170,11 +173,13 @@ async def test_concurrent_misses_of_one_key_share_one_call(billing: CachedBillin
     assert all(p == [samples.page(query)] for p in pages)
 
 
-async def test_a_shared_call_that_fails_fails_every_waiter(billing: CachedBilling, inner: FakeBilling) -> None:
+async def test_a_shared_call_that_fails_fails_every_waiter(
+    billing: CachedBilling, inner: FakeBilling
+) -> None:
     inner.gate = asyncio.Event()
     inner.failure = BackendUnavailable("billing")
     tasks = [asyncio.create_task(billing.invoice_pages([InvoiceQuery(NOVAK)])) for _ in range(3)]
-    await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)
     inner.gate.set()
 
     results = await asyncio.gather(*tasks, return_exceptions=True)
@@ -297,7 +302,7 @@ async def test_an_invoice_found_by_id_is_cached_and_an_unknown_id_is_not(
 async def test_a_changed_answer_shows_after_invalidation(billing: CachedBilling, inner: FakeBilling) -> None:
     inner.invoices["F1"] = samples.invoice(NOVAK, "F1")
     await billing.invoices_by_id(["F1"])
-    inner.invoices["F1"] = replace(inner.invoices["F1"], amount_due=samples.Money(Decimal("5.00")))
+    inner.invoices["F1"] = replace(inner.invoices["F1"], amount_due=Money(Decimal("5.00")))
 
     await billing.invalidate_customer(NOVAK)
     (invoice,) = await billing.invoices_by_id(["F1"])

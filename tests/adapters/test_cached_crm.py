@@ -8,10 +8,11 @@ import pytest
 
 from gateway.adapters.cached import CachedCrm
 from gateway.cache.store import CacheStore
+from gateway.domain.contact import ContactDetailsChange
 from gateway.domain.customers import Customer
 from gateway.domain.messages import Message
-from gateway.domain.requests import CustomerRequest, NewRequest
-from gateway.domain.supply_points import SupplyPoint
+from gateway.domain.requests import CustomerRequest, NewRequest, RequestKind
+from gateway.domain.supply_points import ElectricityTechnicalData, SupplyPoint
 from tests.cache import samples
 from tests.cache.stores import STORE_KINDS, FakeClock, open_test_store
 
@@ -56,6 +57,9 @@ class FakeCrm:
     async def mark_messages_read(self, customer_number: str, ids: Sequence[str]) -> int:
         raise NotImplementedError
 
+    async def change_contact_details(self, customer_number: str, change: ContactDetailsChange) -> Customer:
+        raise NotImplementedError
+
     async def ping(self) -> None:
         return None
 
@@ -87,7 +91,8 @@ async def test_master_data_lasts_minutes_and_technical_data_an_hour(store: Cache
     # then: the customer was loaded again, the supply points were not
     assert inner.count("customers") == 2
     assert inner.count("supply_points_by_customer") == 1
-    assert points[0][0].technical is not None and points[0][0].technical.distribution_tariff == "D02d"
+    technical = points[0][0].technical
+    assert isinstance(technical, ElectricityTechnicalData) and technical.distribution_tariff == "D02d"
 
 
 async def test_a_new_request_shows_at_once_for_its_customer_only(store: CacheStore) -> None:
@@ -97,7 +102,7 @@ async def test_a_new_request_shows_at_once_for_its_customer_only(store: CacheSto
     await crm.requests([NOVAK, SVOBODOVA])
 
     # when
-    await crm.create_request(NewRequest(customer_number=NOVAK, kind=samples.RequestKind.OTHER, summary="?"))
+    await crm.create_request(NewRequest(customer_number=NOVAK, kind=RequestKind.OTHER, summary="?"))
     await crm.requests([NOVAK, SVOBODOVA])
 
     # then

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
 
-from fixtures import personas
-from fixtures.crm.app import create_app
+from fixtures import data, personas
+from fixtures.crm.app import create_app, supply_point_json
 from fixtures.server import free_port, serve_in_thread
 from gateway.adapters.crm.protocol import CrmBackend
 from gateway.adapters.crm.rest import RestCrm
@@ -18,10 +19,13 @@ from gateway.domain.customers import Address, Segment
 from gateway.domain.messages import MessageKind
 from gateway.domain.requests import NewRequest, RequestKind, RequestState
 from gateway.domain.supply_points import (
+    BillingCycle,
     Commodity,
     ContractType,
     ElectricityTechnicalData,
     GasTechnicalData,
+    InvoiceDelivery,
+    RegisterKind,
 )
 from gateway.errors import BackendProtocolError, BackendUnavailable, BadUserInput, NotFound
 
@@ -350,3 +354,102 @@ async def test_an_unexpected_shape_is_a_protocol_error(body: bytes) -> None:
 
         with pytest.raises(BackendProtocolError):
             await crm.customers([personas.NOVAK])
+
+
+async def test_supply_point_details_translate_registers_correspondence_and_billing(crm: RestCrm) -> None:
+    (novak,) = await crm.supply_points_by_customer([personas.NOVAK])
+
+    electricity, gas = novak
+    assert isinstance(electricity.technical, ElectricityTechnicalData)
+    assert electricity.expected_annual_consumption_kwh == 3150
+    assert electricity.meter is not None
+    assert electricity.meter.number == electricity.technical.meter_number
+    (register,) = electricity.meter.registers
+    assert (register.code, register.kind) == ("1.8.0", RegisterKind.SINGLE)
+    assert register.last_reading_kwh > 3150
+    assert register.last_reading_date == electricity.technical.last_reading_date
+    assert electricity.correspondence.address == Address("Vodičkova", "12", "Praha 1", "11000")
+    assert electricity.correspondence.invoice_delivery is InvoiceDelivery.EMAIL
+    assert electricity.correspondence.e_invoice_email == "jan.novak@example.cz"
+    assert electricity.billing.cycle is BillingCycle.YEARLY
+    assert electricity.billing.billing_month == register.last_reading_date.month
+    assert electricity.billing.invoice_recipient == "Jan Novák"
+    assert gas.expected_annual_consumption_kwh == 11200
+    assert gas.meter is not None
+    assert [r.kind for r in gas.meter.registers] == [RegisterKind.SINGLE]
+
+
+async def test_a_dual_tariff_point_has_high_and_low_tariff_registers(crm: RestCrm) -> None:
+    (point,) = await crm.supply_points_by_id([f"{personas.PEKARNA}002"])
+
+    assert point is not None
+    assert isinstance(point.technical, ElectricityTechnicalData)
+    assert point.technical.distribution_tariff == "C25d"
+    assert point.meter is not None
+    high, low = point.meter.registers
+    assert (high.code, high.kind) == ("1.8.1", RegisterKind.HIGH_TARIFF)
+    assert (low.code, low.kind) == ("1.8.2", RegisterKind.LOW_TARIFF)
+    assert high.last_reading_date == low.last_reading_date == point.technical.last_reading_date
+    assert low.last_reading_kwh > high.last_reading_kwh  # storage heating runs on the low tariff
+
+
+async def test_a_supply_only_point_has_consumption_and_correspondence_but_no_meter(crm: RestCrm) -> None:
+    (svobodova,) = await crm.supply_points_by_customer([personas.SVOBODOVA])
+
+    (point,) = svobodova
+    assert point.meter is None
+    assert point.expected_annual_consumption_kwh == 1450
+    assert point.correspondence.address == Address("Husova", "7", "Brno", "60200")
+    assert point.correspondence.invoice_delivery is InvoiceDelivery.PAPER
+    assert point.correspondence.e_invoice_email is None
+    assert point.billing.cycle is BillingCycle.YEARLY
+    assert point.billing.billing_month is not None
+
+
+async def test_a_monthly_cycle_has_no_billing_month(crm: RestCrm) -> None:
+    (teplarna,) = await crm.supply_points_by_customer([personas.TEPLARNA])
+
+    assert {(p.billing.cycle, p.billing.billing_month) for p in teplarna} == {(BillingCycle.MONTHLY, None)}
+
+
+def novak_point_with(changes: dict[str, object]) -> httpx.MockTransport:
+    """A CRM answering novak's electricity point in legacy JSON, with ``changes`` applied."""
+    point = data.supply_point(f"{personas.NOVAK}001")
+    assert point is not None
+    body = json.dumps({"ODBERNA_MISTA": [{**supply_point_json(point), **changes}], "NENALEZENO": []})
+    return httpx.MockTransport(lambda request: httpx.Response(200, content=body.encode()))
+
+
+async def test_a_fractional_reading_is_cut_to_whole_kwh() -> None:
+    register = {"KOD_REG": "1.8.0", "TARIF": 0, "POSL_STAV": "12345,9", "DAT_POSL_STAVU": "20260115"}
+    async with httpx.AsyncClient(transport=novak_point_with({"REGISTRY": [register]})) as client:
+        crm = RestCrm(client, base_url="http://crm", api_key=API_KEY)
+
+        (point,) = await crm.supply_points_by_id([f"{personas.NOVAK}001"])
+
+    assert point is not None
+    assert point.meter is not None
+    assert point.meter.registers[0].last_reading_kwh == 12345
+    assert point.meter.registers[0].last_reading_date == dt.date(2026, 1, 15)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"REGISTRY": [{"KOD_REG": "1.8.0", "TARIF": 7, "POSL_STAV": "1,0", "DAT_POSL_STAVU": "20260115"}]},
+        {"REGISTRY": [{"KOD_REG": "1.8.0", "TARIF": 0, "POSL_STAV": "1.5", "DAT_POSL_STAVU": "20260115"}]},
+        {"REGISTRY": [{"KOD_REG": "1.8.0", "TARIF": 0, "POSL_STAV": "-1,0", "DAT_POSL_STAVU": "20260115"}]},
+        {"REGISTRY": [{"KOD_REG": "1.8.0", "TARIF": 0, "POSL_STAV": "1,0", "DAT_POSL_STAVU": ""}]},
+        {"REGISTRY": "none"},
+        {"ZP_DORUC": 3},
+        {"FAKT_CYKLUS": 6},
+        {"FAKT_MESIC": 13},
+        {"KOR_PSC": "1100"},
+    ],
+)
+async def test_unexpected_supply_point_details_are_a_protocol_error(changes: dict[str, object]) -> None:
+    async with httpx.AsyncClient(transport=novak_point_with(changes)) as client:
+        crm = RestCrm(client, base_url="http://crm", api_key=API_KEY)
+
+        with pytest.raises(BackendProtocolError):
+            await crm.supply_points_by_id([f"{personas.NOVAK}001"])

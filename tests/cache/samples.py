@@ -9,7 +9,19 @@ from gateway.domain.billing import Document, Invoice, InvoicePage, InvoiceQuery,
 from gateway.domain.customers import Address, Customer, Segment
 from gateway.domain.money import Money
 from gateway.domain.requests import CustomerRequest, RequestHistoryEntry, RequestKind, RequestState
-from gateway.domain.supply_points import Commodity, ContractType, ElectricityTechnicalData, SupplyPoint
+from gateway.domain.supply_points import (
+    BillingCycle,
+    BillingDetails,
+    Commodity,
+    ContractType,
+    Correspondence,
+    ElectricityTechnicalData,
+    InvoiceDelivery,
+    Meter,
+    MeterRegister,
+    RegisterKind,
+    SupplyPoint,
+)
 
 PRAGUE_OFFSET = dt.timezone(dt.timedelta(hours=1))
 ADDRESS = Address(street="Dlouhá", house_number="12", city="Praha", postcode="11000")
@@ -68,6 +80,16 @@ def supply_point(customer: str, id: str) -> SupplyPoint:
             last_reading_date=dt.date(2025, 12, 1),
             next_reading_date=None,
         ),
+        expected_annual_consumption_kwh=3200,
+        correspondence=Correspondence(ADDRESS, InvoiceDelivery.EMAIL, "zakaznik@example.cz"),
+        billing=BillingDetails(BillingCycle.YEARLY, 12, "Zákazník"),
+        meter=Meter(
+            "123456",
+            (
+                MeterRegister("1.8.1", RegisterKind.HIGH_TARIFF, 10234, dt.date(2025, 12, 1)),
+                MeterRegister("1.8.2", RegisterKind.LOW_TARIFF, 20456, dt.date(2025, 12, 1)),
+            ),
+        ),
     )
 
 
@@ -87,4 +109,6 @@ def request(customer: str, id: str) -> CustomerRequest:
 
 
 def document(customer: str, id: str) -> Document:
-    return Document(id=id, customer_number=customer, file_name=f"{id}.pdf", content=b"%PDF-1.4\x00\xff binary")
+    return Document(
+        id=id, customer_number=customer, file_name=f"{id}.pdf", content=b"%PDF-1.4\x00\xff binary"
+    )

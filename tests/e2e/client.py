@@ -23,6 +23,10 @@ class GraphQLClient:
             self.headers["Authorization"] = f"Bearer {token}"
         return result
 
+    async def login_raw(self, login: str, password: str = PASSWORD) -> dict[str, Any]:
+        """The login mutation's whole response, without keeping its token."""
+        return await self.execute(LOGIN, {"login": login, "password": password})
+
     async def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         response = await self.http.post(
             "/graphql", json={"query": query, "variables": variables or {}}, headers=self.headers

@@ -61,6 +61,7 @@ def settings(simulators: dict[str, str], seeded_database: Path, tmp_path: Path) 
         billing_timeout=2.0,
         crm_timeout=2.0,
         nomination_timeout=2.0,
+        outbox_dir=tmp_path / "outbox",
     )
 
 

@@ -20,7 +20,9 @@ query Billing($number: String!, $direction: PaymentDirection, $first: Int) {
       totalCount pageInfo { hasNextPage endCursor }
       edges { node { id direction date amount { amount } method invoice { number } } }
     }
-    reminders { totalCount edges { node { id level issueDate amount { amount } fee { amount } invoices { status } } } }
+    reminders {
+      totalCount edges { node { id level issueDate amount { amount } fee { amount } invoices { status } } }
+    }
   }
 }
 """
@@ -66,7 +68,8 @@ async def test_payments_are_received_and_sent_newest_first_and_filterable(gql: G
     assert directions == {"RECEIVED", "SENT"}
     dates = [edge["node"]["date"] for edge in everything["edges"]]
     assert dates == sorted(dates, reverse=True)
-    assert refunds["totalCount"] == sum(d == "SENT" for d in (e["node"]["direction"] for e in everything["edges"]))
+    assert {edge["node"]["direction"] for edge in refunds["edges"]} == {"SENT"}
+    assert 0 < refunds["totalCount"] < everything["totalCount"]
     assert all(edge["node"]["invoice"] is None for edge in refunds["edges"])
 
 

@@ -11,7 +11,9 @@ NOVAK = "1000012345"
 DOCUMENTS = """
 query Documents($number: String!) {
   customer(number: $number) {
-    invoices(first: 3) { edges { node { number document { url signedUrl signedUrlExpiresAt fileName contentType } } } }
+    invoices(first: 3) {
+      edges { node { number document { url signedUrl signedUrlExpiresAt fileName contentType } } }
+    }
     reminders { edges { node { document { url fileName } } } }
   }
 }
@@ -113,7 +115,9 @@ async def test_a_delegate_with_view_billing_may_fetch_the_pdf(gql: GraphQLClient
     assert response.status_code == 200
 
 
-async def test_billing_down_answers_503_with_a_json_body(gql: GraphQLClient, simulators: dict[str, str]) -> None:
+async def test_billing_down_answers_503_with_a_json_body(
+    gql: GraphQLClient, simulators: dict[str, str]
+) -> None:
     # given
     url = (await novak_documents(gql))["invoices"]["edges"][0]["node"]["document"]["url"]
     set_faults(simulators["billing"], mode="down")

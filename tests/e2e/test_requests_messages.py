@@ -31,7 +31,9 @@ query Grants($number: String!) { customer(number: $number) { accessGrants { logi
 """
 CATALOGUE = """
 query Catalogue($supplyPointId: ID) {
-  requestTypes(supplyPointId: $supplyPointId) { code kind nameCs nameEn processing instant commodity perSupplyPoint }
+  requestTypes(supplyPointId: $supplyPointId) {
+    code kind nameCs nameEn processing instant commodity perSupplyPoint
+  }
   contactInfo { phone hours email }
 }
 """
@@ -48,7 +50,9 @@ async def test_novak_sees_open_and_closed_requests_with_their_history(gql: Graph
 
     every = nodes(await gql.execute(REQUESTS, {"number": NOVAK}), "requests")
     closed = nodes(await gql.execute(REQUESTS, {"number": NOVAK, "filter": {"closed": True}}), "requests")
-    still_open = nodes(await gql.execute(REQUESTS, {"number": NOVAK, "filter": {"closed": False}}), "requests")
+    still_open = nodes(
+        await gql.execute(REQUESTS, {"number": NOVAK, "filter": {"closed": False}}), "requests"
+    )
 
     assert len(every) == 5
     assert [r["createdAt"] for r in every] == sorted((r["createdAt"] for r in every), reverse=True)
@@ -59,7 +63,9 @@ async def test_novak_sees_open_and_closed_requests_with_their_history(gql: Graph
         history = [entry["at"] for entry in request["history"]]
         assert history == sorted(history)
         assert request["history"][-1]["state"] == request["state"]
-        assert request["supplyPoint"] == ({"id": request["supplyPointId"]} if request["supplyPointId"] else None)
+        assert request["supplyPoint"] == (
+            {"id": request["supplyPointId"]} if request["supplyPointId"] else None
+        )
 
 
 async def test_requests_filter_by_kind_and_supply_point(gql: GraphQLClient) -> None:
@@ -71,7 +77,9 @@ async def test_requests_filter_by_kind_and_supply_point(gql: GraphQLClient) -> N
         await gql.execute(REQUESTS, {"number": NOVAK, "filter": {"kinds": [with_point["kind"]]}}), "requests"
     )
     by_point = nodes(
-        await gql.execute(REQUESTS, {"number": NOVAK, "filter": {"supplyPointId": with_point["supplyPointId"]}}),
+        await gql.execute(
+            REQUESTS, {"number": NOVAK, "filter": {"supplyPointId": with_point["supplyPointId"]}}
+        ),
         "requests",
     )
 
@@ -156,7 +164,7 @@ async def test_the_catalogue_says_which_requests_are_instant_and_which_tracked(g
 
 async def test_the_catalogue_for_one_supply_point_follows_its_contract(gql: GraphQLClient) -> None:
     await gql.login("svobodova")
-    customer = await gql.execute("query { customer(number: \"1000023456\") { supplyPoints { id } } }")
+    customer = await gql.execute('query { customer(number: "1000023456") { supplyPoints { id } } }')
     point_id = customer["data"]["customer"]["supplyPoints"][0]["id"]
 
     own = await gql.execute(CATALOGUE, {"supplyPointId": point_id})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from gateway.domain.contact import ContactDetailsChange
 from gateway.domain.customers import Customer
 from gateway.domain.messages import Message
 from gateway.domain.requests import CustomerRequest, NewRequest
@@ -28,7 +29,12 @@ class CrmBackend(Protocol):
         """Every message of each customer, newest first; an unknown customer has none."""
 
     async def create_request(self, request: NewRequest) -> CustomerRequest:
-        """Raise ``NotFound`` for an unknown customer or supply point."""
+        """Raise ``NotFound`` for an unknown customer or supply point. With a ``reference``
+        the CRM files the request once: the same reference again answers the same case."""
+
+    async def change_contact_details(self, customer_number: str, change: ContactDetailsChange) -> Customer:
+        """A write carried out at once: the customer with the given fields changed.
+        ``NotFound`` for an unknown customer. Never retried (though applying it twice is harmless)."""
 
     async def update_request(self, id: str, *, summary: str) -> CustomerRequest:
         """Raise ``NotFound`` for an unknown request, ``BadUserInput`` once it is closed."""

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from gateway.domain.contact import ContactDetailsChange
 from gateway.domain.customers import Address, Customer, Segment
 from gateway.domain.messages import Message, MessageKind
 from gateway.domain.requests import (
@@ -37,10 +38,17 @@ from gateway.domain.requests import (
     RequestState,
 )
 from gateway.domain.supply_points import (
+    BillingCycle,
+    BillingDetails,
     Commodity,
     ContractType,
+    Correspondence,
     ElectricityTechnicalData,
     GasTechnicalData,
+    InvoiceDelivery,
+    Meter,
+    MeterRegister,
+    RegisterKind,
     SupplyPoint,
     TechnicalData,
 )
@@ -59,6 +67,9 @@ BREAKER = re.compile(r"([13])x(\d{1,4})")
 SEGMENTS = {1: Segment.HOUSEHOLD, 2: Segment.BUSINESS, 3: Segment.LARGE}
 COMMODITIES = {"E": Commodity.ELECTRICITY, "P": Commodity.GAS}
 CONTRACTS = {"SD": ContractType.COMBINED_SERVICES, "DO": ContractType.SUPPLY_ONLY}
+TARIFF_BANDS = {0: RegisterKind.SINGLE, 1: RegisterKind.HIGH_TARIFF, 2: RegisterKind.LOW_TARIFF}
+DELIVERIES = {1: InvoiceDelivery.PAPER, 2: InvoiceDelivery.EMAIL}
+BILLING_CYCLES = {1: BillingCycle.MONTHLY, 3: BillingCycle.QUARTERLY, 12: BillingCycle.YEARLY}
 REQUEST_KINDS = {
     1: RequestKind.CONTACT_CHANGE,
     2: RequestKind.DEPOSIT_CHANGE,
@@ -189,6 +200,61 @@ def to_customer(r: Record) -> Customer:
     )
 
 
+def whole_kwh(value: str) -> int:
+    """``"12345,6"`` -> ``12345``: the meter shows whole kWh; the CRM keeps a decimal place."""
+    reading = comma_decimal(value)
+    if reading < 0:
+        raise MalformedError("expected a non-negative reading")
+    return int(reading)  # truncates, as the meter's display does
+
+
+def to_register(r: Record) -> MeterRegister:
+    read_on = legacy_date(text(r, "DAT_POSL_STAVU"))
+    if read_on is None:
+        raise MalformedError("DAT_POSL_STAVU: expected a date")
+    return MeterRegister(
+        code=text(r, "KOD_REG"),
+        kind=coded(r, "TARIF", TARIFF_BANDS),
+        last_reading_kwh=whole_kwh(text(r, "POSL_STAV")),
+        last_reading_date=read_on,
+    )
+
+
+def to_meter(r: Record) -> Meter | None:
+    """``None`` without registers: on supply-only contracts the distributor holds the meter data."""
+    registers = tuple(to_register(reg) for reg in records(r, "REGISTRY"))
+    if not registers:
+        return None
+    return Meter(number=text(r, "CISLO_PRISTROJE"), registers=registers)
+
+
+def to_correspondence(r: Record) -> Correspondence:
+    delivery = coded(r, "ZP_DORUC", DELIVERIES)
+    email = optional_text(r, "EFA_EMAIL")
+    return Correspondence(
+        address=Address(
+            street=text(r, "KOR_ULICE"),
+            house_number=text(r, "KOR_CP"),
+            city=text(r, "KOR_OBEC"),
+            postcode=postcode(text(r, "KOR_PSC")),
+        ),
+        invoice_delivery=delivery,
+        e_invoice_email=email if delivery is InvoiceDelivery.EMAIL else None,
+    )
+
+
+def to_billing_details(r: Record) -> BillingDetails:
+    cycle = coded(r, "FAKT_CYKLUS", BILLING_CYCLES)
+    month = integer(r, "FAKT_MESIC")
+    if not 0 <= month <= 12:
+        raise MalformedError("FAKT_MESIC: expected 0-12")
+    return BillingDetails(
+        cycle=cycle,
+        billing_month=(month or None) if cycle is BillingCycle.YEARLY else None,
+        invoice_recipient=text(r, "FAKT_PRIJEMCE"),
+    )
+
+
 def to_supply_point(r: Record) -> SupplyPoint:
     commodity = coded(r, "KOMODITA", COMMODITIES)
     contract = coded(r, "TYP_SMLOUVY", CONTRACTS)
@@ -226,6 +292,10 @@ def to_supply_point(r: Record) -> SupplyPoint:
         address=address(r),
         product=text(r, "PRODUKT"),
         technical=technical,
+        expected_annual_consumption_kwh=annual_kwh,
+        correspondence=to_correspondence(r),
+        billing=to_billing_details(r),
+        meter=to_meter(r) if contract is ContractType.COMBINED_SERVICES else None,
     )
 
 
@@ -459,10 +529,42 @@ class RestCrm:
             "OM_ID": request.supply_point_id or "",
             "POPIS": request.summary,
         }
+        if request.reference is not None:
+            body["EXT_REF"] = request.reference
+        if request.attributes:
+            body["ATRIBUTY"] = dict(request.attributes)
         answer = await self._call("POST", "/api/v2/pozadavky", operation="create request", body=body)
         if answer is None:
             raise NotFound()
         return translate(lambda a: to_request(record(a.get("POZADAVEK"))), answer, "create request")
+
+    async def change_contact_details(self, customer_number: str, change: ContactDetailsChange) -> Customer:
+        if not CUSTOMER_NUMBER.fullmatch(customer_number):
+            raise NotFound()
+        body: dict[str, object] = {}
+        if change.email is not None:
+            body["EMAIL"] = change.email
+        if change.phone is not None:
+            digits = change.phone.removeprefix("+420")
+            body["TELEFON"] = f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+        if change.e_invoice_email is not None:
+            body["EFAKTURA_EMAIL"] = change.e_invoice_email
+        if (kor := change.correspondence_address) is not None:
+            body["KOR_ADRESA"] = {
+                "ADR_ULICE": kor.street,
+                "ADR_CP": kor.house_number,
+                "ADR_OBEC": kor.city,
+                "ADR_PSC": f"{kor.postcode[:3]} {kor.postcode[3:]}",
+            }
+        answer = await self._call(
+            "PATCH",
+            f"/api/v2/zakaznici/{customer_number}/kontakty",
+            operation="change contact details",
+            body=body,
+        )
+        if answer is None:
+            raise NotFound()
+        return translate(lambda a: to_customer(record(a.get("ZAKAZNIK"))), answer, "change contact details")
 
     async def update_request(self, id: str, *, summary: str) -> CustomerRequest:
         found = await self._one_request("PATCH", id, "", "update request", body={"POPIS": summary})

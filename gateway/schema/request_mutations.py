@@ -1,0 +1,195 @@
+"""Filing and tracking requests, and reading messages: ``RequestsMutation``.
+
+Expected failures are in the payload's ``errors`` with the input's field path
+(``["request", "selfReading", "highTariffKwh"]``); a back end that fails answers a
+top-level ``BACKEND_UNAVAILABLE`` with ``retryable: true``, and the retry with the same
+``idempotencyKey`` finishes the job once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from gateway.context import Info
+from gateway.domain import requests as domain
+from gateway.errors import BadUserInput, Forbidden, NotFound
+from gateway.permissions import Role, require_access
+from gateway.requests.submission import submit_request, submitter_role
+from gateway.schema.catalogue import RequestTypeCode
+from gateway.schema.common import UserError
+from gateway.schema.node import from_global_id
+from gateway.schema.request_inputs import (
+    CancelRequestInput,
+    MarkMessagesReadInput,
+    SubmitRequestInput,
+    UpdateRequestInput,
+)
+from gateway.schema.requests import CustomerRequest
+from gateway.store.audit import write_audit
+from gateway.store.db import transaction
+from gateway.store.models import ActorKind
+
+MAX_SUMMARY = 2000
+
+
+@strawberry.type(description="An instant change, carried out.")
+class AppliedChange:
+    type: RequestTypeCode  # type: ignore[valid-type]
+    summary: str
+    applied_at: dt.datetime
+
+
+@strawberry.type
+class SubmitRequestPayload:
+    request: CustomerRequest | None = strawberry.field(description="The case filed, for a tracked kind.")
+    change: AppliedChange | None = strawberry.field(description="What changed, for an instant kind.")
+    replayed: bool = strawberry.field(description="The key was used before: this is the first result.")
+    errors: list[UserError]
+
+
+@strawberry.type
+class RequestPayload:
+    request: CustomerRequest | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class MarkMessagesReadPayload:
+    marked_count: int
+    unread_message_count: int | None
+    errors: list[UserError]
+
+
+async def _own_request(info: Info, raw_id: strawberry.ID) -> tuple[domain.CustomerRequest, Role]:
+    _, request_id = from_global_id(raw_id, expected="CustomerRequest")
+    found = await info.context.loaders.request_by_id.load(request_id)
+    if found is None:
+        raise NotFound
+    return found, submitter_role(info, found.customer_number)
+
+
+async def _audit(
+    info: Info, *, action: str, customer_number: str, role: Role, detail: dict[str, str]
+) -> None:
+    viewer = info.context.viewer
+    assert viewer is not None
+    services = info.context.services
+    async with transaction(services.store) as session:
+        await write_audit(
+            session,
+            now=services.clock(),
+            actor_kind=ActorKind.USER,
+            actor_id=viewer.user_id,
+            action=action,
+            customer_number=customer_number,
+            detail={"login": viewer.login, "role": role.value, **detail},
+        )
+
+
+def _closed(field: str) -> list[UserError]:
+    return [
+        UserError(
+            field=[field], message="The request is closed and can no longer change.", code="REQUEST_CLOSED"
+        )
+    ]
+
+
+@strawberry.type
+class RequestsMutation:
+    @strawberry.mutation(
+        description="File a request of any kind in the catalogue. Owner or a delegate with SUBMIT_REQUESTS."
+    )
+    async def submit_request(self, info: Info, input: SubmitRequestInput) -> SubmitRequestPayload:
+        outcome = await submit_request(
+            info,
+            customer_number=input.customer_number,
+            idempotency_key=input.idempotency_key,
+            request=input.request,
+        )
+        change = outcome.change
+        return SubmitRequestPayload(
+            request=CustomerRequest.from_domain(outcome.request) if outcome.request else None,
+            change=AppliedChange(type=change.type, summary=change.summary, applied_at=change.applied_at)
+            if change
+            else None,
+            replayed=outcome.replayed,
+            errors=[
+                UserError(field=list(e.path), message=e.message, code=e.code.value) for e in outcome.errors
+            ],
+        )
+
+    @strawberry.mutation(description="Change an open request's description; closed requests are read-only.")
+    async def update_request(self, info: Info, input: UpdateRequestInput) -> RequestPayload:
+        found, role = await _own_request(info, input.request_id)
+        summary = input.summary.strip()
+        if not summary or len(summary) > MAX_SUMMARY:
+            message = f"Give 1 to {MAX_SUMMARY} characters."
+            return RequestPayload(
+                request=None, errors=[UserError(field=["summary"], message=message, code="INVALID")]
+            )
+        if found.state.is_closed:
+            return RequestPayload(request=CustomerRequest.from_domain(found), errors=_closed("requestId"))
+        try:
+            updated = await info.context.services.backends.crm.update_request(found.id, summary=summary)
+        except BadUserInput:  # closed meanwhile
+            return RequestPayload(request=None, errors=_closed("requestId"))
+        await _audit(
+            info,
+            action="request.update",
+            customer_number=found.customer_number,
+            role=role,
+            detail={"request_id": found.id},
+        )
+        return RequestPayload(request=CustomerRequest.from_domain(updated), errors=[])
+
+    @strawberry.mutation(description="Cancel an open request; closed requests keep their history.")
+    async def cancel_request(self, info: Info, input: CancelRequestInput) -> RequestPayload:
+        found, role = await _own_request(info, input.request_id)
+        if found.state.is_closed:
+            return RequestPayload(request=CustomerRequest.from_domain(found), errors=_closed("requestId"))
+        try:
+            cancelled = await info.context.services.backends.crm.cancel_request(found.id)
+        except BadUserInput:
+            return RequestPayload(request=None, errors=_closed("requestId"))
+        await _audit(
+            info,
+            action="request.cancel",
+            customer_number=found.customer_number,
+            role=role,
+            detail={"request_id": found.id},
+        )
+        return RequestPayload(request=CustomerRequest.from_domain(cancelled), errors=[])
+
+    @strawberry.mutation(
+        description="Mark inbox messages read (the owner's inbox); answers the new unread count."
+    )
+    async def mark_messages_read(self, info: Info, input: MarkMessagesReadInput) -> MarkMessagesReadPayload:
+        access = require_access(info.context.access(input.customer_number))
+        if access.role is not Role.OWNER or info.context.viewer is None:
+            raise Forbidden
+        ids: list[str] = []
+        for position, raw in enumerate(input.message_ids):
+            try:
+                _, compound = from_global_id(raw, expected="Message")
+            except NotFound:
+                compound = ""
+            number, _, message_id = compound.partition(":")
+            if number != input.customer_number or not message_id:
+                return MarkMessagesReadPayload(
+                    marked_count=0,
+                    unread_message_count=None,
+                    errors=[
+                        UserError(
+                            field=["messageIds", str(position)], message="No such message.", code="NOT_FOUND"
+                        )
+                    ],
+                )
+            ids.append(message_id)
+        crm = info.context.services.backends.crm
+        marked = await crm.mark_messages_read(input.customer_number, ids) if ids else 0
+        messages = await crm.messages([input.customer_number])
+        return MarkMessagesReadPayload(
+            marked_count=marked, unread_message_count=sum(not m.read for m in messages[0]), errors=[]
+        )

@@ -1,0 +1,115 @@
+"""Guards for a browser client: CSRF, no mutation over GET, complexity bounds before any back end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from gateway.schema.limits import ALIAS_RULE, DEPTH_RULE
+from tests.e2e.client import LOGIN, PASSWORD, GraphQLClient, error_codes
+
+LOGOUT = "mutation { logout { ok } }"
+NOVAK = "1000012345"
+
+
+async def logged_in_by_cookie(client: httpx.AsyncClient) -> None:
+    variables = {"login": "novak", "password": PASSWORD}
+    await client.post("/graphql", json={"query": LOGIN, "variables": variables})
+    assert "portal_session" in client.cookies
+
+
+async def test_a_cookie_authenticated_form_post_is_refused(client: httpx.AsyncClient) -> None:
+    # given
+    await logged_in_by_cookie(client)
+
+    # when: what a cross-site form can send
+    form = await client.post("/graphql", data={"query": LOGOUT})
+    text = await client.post("/graphql", content=LOGOUT, headers={"content-type": "text/plain"})
+
+    # then
+    assert form.status_code == text.status_code == 403
+    assert form.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    still = await client.post("/graphql", json={"query": "{ viewer { login } }"})
+    assert still.json()["data"]["viewer"] == {"login": "novak"}  # the logout never ran
+
+
+async def test_json_or_a_preflight_header_passes_and_bearer_requests_are_unaffected(
+    client: httpx.AsyncClient,
+) -> None:
+    await logged_in_by_cookie(client)
+
+    with_header = await client.post(
+        "/graphql",
+        content='{"query": "{ viewer { login } }"}',
+        headers={"content-type": "text/plain", "X-Requested-With": "fetch"},
+    )
+    client.cookies.clear()
+    anonymous_form = await client.post("/graphql", data={"query": "{ viewer { login } }"})
+
+    assert with_header.status_code != 403
+    assert anonymous_form.status_code != 403  # no cookie, nothing to forge
+
+
+async def test_get_never_mutates(client: httpx.AsyncClient) -> None:
+    await logged_in_by_cookie(client)
+
+    response = await client.get("/graphql", params={"query": LOGOUT})
+
+    assert response.status_code in {400, 405}
+    still = await client.post("/graphql", json={"query": "{ viewer { login } }"})
+    assert still.json()["data"]["viewer"] == {"login": "novak"}
+
+
+def calls(simulators: dict[str, str]) -> int:
+    total = 0
+    for base in simulators.values():
+        stats = httpx.get(f"{base}/__sim/stats").json()
+        total += sum(value for value in stats.values() if isinstance(value, int))
+    return total
+
+
+async def test_complex_queries_are_refused_before_any_back_end_is_called(
+    gql: GraphQLClient, simulators: dict[str, str]
+) -> None:
+    # given
+    await gql.login("novak")
+    deep = "{ viewer { customers { supplyPoints { address { street } } } } }"
+    too_deep = "query { " + "viewer { customers { " * 7 + "number" + " } }" * 7 + " }"
+    aliases = "{ " + " ".join(f'a{i}: customer(number: "{NOVAK}") {{ name }}' for i in range(31)) + " }"
+    tokens = "{ viewer { " + "login " * 2100 + "} }"
+    pages = (
+        "{ viewer { customers { a: invoices(first: 100) { edges { node { id } } } "
+        + " ".join(f"b{i}: invoices(first: 100) {{ totalCount }}" for i in range(20))
+        + " } } }"
+    )
+    for base in simulators.values():
+        httpx.delete(f"{base}/__sim/stats")
+    before = calls(simulators)
+
+    # when
+    results = [await gql.execute(query) for query in (too_deep, aliases, tokens, pages)]
+
+    # then
+    assert "QUERY_TOO_COMPLEX" in error_codes(results[0])  # (the schema is not that deep: also invalid)
+    for result in results[1:]:
+        assert error_codes(result) == ["QUERY_TOO_COMPLEX"], result
+        assert "data" not in result or result["data"] is None
+    assert calls(simulators) == before
+    assert error_codes(await gql.execute(deep)) == []
+
+
+async def test_the_limit_rules_are_built_once_so_the_validation_cache_hits(gql: GraphQLClient) -> None:
+    from strawberry.extensions.validation_cache import _get_validate_cache  # noqa: PLC0415
+
+    # given
+    cached: Any = _get_validate_cache(512)
+    await gql.execute("{ viewer { login } }")
+    hits = cached.cache_info().hits
+
+    # when
+    await gql.execute("{ viewer { login } }")
+
+    # then
+    assert cached.cache_info().hits == hits + 1
+    assert DEPTH_RULE is not None and ALIAS_RULE is not None
