@@ -7,9 +7,10 @@ from gateway.domain.access import Scope
 from gateway.domain.billing import InvoiceQuery
 from gateway.errors import BadUserInput, NotFound
 from gateway.permissions import require_access
-from gateway.schema.billing import Invoice, InvoiceConnection, InvoiceEdge, InvoiceFilter
+from gateway.schema.billing import Invoice, InvoiceFilter
 from gateway.schema.common import PageInfo, decode_offset_cursor, offset_cursor, page_size
 from gateway.schema.node import from_global_id
+from gateway.schema.pagination import Connection, Edge
 
 
 def invoice_query(
@@ -46,16 +47,16 @@ def invoice_query(
 
 async def resolve_invoices(
     info: Info, customer_number: str, filter: InvoiceFilter | None, first: int | None, after: str | None
-) -> InvoiceConnection:
+) -> Connection[Invoice]:
     limit = page_size(first)
     offset = decode_offset_cursor(after)
     query = invoice_query(customer_number, filter, offset=offset, limit=limit)
     page = await info.context.loaders.invoice_page_by_query.load(query)
     edges = [
-        InvoiceEdge(cursor=offset_cursor(offset + i), node=Invoice.from_domain(invoice))
+        Edge(cursor=offset_cursor(offset + i), node=Invoice.from_domain(invoice))
         for i, invoice in enumerate(page.invoices)
     ]
-    return InvoiceConnection(
+    return Connection(
         edges=edges,
         page_info=PageInfo(
             has_next_page=offset + len(edges) < page.total_count,

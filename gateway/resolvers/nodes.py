@@ -1,9 +1,9 @@
-"""``node(id:)`` for the read side's types.
+"""``node(id:)``: one table from a global ID's type to the resolver that authorises and loads it.
 
 Billing lists deposit plans, payments and reminders, and the CRM messages, only per
 customer, so their global IDs carry ``<customer number>:<id>``: access to the customer is
-checked first and the object is then looked up in the customer's list. A foreign and a
-missing object answer the same NOT_FOUND.
+checked first and the object is then looked up in the customer's list. A foreign, a
+missing and a malformed object all answer the same NOT_FOUND.
 """
 
 from __future__ import annotations
@@ -12,29 +12,49 @@ from collections.abc import Awaitable, Callable
 
 from gateway.context import Info
 from gateway.errors import NotFound
+from gateway.resolvers.billing import resolve_invoice_node
+from gateway.resolvers.customer import resolve_customer
 from gateway.resolvers.deposits import resolve_deposit_plan_node
 from gateway.resolvers.messages import resolve_message_node
 from gateway.resolvers.payments import resolve_payment_node
 from gateway.resolvers.reminders import resolve_reminder_node
 from gateway.resolvers.requests import resolve_request_node
-from gateway.schema.node import Node
+from gateway.resolvers.supply_points import resolve_supply_point_node
+from gateway.schema.node import Node, from_global_id
 
+NodeResolver = Callable[[Info, str], Awaitable[Node]]
 CustomerScoped = Callable[[Info, str, str], Awaitable[Node]]
 
-CUSTOMER_SCOPED: dict[str, CustomerScoped] = {
-    "DepositPlan": resolve_deposit_plan_node,
-    "Payment": resolve_payment_node,
-    "Reminder": resolve_reminder_node,
-    "Message": resolve_message_node,
+
+def _customer_scoped(resolve: CustomerScoped) -> NodeResolver:
+    async def resolve_scoped(info: Info, raw_id: str) -> Node:
+        customer_number, sep, object_id = raw_id.partition(":")
+        if not sep or not customer_number or not object_id:
+            raise NotFound
+        return await resolve(info, customer_number, object_id)
+
+    return resolve_scoped
+
+
+async def _customer(info: Info, number: str) -> Node:
+    return resolve_customer(info, number)
+
+
+NODE_RESOLVERS: dict[str, NodeResolver] = {
+    "Customer": _customer,
+    "SupplyPoint": resolve_supply_point_node,
+    "Invoice": resolve_invoice_node,
+    "CustomerRequest": resolve_request_node,
+    "DepositPlan": _customer_scoped(resolve_deposit_plan_node),
+    "Payment": _customer_scoped(resolve_payment_node),
+    "Reminder": _customer_scoped(resolve_reminder_node),
+    "Message": _customer_scoped(resolve_message_node),
 }
-READ_NODE_TYPES = frozenset({*CUSTOMER_SCOPED, "CustomerRequest"})
 
 
-async def resolve_read_node(info: Info, type_name: str, raw_id: str) -> Node:
-    if type_name == "CustomerRequest":
-        return await resolve_request_node(info, raw_id)
-    resolve = CUSTOMER_SCOPED.get(type_name)
-    customer_number, sep, object_id = raw_id.partition(":")
-    if resolve is None or not sep or not customer_number or not object_id:
+async def resolve_node(info: Info, global_id: str) -> Node:
+    type_name, raw_id = from_global_id(global_id)
+    resolve = NODE_RESOLVERS.get(type_name)
+    if resolve is None:
         raise NotFound
-    return await resolve(info, customer_number, object_id)
+    return await resolve(info, raw_id)

@@ -6,11 +6,8 @@ import strawberry
 from strawberry.tools import merge_types
 
 from gateway.context import Info
-from gateway.errors import NotFound
-from gateway.resolvers.billing import resolve_invoice_node
 from gateway.resolvers.customer import resolve_customer
-from gateway.resolvers.nodes import READ_NODE_TYPES, resolve_read_node
-from gateway.resolvers.supply_points import resolve_supply_point_node
+from gateway.resolvers.nodes import resolve_node
 from gateway.schema.access import AccessMutation
 from gateway.schema.accounts import AccountsMutation, AccountsQuery
 from gateway.schema.billing import DepositPlan, Invoice, Payment, Reminder
@@ -18,7 +15,7 @@ from gateway.schema.catalogue import CatalogueQuery
 from gateway.schema.customer import Customer
 from gateway.schema.limits import LIMIT_EXTENSIONS
 from gateway.schema.messages import Message
-from gateway.schema.node import Node, from_global_id
+from gateway.schema.node import Node
 from gateway.schema.nomination import NominationMutation
 from gateway.schema.request_mutations import RequestsMutation
 from gateway.schema.requests import CustomerRequest
@@ -34,16 +31,7 @@ class CustomerQuery:
 
     @strawberry.field(description="Any object by its global ID; NOT_FOUND when missing or not yours.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        type_name, raw_id = from_global_id(id)
-        if type_name == "Customer":
-            return resolve_customer(info, raw_id)
-        if type_name == "SupplyPoint":
-            return await resolve_supply_point_node(info, raw_id)
-        if type_name == "Invoice":
-            return await resolve_invoice_node(info, raw_id)
-        if type_name in READ_NODE_TYPES:
-            return await resolve_read_node(info, type_name, raw_id)
-        raise NotFound
+        return await resolve_node(info, id)
 
 
 Query = merge_types("Query", (AccountsQuery, CustomerQuery, CatalogueQuery))

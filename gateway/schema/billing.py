@@ -12,7 +12,7 @@ from gateway.document_links import document_path, signed_document_url
 from gateway.domain import billing as domain
 from gateway.domain.access import Scope
 from gateway.permissions import requires
-from gateway.schema.common import Money, PageInfo
+from gateway.schema.common import Money
 from gateway.schema.node import Node, to_global_id
 from gateway.schema.supply_points import SupplyPoint
 
@@ -102,19 +102,6 @@ class InvoiceFilter:
     due_from: dt.date | None = None
     due_to: dt.date | None = None
     supply_point_id: strawberry.ID | None = None
-
-
-@strawberry.type
-class InvoiceEdge:
-    cursor: str
-    node: Invoice
-
-
-@strawberry.type
-class InvoiceConnection:
-    edges: list[InvoiceEdge]
-    page_info: PageInfo
-    total_count: int
 
 
 def customer_scoped_id(type_name: str, customer_number: str, raw_id: str) -> strawberry.ID:

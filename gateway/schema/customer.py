@@ -11,7 +11,7 @@ from gateway.domain import customers as domain
 from gateway.domain.access import Scope
 from gateway.domain.customers import Customer as DomainCustomer
 from gateway.errors import NotFound
-from gateway.permissions import requires
+from gateway.permissions import OWNER_OR_STAFF, REQUEST_READERS, requires
 from gateway.resolvers.access_grants import resolve_access_grants
 from gateway.resolvers.billing import resolve_invoices
 from gateway.resolvers.deposits import resolve_deposit_plans
@@ -23,14 +23,13 @@ from gateway.resolvers.requests import resolve_requests
 from gateway.schema.access_grants import AccessGrant
 from gateway.schema.billing import (
     DepositPlan,
-    InvoiceConnection,
+    Invoice,
     InvoiceFilter,
     Payment,
     PaymentFilter,
     Reminder,
 )
 from gateway.schema.common import Address
-from gateway.schema.field_permissions import OWNER_OR_STAFF, REQUEST_READERS
 from gateway.schema.messages import Message, MessageFilter
 from gateway.schema.node import Node, to_global_id
 from gateway.schema.nomination import NominationContract
@@ -84,7 +83,7 @@ class Customer(Node):
         filter: InvoiceFilter | None = None,
         first: First = None,
         after: str | None = None,
-    ) -> InvoiceConnection | None:
+    ) -> Connection[Invoice] | None:
         return await resolve_invoices(info, self.number, filter, first, after)
 
     @strawberry.field(

@@ -17,7 +17,7 @@ from gateway.context import Info
 from gateway.domain import billing as domain_billing
 from gateway.domain.access import Scope
 from gateway.errors import NotFound
-from gateway.permissions import requires
+from gateway.permissions import OWNER_OR_STAFF, REQUEST_READERS, requires
 from gateway.resolvers.messages import resolve_unread_message_count
 from gateway.resolvers.overview import (
     resolve_nearest_deposits,
@@ -28,7 +28,6 @@ from gateway.resolvers.overview import (
 from gateway.schema.billing import Invoice, Reminder
 from gateway.schema.catalogue import RequestType
 from gateway.schema.common import Address, Money
-from gateway.schema.field_permissions import OWNER_OR_STAFF, REQUEST_READERS
 from gateway.schema.node import to_global_id
 from gateway.schema.supply_points import SupplyPoint
 
