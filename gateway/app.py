@@ -84,9 +84,10 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
             clock=app.state.clock,
             throttle=throttle,
             outbox=DirectoryOutbox(settings.outbox_dir),
+            metrics=metrics,
         )
         app.state.services = services
-        graphql = GatewayGraphQL(settings=settings, services=services, metrics=metrics)
+        graphql = GatewayGraphQL(settings=settings, services=services)
         app.router.routes.extend(
             [
                 Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from gateway.adapters.billing.protocol import BillingBackend
 from gateway.adapters.crm.protocol import CrmBackend
 from gateway.adapters.nomination.protocol import NominationBackend
+from gateway.metrics import Metrics
 from gateway.nomination.validation import DEFAULT_GATE_CLOSURE, GateClosureRules
 from gateway.outbox import DirectoryOutbox
 from gateway.throttle import LoginThrottle, MemoryThrottleBackend
@@ -37,4 +38,5 @@ class Services:
     clock: Clock = field(default=utc_now)
     gate_closure: GateClosureRules = DEFAULT_GATE_CLOSURE  # nomination deadlines
     throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(MemoryThrottleBackend()))
+    metrics: Metrics | None = None
     outbox: DirectoryOutbox = field(default_factory=lambda: DirectoryOutbox(Path("var/outbox")))

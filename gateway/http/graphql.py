@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
-from cross_web import AsyncHTTPRequestAdapter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from gateway import sessions
@@ -19,7 +17,6 @@ from gateway.cache import stale
 from gateway.config import Settings
 from gateway.context import Context
 from gateway.dataloaders import Loaders
-from gateway.metrics import Metrics
 from gateway.schema import schema
 from gateway.schema.errors import format_error
 from gateway.services import Services
@@ -43,7 +40,7 @@ def offline_graphiql_html(template: str) -> str:
 
 
 class GatewayGraphQL(GraphQL[Context, None]):
-    def __init__(self, *, settings: Settings, services: Services, metrics: Metrics | None = None) -> None:
+    def __init__(self, *, settings: Settings, services: Services) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
@@ -52,7 +49,6 @@ class GatewayGraphQL(GraphQL[Context, None]):
         )
         self.settings = settings
         self.services = services
-        self.metrics = metrics
         self._ide_html = (
             offline_graphiql_html(self.graphql_ide_html)
             if (GRAPHIQL_ASSETS / "graphiql.min.js").exists()
@@ -86,32 +82,3 @@ class GatewayGraphQL(GraphQL[Context, None]):
         if served is not None and served.ages:
             data["extensions"] = {**(data.get("extensions") or {}), "stale": served.as_extension()}
         return data
-
-    async def execute_single(  # noqa: PLR0917 - Strawberry's signature
-        self,
-        request: Request,
-        request_adapter: AsyncHTTPRequestAdapter,
-        sub_response: Response,
-        context: Context,
-        root_value: None,
-        request_data: GraphQLRequestData,
-    ) -> ExecutionResult:
-        """Strawberry's, counted in the request metrics by operation and outcome."""
-        started = time.perf_counter()
-        outcome = "error"
-        try:
-            result = await super().execute_single(
-                request, request_adapter, sub_response, context, root_value, request_data
-            )
-            if not result.errors:
-                outcome = "ok"
-            elif result.data is not None:
-                outcome = "partial"
-            return result
-        finally:
-            if self.metrics is not None:
-                self.metrics.record_request(
-                    operation=Metrics.operation_name(request_data.query, request_data.operation_name),
-                    outcome=outcome,
-                    seconds=time.perf_counter() - started,
-                )

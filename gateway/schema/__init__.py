@@ -17,6 +17,7 @@ from gateway.schema.limits import LIMIT_EXTENSIONS
 from gateway.schema.messages import Message
 from gateway.schema.node import Node
 from gateway.schema.nomination import NominationMutation
+from gateway.schema.operation_metrics import OperationMetrics
 from gateway.schema.request_mutations import RequestsMutation
 from gateway.schema.requests import CustomerRequest
 from gateway.schema.supply_points import SupplyPoint
@@ -50,5 +51,5 @@ schema = strawberry.Schema(
         CustomerRequest,
         Message,
     ],
-    extensions=[*LIMIT_EXTENSIONS, StaffGuard],
+    extensions=[*LIMIT_EXTENSIONS, StaffGuard, OperationMetrics],
 )
