@@ -82,6 +82,7 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
             backends=backends,
             store=store,
             clock=app.state.clock,
+            gate_closure=settings.gate_closure,
             throttle=throttle,
             outbox=DirectoryOutbox(settings.outbox_dir),
             metrics=metrics,

@@ -8,8 +8,10 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from gateway.nomination.validation import DAY_OF_MONTH, DAYS_BEFORE, GateClosureRules, parse_gate
 
 
 class Settings(BaseSettings):
@@ -38,6 +40,16 @@ class Settings(BaseSettings):
     nomination_username: str = "portal-gw"
     nomination_password: SecretStr = SecretStr("nomination-secret")
     nomination_timeout: float = 5.0
+    # Gate closure, Europe/Prague wall time, "<day> <HH:MM>" (gateway.nomination.validation).
+    nomination_weekly_gate: str = Field(
+        "4 12:00", description="Weekly values close this many days before the week's Monday, at this time."
+    )
+    nomination_daily_gate: str = Field(
+        "1 09:00", description="A daily refinement closes this many days before the day, at this time."
+    )
+    nomination_monthly_gate: str = Field(
+        "20 12:00", description="A monthly refinement closes on this day of the month before, at this time."
+    )
 
     # Resilience (gateway.resilience): a timeout per attempt is the back end's ``*_timeout``.
     retry_attempts: int = Field(3, description="Attempts in all for a read while a back end is unavailable.")
@@ -62,6 +74,26 @@ class Settings(BaseSettings):
     outbox_dir: Path = Field(Path("var/outbox"), description="Where mail is written, one .eml per mail.")
     email_verification_hours: int = 48
     cookie_secure: bool | None = Field(None, description="Secure cookies; default: on unless demo mode.")
+
+    @field_validator("nomination_weekly_gate", "nomination_daily_gate")
+    @classmethod
+    def _days_before_gate(cls, value: str) -> str:
+        parse_gate(value, days=DAYS_BEFORE)
+        return value
+
+    @field_validator("nomination_monthly_gate")
+    @classmethod
+    def _monthly_gate(cls, value: str) -> str:
+        parse_gate(value, days=DAY_OF_MONTH)
+        return value
+
+    @cached_property
+    def gate_closure(self) -> GateClosureRules:
+        return GateClosureRules.parse(
+            weekly=self.nomination_weekly_gate,
+            daily=self.nomination_daily_gate,
+            monthly=self.nomination_monthly_gate,
+        )
 
     @cached_property
     def secure_cookies(self) -> bool:

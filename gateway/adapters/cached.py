@@ -36,6 +36,7 @@ from gateway.cache.policy import TTL_SECONDS, Kind
 from gateway.cache.singleflight import SingleFlight
 from gateway.cache.store import CacheStore, Entry, customer_key, decode_entry, id_key
 from gateway.domain.billing import (
+    DepositFrequency,
     DepositPlan,
     Document,
     Invoice,
@@ -294,6 +295,13 @@ class CachedBilling:
 
     async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
         plan = await self.inner.change_deposit_amount(plan_id=plan_id, amount=amount)
+        await _invalidate_after_write(self.cache, plan.customer_number)
+        return plan
+
+    async def change_deposit_frequency(
+        self, *, plan_id: str, frequency: DepositFrequency, amount: Decimal | None = None
+    ) -> DepositPlan:
+        plan = await self.inner.change_deposit_frequency(plan_id=plan_id, frequency=frequency, amount=amount)
         await _invalidate_after_write(self.cache, plan.customer_number)
         return plan
 

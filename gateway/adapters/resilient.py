@@ -16,6 +16,7 @@ from gateway.adapters.billing.protocol import BillingBackend
 from gateway.adapters.crm.protocol import CrmBackend
 from gateway.adapters.nomination.protocol import NominationBackend, NominationPeriod
 from gateway.domain.billing import (
+    DepositFrequency,
     DepositPlan,
     Document,
     Invoice,
@@ -79,6 +80,15 @@ class ResilientBilling:
         return await self.policy.call(
             "change_deposit_amount",
             lambda: self.inner.change_deposit_amount(plan_id=plan_id, amount=amount),
+            idempotent=False,
+        )
+
+    async def change_deposit_frequency(
+        self, *, plan_id: str, frequency: DepositFrequency, amount: Decimal | None = None
+    ) -> DepositPlan:
+        return await self.policy.call(
+            "change_deposit_frequency",
+            lambda: self.inner.change_deposit_frequency(plan_id=plan_id, frequency=frequency, amount=amount),
             idempotent=False,
         )
 

@@ -29,6 +29,14 @@ class Processing(enum.Enum):
     TRACKED = "TRACKED"  # a case for the back office, with state and history
 
 
+class NotAllowedReason(enum.Enum):
+    """Why the viewer may not submit a kind the catalogue lists."""
+
+    SIGN_IN_REQUIRED = "SIGN_IN_REQUIRED"  # anonymous
+    STAFF_READ_ONLY = "STAFF_READ_ONLY"  # staff read, never submit
+    SCOPE_MISSING = "SCOPE_MISSING"  # a delegate without SUBMIT_REQUESTS
+
+
 class RequestTypeCode(enum.Enum):
     CONTACT_CHANGE = "CONTACT_CHANGE"
     CORRESPONDENCE_ADDRESS_CHANGE = "CORRESPONDENCE_ADDRESS_CHANGE"

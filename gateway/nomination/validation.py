@@ -2,11 +2,14 @@
 
 Gate closure: a submission is accepted while ``now < deadline``; at the deadline itself
 the gate is closed. Deadlines are Europe/Prague wall times, the defaults (configurable
-through ``GateClosureRules``) being:
+through ``GateClosureRules``, built from the settings ``GATEWAY_NOMINATION_*_GATE``) being:
 
-    weekly values         Thursday 12:00 of the week before (4 days before the Monday)
-    daily refinement      09:00 on the day before
-    monthly refinement    the 20th of the month before, 12:00
+    weekly values         Thursday 12:00 of the week before (4 days before the Monday)   "4 12:00"
+    daily refinement      09:00 on the day before                                        "1 09:00"
+    monthly refinement    the 20th of the month before, 12:00                            "20 12:00"
+
+A setting is ``"<day> <HH:MM>"``: for weekly and daily, the days before the week's Monday or
+the day (0 to 28); for monthly, the day of the month before (1 to 28, which every month has).
 
 The real system's deadlines are unverified (DOMAIN.md section 4); keep these in step with
 the nomination system's configuration.
@@ -19,6 +22,7 @@ a monthly refinement likewise against the month's contracted MWh.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -51,8 +55,30 @@ class GateClosureRules:
     monthly_day_of_month_before: int = 20
     monthly_time: dt.time = dt.time(12, 0)
 
+    @classmethod
+    def parse(cls, *, weekly: str, daily: str, monthly: str) -> GateClosureRules:
+        """Rules from three ``"<day> <HH:MM>"`` settings; ``ValueError`` when one is malformed."""
+        weekly_days, weekly_time = parse_gate(weekly, days=DAYS_BEFORE)
+        daily_days, daily_time = parse_gate(daily, days=DAYS_BEFORE)
+        monthly_day, monthly_time = parse_gate(monthly, days=DAY_OF_MONTH)
+        return cls(weekly_days, weekly_time, daily_days, daily_time, monthly_day, monthly_time)
+
 
 DEFAULT_GATE_CLOSURE = GateClosureRules()
+DAYS_BEFORE = range(0, 29)
+DAY_OF_MONTH = range(1, 29)
+_GATE = re.compile(r"(\d{1,2}) +([01]?\d|2[0-3]):([0-5]\d)")
+
+
+def parse_gate(text: str, *, days: range) -> tuple[int, dt.time]:
+    """``"4 12:00"`` as ``(4, time(12, 0))``; the day must lie in ``days``."""
+    match = _GATE.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"expected '<day> <HH:MM>', such as '4 12:00'; got {text!r}")
+    day, hour, minute = (int(part) for part in match.groups())
+    if day not in days:
+        raise ValueError(f"the day must be {days.start} to {days.stop - 1}; got {text!r}")
+    return day, dt.time(hour, minute)
 
 
 def weekly_gate_closure(week_start: dt.date, rules: GateClosureRules = DEFAULT_GATE_CLOSURE) -> dt.datetime:

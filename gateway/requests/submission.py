@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from gateway.context import Info
 from gateway.domain import catalogue
 from gateway.domain.access import Scope
-from gateway.domain.billing import DepositPlan
+from gateway.domain.billing import DepositFrequency, DepositPlan
 from gateway.domain.catalogue import RequestTypeCode
 from gateway.domain.contact import ContactDetailsChange
 from gateway.domain.customers import Address
@@ -321,19 +321,17 @@ async def _run(  # noqa: PLR0915 - one dispatch over the kinds, read top to bott
         plan = await _plan(info, point)
         if isinstance(plan, list):
             return plan
-        errors = v.deposit_amount_errors(value.amount, plan)
-        if value.frequency is not None and value.frequency is not plan.frequency:
-            errors.append(
-                FieldError(
-                    ("frequency",),
-                    "Billing changes the frequency only with a new contract; keep the current one.",
-                    Code.NOT_PERMITTED,
-                )
-            )
+        frequency = value.frequency or plan.frequency
+        errors = v.deposit_amount_errors(value.amount, plan, frequency)
         if errors:
             return errors
-        await billing.change_deposit_amount(plan_id=plan.id, amount=value.amount)
-        return await applied(f"Výše zálohy změněna na {value.amount} Kč")
+        if frequency is plan.frequency:
+            await billing.change_deposit_amount(plan_id=plan.id, amount=value.amount)
+            return await applied(f"Výše zálohy změněna na {value.amount} Kč")
+        # one call: the new schedule and its amount together, or neither
+        await billing.change_deposit_frequency(plan_id=plan.id, frequency=frequency, amount=value.amount)
+        every = "měsíčně" if frequency is DepositFrequency.MONTHLY else "čtvrtletně"
+        return await applied(f"Zálohy {every}, každá {value.amount} Kč")
     if code in (RequestTypeCode.PAYMENT_METHOD_CHANGE, RequestTypeCode.BANK_DETAILS_CHANGE):
         plan = await _plan(info, point)
         if isinstance(plan, list):

@@ -19,7 +19,7 @@ from stdnum import iban as stdnum_iban
 from stdnum.cz import bankaccount as stdnum_bankaccount
 from stdnum.exceptions import ValidationError as StdnumError
 
-from gateway.domain.billing import DepositPlan, PaymentMethod
+from gateway.domain.billing import DepositFrequency, DepositPlan, PaymentMethod
 from gateway.domain.requests import CustomerRequest, RequestKind, RequestState
 from gateway.domain.supply_points import (
     Commodity,
@@ -29,6 +29,8 @@ from gateway.domain.supply_points import (
 )
 
 MAX_DEPOSIT = Decimal(50_000)  # CZK a deposit: above it a typing error is likelier than a real need
+# Billing reckons deposits per month: a quarterly deposit's minimum is three monthly ones.
+MONTHS_PER_DEPOSIT = {DepositFrequency.MONTHLY: 1, DepositFrequency.QUARTERLY: 3}
 MAX_TEXT = 2000
 MAX_SUBJECT = 120
 # A self-reading may show at most this many times the expected consumption since the last reading
@@ -136,8 +138,17 @@ def required_text(field: str, value: str, limit: int) -> list[FieldError]:
 # --- instant changes --------------------------------------------------------------------
 
 
-def deposit_amount_errors(amount: Decimal, plan: DepositPlan) -> list[FieldError]:
-    minimum = plan.minimum_amount.amount
+def minimum_deposit(plan: DepositPlan, frequency: DepositFrequency) -> Decimal:
+    """Billing's minimum for one of the plan's deposits once they come at ``frequency``."""
+    months = Decimal(MONTHS_PER_DEPOSIT[frequency]) / MONTHS_PER_DEPOSIT[plan.frequency]
+    return (plan.minimum_amount.amount * months).quantize(Decimal("0.01"))
+
+
+def deposit_amount_errors(
+    amount: Decimal, plan: DepositPlan, frequency: DepositFrequency | None = None
+) -> list[FieldError]:
+    """``amount`` per deposit at ``frequency`` (the plan's own when omitted)."""
+    minimum = minimum_deposit(plan, frequency or plan.frequency)
     maximum = min(MAX_DEPOSIT, minimum * 20)  # billing refuses more than 20 times its minimum
     if amount != amount.quantize(Decimal("0.01")) or amount <= 0:
         return [_error("amount", "Give a positive amount in CZK with at most two decimals.")]

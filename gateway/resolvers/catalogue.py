@@ -1,27 +1,48 @@
-"""Resolvers for the request-type catalogue."""
+"""Resolvers for the request-type catalogue: what a supply point's contract offers, and
+whether the viewer may submit it (the rule ``submitRequest`` enforces)."""
 
 from __future__ import annotations
 
 from gateway.context import Info
 from gateway.domain import catalogue
 from gateway.domain.access import Scope
+from gateway.domain.catalogue import NotAllowedReason
 from gateway.domain.supply_points import Commodity
 from gateway.errors import NotFound
-from gateway.permissions import require_access
+from gateway.permissions import Role, require_access
 from gateway.schema.node import from_global_id
+
+
+def submit_denial(info: Info, customer_number: str | None) -> NotAllowedReason | None:
+    """Why the viewer may not submit requests for ``customer_number`` (without one: for any
+    customer number it sees); ``None`` when it may. The same rule as ``submitRequest``'s:
+    owners and delegates holding SUBMIT_REQUESTS submit, staff only read."""
+    context = info.context
+    if context.staff is not None:
+        return NotAllowedReason.STAFF_READ_ONLY
+    if context.viewer is None:
+        return NotAllowedReason.SIGN_IN_REQUIRED
+    if customer_number is None:
+        accesses = list(context.viewer.access.values())
+    else:
+        accesses = [access] if (access := context.access(customer_number)) is not None else []
+    if any(a.role is not Role.STAFF and a.allows(Scope.SUBMIT_REQUESTS) for a in accesses):
+        return None
+    return NotAllowedReason.SCOPE_MISSING
 
 
 async def resolve_request_types(
     info: Info, *, commodity: Commodity | None, supply_point_id: str | None
-) -> list[catalogue.RequestType]:
+) -> tuple[list[catalogue.RequestType], NotAllowedReason | None]:
+    """The entries, and why the viewer may not submit them (``None``: it may)."""
     entries = list(catalogue.CATALOGUE)
     if commodity is not None:
         entries = [e for e in entries if e.commodity is None or e.commodity is commodity]
     if supply_point_id is None:
-        return entries
+        return entries, submit_denial(info, None)
     _, raw_id = from_global_id(supply_point_id, expected="SupplyPoint")
     point = await info.context.loaders.supply_point_by_id.load(raw_id)
     if point is None:
         raise NotFound
     require_access(info.context.access(point.customer_number), Scope.VIEW_SUPPLY_POINTS)
-    return [e for e in entries if e.offered_for(point)]
+    return [e for e in entries if e.offered_for(point)], submit_denial(info, point.customer_number)

@@ -37,7 +37,7 @@ def _customer_scoped(resolve: CustomerScoped) -> NodeResolver:
 
 
 async def _customer(info: Info, number: str) -> Node:
-    return resolve_customer(info, number)
+    return await resolve_customer(info, number)
 
 
 NODE_RESOLVERS: dict[str, NodeResolver] = {

@@ -27,8 +27,8 @@ from gateway.staff import StaffGuard
 @strawberry.type
 class CustomerQuery:
     @strawberry.field(description="A customer number the viewer may see; NOT_FOUND otherwise.")
-    def customer(self, info: Info, number: str) -> Customer | None:
-        return resolve_customer(info, number)
+    async def customer(self, info: Info, number: str) -> Customer | None:
+        return await resolve_customer(info, number)
 
     @strawberry.field(description="Any object by its global ID; NOT_FOUND when missing or not yours.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:

@@ -19,7 +19,11 @@ class AccessGrant:
     login: str
     role: AccessRole  # type: ignore[valid-type]
     scopes: list[Scope]  # type: ignore[valid-type]
+    consent_text: str | None = strawberry.field(
+        description="The wording the customer consented to, as recorded at the grant (delegates)."
+    )
     consent_at: dt.datetime | None = strawberry.field(description="When the customer consented (delegates).")
+    granted_by: str | None = strawberry.field(description="The login of the owner who granted (delegates).")
     expires_at: dt.datetime | None
 
     @classmethod
@@ -28,6 +32,8 @@ class AccessGrant:
             login=grantee.login,
             role=grantee.role,
             scopes=sorted(domain_access.Scope(str(scope)) for scope in grantee.scopes),
+            consent_text=grantee.consent_text,
             consent_at=grantee.consent_at,
+            granted_by=grantee.granted_by_login,
             expires_at=grantee.expires_at,
         )

@@ -16,6 +16,11 @@ Processing = strawberry.enum(
     description="INSTANT: carried out at once; TRACKED: back-office work, with state and history.",
 )
 RequestTypeCode = strawberry.enum(domain.RequestTypeCode)
+NotAllowedReason = strawberry.enum(
+    domain.NotAllowedReason,
+    description="SIGN_IN_REQUIRED: anonymous; STAFF_READ_ONLY: staff only read; SCOPE_MISSING: a "
+    "delegate without SUBMIT_REQUESTS.",
+)
 
 
 @strawberry.type(description="A kind of request the portal offers (one entry of the catalogue).")
@@ -35,9 +40,17 @@ class RequestType:
     )
     input_field: str = strawberry.field(description="The member of `RequestInput` that files it.")
     input_type: str = strawberry.field(description="That member's input type, e.g. `SelfReadingInput`.")
+    allowed: bool = strawberry.field(
+        description="Whether the viewer may submit it: for a supply point or customer number, by "
+        "the viewer's role there; in the bare catalogue, for any customer number it sees."
+    )
+    not_allowed_reason: NotAllowedReason | None = strawberry.field(  # type: ignore[valid-type]
+        description="Why not, when `allowed` is false."
+    )
 
     @classmethod
-    def from_domain(cls, entry: domain.RequestType) -> RequestType:
+    def from_domain(cls, entry: domain.RequestType, *, denied: domain.NotAllowedReason | None) -> RequestType:
+        """``denied``: why the viewer may not submit it (``None``: it may)."""
         return cls(
             code=entry.code,
             kind=entry.kind,
@@ -50,6 +63,8 @@ class RequestType:
             offering=entry.offering,
             input_field=entry.input_field,
             input_type=entry.input_type,
+            allowed=denied is None,
+            not_allowed_reason=denied,
         )
 
 
@@ -83,8 +98,10 @@ class CatalogueQuery:
         commodity: Commodity | None = None,  # type: ignore[valid-type]
         supply_point_id: strawberry.ID | None = None,
     ) -> list[RequestType]:
-        entries = await resolve_request_types(info, commodity=commodity, supply_point_id=supply_point_id)
-        return [RequestType.from_domain(entry) for entry in entries]
+        entries, denied = await resolve_request_types(
+            info, commodity=commodity, supply_point_id=supply_point_id
+        )
+        return [RequestType.from_domain(entry, denied=denied) for entry in entries]
 
     @strawberry.field(description="The customer line's phone, hours and e-mail (the portal's footer).")
     def contact_info(self) -> ContactInfo:

@@ -18,6 +18,7 @@ from gateway.domain import billing as domain_billing
 from gateway.domain.access import Scope
 from gateway.errors import NotFound
 from gateway.permissions import OWNER_OR_STAFF, REQUEST_READERS, requires
+from gateway.resolvers.catalogue import submit_denial
 from gateway.resolvers.messages import resolve_unread_message_count
 from gateway.resolvers.overview import (
     resolve_nearest_deposits,
@@ -112,4 +113,5 @@ class AccountOverview:
     )
     async def quick_request_types(self, info: Info, first: Count = 4) -> list[RequestType] | None:
         entries = await resolve_quick_request_types(info, self.customer_number, first)
-        return [RequestType.from_domain(entry) for entry in entries]
+        denied = submit_denial(info, self.customer_number)
+        return [RequestType.from_domain(entry, denied=denied) for entry in entries]

@@ -21,7 +21,9 @@ class DepositChangeInput:
     supply_point_id: strawberry.ID
     amount: Decimal = strawberry.field(description="CZK a deposit; at least billing's minimum.")
     frequency: DepositFrequencyInput | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Unchanged when omitted; only the current frequency is accepted for now."
+        default=None,
+        description="Unchanged when omitted. Another frequency reschedules the deposits not yet due, "
+        "each at `amount` (billing's minimum scales with the months a deposit covers).",
     )
 
 

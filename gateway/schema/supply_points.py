@@ -194,11 +194,18 @@ class SupplyPoint(Node):
         point = self.point
         return [o for o in Offering if offers(point.contract_type, point.commodity, o)]
 
-    @strawberry.field(description="The request kinds the portal offers for this supply point.")
-    def request_types(self) -> list[Annotated[RequestType, strawberry.lazy("gateway.schema.catalogue")]]:
+    @strawberry.field(
+        description="The request kinds the portal offers for this supply point, each saying whether "
+        "the viewer may submit it."
+    )
+    def request_types(
+        self, info: Info
+    ) -> list[Annotated[RequestType, strawberry.lazy("gateway.schema.catalogue")]]:
+        from gateway.resolvers.catalogue import submit_denial  # noqa: PLC0415 - see below
         from gateway.schema.catalogue import RequestType  # noqa: PLC0415 - catalogue imports this module
 
-        return [RequestType.from_domain(entry) for entry in domain_catalogue.offered_for(self.point)]
+        denied = submit_denial(info, self.customer_number)
+        return [RequestType.from_domain(e, denied=denied) for e in domain_catalogue.offered_for(self.point)]
 
     @strawberry.field(
         permission_classes=[requires(Scope.VIEW_BILLING)],

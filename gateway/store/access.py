@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from gateway.domain.access import ALL_SCOPES, Scope
 from gateway.errors import BadUserInput, Forbidden, NotFound
@@ -48,6 +49,8 @@ class Grantee:
     role: AccessRole
     scopes: frozenset[Scope]
     granted_by_user_id: int | None
+    granted_by_login: str | None  # the owner who granted (delegates)
+    consent_text: str | None  # the wording the customer agreed to, as recorded
     consent_at: datetime | None
     expires_at: datetime | None
 
@@ -215,9 +218,11 @@ async def revoke_delegate(
 async def list_grantees(session: AsyncSession, *, customer_number: str, now: datetime) -> list[Grantee]:
     """Every active user who may see the customer number at ``now`` (the owner's view;
     the caller checks that the asking user is an owner)."""
+    granter = aliased(User)
     query = (
-        select(CustomerAccess, User.login)
+        select(CustomerAccess, User.login, granter.login)
         .join(User, User.id == CustomerAccess.user_id)
+        .outerjoin(granter, granter.id == CustomerAccess.granted_by_user_id)
         .where(
             CustomerAccess.customer_number == customer_number,
             User.status == UserStatus.ACTIVE,
@@ -233,10 +238,12 @@ async def list_grantees(session: AsyncSession, *, customer_number: str, now: dat
             role=grant.role,
             scopes=_scopes_of(grant),
             granted_by_user_id=grant.granted_by_user_id,
+            granted_by_login=granted_by,
+            consent_text=grant.consent_text,
             consent_at=grant.consent_at,
             expires_at=grant.expires_at,
         )
-        for grant, login in (await session.execute(query)).all()
+        for grant, login, granted_by in (await session.execute(query)).all()
     ]
 
 

@@ -14,7 +14,13 @@ from fixtures.billing.app import create_app
 from fixtures.server import free_port, serve_in_thread
 from gateway.adapters.billing.protocol import BillingBackend
 from gateway.adapters.billing.soap import WSDL_PATH, SoapBilling
-from gateway.domain.billing import InvoiceQuery, InvoiceStatus, PaymentDirection, PaymentMethod
+from gateway.domain.billing import (
+    DepositFrequency,
+    InvoiceQuery,
+    InvoiceStatus,
+    PaymentDirection,
+    PaymentMethod,
+)
 from gateway.errors import BackendProtocolError, BackendUnavailable, BadUserInput, NotFound
 
 USER, PASSWORD = "portal-gw", "billing-secret"
@@ -60,6 +66,10 @@ def calls(control: httpx.Client) -> dict[str, int]:
 
 def set_faults(control: httpx.Client, **faults: object) -> None:
     control.post("/faults", json=faults).raise_for_status()
+
+
+def set_today(control: httpx.Client, day: str) -> None:
+    control.post("/clock", json={"today": day}).raise_for_status()
 
 
 def test_soap_billing_is_a_billing_backend(billing: SoapBilling) -> None:
@@ -248,6 +258,49 @@ async def test_deposit_and_payment_method_changes_persist(billing: SoapBilling) 
         await billing.change_deposit_amount(plan_id=plan.id, amount=Decimal("1.00"))
     with pytest.raises(NotFound):
         await billing.change_payment_method(plan_id="Z9", method=PaymentMethod.SIPO)
+
+
+async def test_a_frequency_change_reschedules_the_deposits_not_yet_due(
+    billing: SoapBilling, control: httpx.Client
+) -> None:
+    set_today(control, "2026-05-10")
+    [[plan]] = await billing.deposit_plans(["1000077002"])  # monthly
+    assert plan.frequency is DepositFrequency.MONTHLY
+    monthly = {item.amount.amount for item in plan.items if not item.paid}
+    paid_before = [item for item in plan.items if item.paid]
+
+    quarterly = await billing.change_deposit_frequency(plan_id=plan.id, frequency=DepositFrequency.QUARTERLY)
+    [[read_back]] = await billing.deposit_plans(["1000077002"])
+    monthly_again = await billing.change_deposit_frequency(
+        plan_id=plan.id, frequency=DepositFrequency.MONTHLY, amount=plan.minimum_amount.amount + 100
+    )
+
+    assert read_back == quarterly
+    assert quarterly.frequency is DepositFrequency.QUARTERLY
+    assert quarterly.minimum_amount.amount == plan.minimum_amount.amount * 3
+    assert [item.due_date.month for item in quarterly.items if not item.paid] == [6, 9, 12]
+    assert {item.amount.amount for item in quarterly.items if not item.paid} == {m * 3 for m in monthly}
+    assert [item for item in quarterly.items if item.paid] == paid_before
+    assert monthly_again.frequency is DepositFrequency.MONTHLY
+    assert [item.due_date.month for item in monthly_again.items if not item.paid] == list(range(5, 13))
+    assert {item.amount.amount for item in monthly_again.items if not item.paid} == {
+        plan.minimum_amount.amount + 100
+    }
+    assert calls(control)["ChangeDepositFrequency"] == 2
+
+
+async def test_a_frequency_change_outside_billings_range_changes_nothing(billing: SoapBilling) -> None:
+    [[plan]] = await billing.deposit_plans(["1000077003"])
+
+    with pytest.raises(BadUserInput):  # above the monthly minimum, below the quarterly one
+        await billing.change_deposit_frequency(
+            plan_id=plan.id, frequency=DepositFrequency.QUARTERLY, amount=plan.minimum_amount.amount * 2
+        )
+    with pytest.raises(NotFound):
+        await billing.change_deposit_frequency(plan_id="Z9", frequency=DepositFrequency.QUARTERLY)
+    [[after]] = await billing.deposit_plans(["1000077003"])
+
+    assert after == plan
 
 
 # -- failures --------------------------------------------------------------------------------

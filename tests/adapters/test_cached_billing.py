@@ -14,6 +14,7 @@ from gateway.adapters.cached import CachedBilling
 from gateway.cache import stale
 from gateway.cache.store import CacheStore
 from gateway.domain.billing import (
+    DepositFrequency,
     DepositPlan,
     Document,
     Invoice,
@@ -69,6 +70,11 @@ class FakeBilling:
         raise NotImplementedError
 
     async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
+        raise NotImplementedError
+
+    async def change_deposit_frequency(
+        self, *, plan_id: str, frequency: DepositFrequency, amount: Decimal | None = None
+    ) -> DepositPlan:
         raise NotImplementedError
 
     async def change_payment_method(

@@ -15,6 +15,7 @@ from fixtures.crm.app import create_app, supply_point_json
 from fixtures.server import free_port, serve_in_thread
 from gateway.adapters.crm.protocol import CrmBackend
 from gateway.adapters.crm.rest import RestCrm
+from gateway.domain.contact import ContactDetailsChange
 from gateway.domain.customers import Address, Segment
 from gateway.domain.messages import MessageKind
 from gateway.domain.requests import NewRequest, RequestKind, RequestState
@@ -453,3 +454,96 @@ async def test_unexpected_supply_point_details_are_a_protocol_error(changes: dic
 
         with pytest.raises(BackendProtocolError):
             await crm.supply_points_by_id([f"{personas.NOVAK}001"])
+
+
+# -- writes ------------------------------------------------------------------------------------
+
+
+async def test_a_create_with_the_same_reference_twice_files_one_case(crm: RestCrm) -> None:
+    number = "1000077012"
+    request = NewRequest(number, RequestKind.OTHER, "Dotaz k vyúčtování", reference="ref-once-1")
+    (before,) = await crm.requests([number])
+
+    first = await crm.create_request(request)
+    second = await crm.create_request(request)
+    (after,) = await crm.requests([number])
+
+    assert second.id == first.id
+    assert len(after) == len(before) + 1
+    assert [r.id for r in after].count(first.id) == 1
+
+
+async def test_a_contact_change_shows_in_the_next_read_of_the_customer_and_every_supply_point(
+    crm: RestCrm,
+) -> None:
+    number = "1000077007"  # paper invoices, an electricity and a gas supply point
+    address = Address("Dlouhá", "7/12", "Brno", "60200")
+    (points_before,) = await crm.supply_points_by_customer([number])
+    assert {p.correspondence.invoice_delivery for p in points_before} == {InvoiceDelivery.PAPER}
+
+    changed = await crm.change_contact_details(
+        number,
+        ContactDetailsChange(
+            email="nova@example.cz",
+            phone="+420777123456",
+            correspondence_address=address,
+            e_invoice_email="faktury@example.cz",
+        ),
+    )
+    (customer,) = await crm.customers([number])
+    (points,) = await crm.supply_points_by_customer([number])
+    (by_id,) = await crm.supply_points_by_id([points[1].id])
+
+    assert changed == customer
+    assert customer is not None
+    assert (customer.email, customer.phone) == ("nova@example.cz", "+420777123456")
+    assert len(points) == 2
+    for point in [*points, by_id]:
+        assert point is not None
+        assert point.correspondence.address == address
+        assert point.correspondence.invoice_delivery is InvoiceDelivery.EMAIL
+        assert point.correspondence.e_invoice_email == "faktury@example.cz"
+
+
+async def test_a_closed_case_can_be_neither_updated_nor_cancelled(crm: RestCrm, crm_url: str) -> None:
+    created = await crm.create_request(NewRequest("1000077015", RequestKind.OTHER, "Dotaz"))
+    httpx.post(f"{crm_url}/__sim/requests/{created.id}/advance", json={"state": 30}).raise_for_status()
+
+    with pytest.raises(BadUserInput):
+        await crm.update_request(created.id, summary="Ještě doplňuji")
+    with pytest.raises(BadUserInput):
+        await crm.cancel_request(created.id)
+    (after,) = await crm.requests_by_id([created.id])
+    assert after is not None
+    assert (after.state, after.summary) == (RequestState.RESOLVED, "Dotaz")
+
+
+async def test_a_self_reading_becomes_the_meters_last_reading_until_its_case_is_cancelled(
+    crm: RestCrm,
+) -> None:
+    point_id = "1000077004001"  # dual tariff: VT and NT
+    (before,) = await crm.supply_points_by_id([point_id])
+    assert before is not None and before.meter is not None
+    seeded = {r.kind: (r.last_reading_kwh, r.last_reading_date) for r in before.meter.registers}
+    high, low = seeded[RegisterKind.HIGH_TARIFF][0] + 120, seeded[RegisterKind.LOW_TARIFF][0] + 340
+
+    created = await crm.create_request(
+        NewRequest(
+            "1000077004",
+            RequestKind.SELF_READING,
+            f"Samoodečet: VT {high}, NT {low}",
+            supply_point_id=point_id,
+            attributes=(("DATUM_ODECTU", "20261120"), ("STAV_NT", str(low)), ("STAV_VT", str(high))),
+        )
+    )
+    (recorded,) = await crm.supply_points_by_id([point_id])
+    await crm.cancel_request(created.id)
+    (after_cancel,) = await crm.supply_points_by_id([point_id])
+
+    assert recorded is not None and recorded.meter is not None
+    assert {r.kind: (r.last_reading_kwh, r.last_reading_date) for r in recorded.meter.registers} == {
+        RegisterKind.HIGH_TARIFF: (high, dt.date(2026, 11, 20)),
+        RegisterKind.LOW_TARIFF: (low, dt.date(2026, 11, 20)),
+    }
+    assert after_cancel is not None and after_cancel.meter is not None
+    assert {r.kind: (r.last_reading_kwh, r.last_reading_date) for r in after_cancel.meter.registers} == seeded

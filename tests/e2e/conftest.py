@@ -48,9 +48,9 @@ def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def settings(simulators: dict[str, str], seeded_database: Path, tmp_path: Path) -> Settings:
-    database = tmp_path / "gateway.db"
+def settings_in(directory: Path, *, simulators: dict[str, str], seeded_database: Path) -> Settings:
+    """Demo settings on a copy of the seeded database in ``directory``, against the simulators."""
+    database = directory / "gateway.db"
     shutil.copy(seeded_database, database)
     return Settings(
         demo=True,
@@ -61,8 +61,13 @@ def settings(simulators: dict[str, str], seeded_database: Path, tmp_path: Path) 
         billing_timeout=2.0,
         crm_timeout=2.0,
         nomination_timeout=2.0,
-        outbox_dir=tmp_path / "outbox",
+        outbox_dir=directory / "outbox",
     )
+
+
+@pytest.fixture
+def settings(simulators: dict[str, str], seeded_database: Path, tmp_path: Path) -> Settings:
+    return settings_in(tmp_path, simulators=simulators, seeded_database=seeded_database)
 
 
 class SettableClock:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import httpx
 
+from gateway.store.demo import PORADCE_CONSENT
 from tests.e2e.client import GraphQLClient, error_codes
+from tests.e2e.conftest import SettableClock
 
 NOVAK = "1000012345"
 GRANT = """
@@ -17,6 +21,11 @@ GRANTS = "query G($n: String!) { customer(number: $n) { accessGrants { login rol
 INVOICES = "query I($n: String!) { customer(number: $n) { invoices(first: 1) { totalCount } } }"
 POINTS = "query P($n: String!) { customer(number: $n) { supplyPoints { code } } }"
 CONSENT = "Souhlasím, aby svobodova viděla moje odběrná místa."
+CONSENTS = """
+query Consents($n: String!) {
+  customer(number: $n) { accessGrants { login role consentText consentAt grantedBy } }
+}
+"""
 
 
 async def sign_in(gql: GraphQLClient, login: str) -> None:
@@ -102,3 +111,30 @@ async def test_only_the_owner_grants_and_a_stranger_learns_nothing(client: httpx
     assert by_stranger["data"]["grantAccess"]["errors"] == missing["data"]["grantAccess"]["errors"]
     assert by_stranger["data"]["grantAccess"]["errors"][0]["code"] == "NOT_FOUND"
     assert error_codes(await delegate.execute(GRANTS, {"n": NOVAK})) == ["FORBIDDEN"]
+
+
+async def test_the_owner_sees_the_consent_recorded_with_each_grant(
+    client: httpx.AsyncClient, clock: SettableClock
+) -> None:
+    # given
+    clock.set(dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC))
+    owner = GraphQLClient(client)
+    await sign_in(owner, "novak")
+
+    # when: the consent is given with stray spaces around it
+    granted = await owner.execute(GRANT, grant(consentText=f"  {CONSENT}\n"))
+    grants = (await owner.execute(CONSENTS, {"n": NOVAK}))["data"]["customer"]["accessGrants"]
+
+    # then
+    assert granted["data"]["grantAccess"]["errors"] == []
+    by_login = {g.pop("login"): g for g in grants}
+    assert by_login["svobodova"] == {
+        "role": "DELEGATE",
+        "consentText": CONSENT,
+        "consentAt": "2026-03-02T09:30:00+00:00",
+        "grantedBy": "novak",
+    }
+    assert by_login["poradce"]["consentText"] == PORADCE_CONSENT  # seeded with the demo
+    assert by_login["poradce"]["grantedBy"] == "novak"
+    assert by_login["poradce"]["consentAt"] is not None
+    assert by_login["novak"] == {"role": "OWNER", "consentText": None, "consentAt": None, "grantedBy": None}

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import httpx
+from argon2 import PasswordHasher, Type, extract_parameters
+from sqlalchemy import select, update
+from starlette.applications import Starlette
 
-from tests.e2e.client import LOGIN, GraphQLClient
+from gateway import passwords
+from gateway.store.db import transaction
+from gateway.store.models import User
+from tests.e2e.client import LOGIN, PASSWORD, GraphQLClient
 
 VIEWER = "{ viewer { login email customers { number } activeCustomer { number } } }"
 LOGOUT = "mutation { logout { ok } }"
@@ -81,3 +87,33 @@ async def test_a_delegate_sees_the_customer_number_it_was_granted(gql: GraphQLCl
     result = await gql.execute(VIEWER)
 
     assert result["data"]["viewer"]["customers"] == [{"number": "1000012345"}]
+
+
+async def stored_hash(app: Starlette, login: str) -> str:
+    async with transaction(app.state.services.store) as db:
+        return (await db.execute(select(User.password_hash).where(User.login == login))).scalar_one()
+
+
+async def test_a_login_upgrades_a_hash_made_with_weaker_argon2_parameters(
+    gql: GraphQLClient, app: Starlette
+) -> None:
+    # given: novak's password was hashed years ago with weaker parameters
+    weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1, type=Type.ID).hash(PASSWORD)
+    async with transaction(app.state.services.store) as db:
+        await db.execute(update(User).where(User.login == "novak").values(password_hash=weak))
+
+    # when
+    wrong = await gql.login_raw("novak", "not-the-password")
+    after_wrong = await stored_hash(app, "novak")
+    right = await gql.login("novak")
+
+    # then: only a successful login rehashes, with today's parameters, and the password still works
+    assert wrong["data"]["login"]["token"] is None
+    assert after_wrong == weak
+    assert right["data"]["login"]["token"]
+    upgraded = await stored_hash(app, "novak")
+    assert extract_parameters(upgraded) == extract_parameters(passwords.hash_password(PASSWORD))
+    assert extract_parameters(upgraded) != extract_parameters(weak)
+    gql.headers.clear()
+    gql.http.cookies.clear()
+    assert (await gql.login("novak"))["data"]["login"]["token"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email
 import re
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,12 @@ query Proofs($number: String!) {
 """
 VERIFY = "mutation Verify($token: String!) { verifyEmail(token: $token) { ok } }"
 VIEWER = "{ viewer { login email emailVerified customers { number } } }"
+UPDATE_REGISTRATION = """
+mutation Update($email: String) {
+  updateRegistration(input: {email: $email}) { pendingEmail viewer { email emailVerified } errors { code } }
+}
+"""
+SAME_EMAIL = "{ viewer { email emailVerified accountsWithSameEmail { login } } }"
 ADD_CUSTOMER = """
 mutation Add($input: AddCustomerNumberInput!) {
   addCustomerNumber(input: $input) { viewer { customers { number } } errors { field code message } }
@@ -67,6 +74,21 @@ def outbox_tokens(directory: Path) -> list[str]:
         for match in [re.search(r"^\s{4}(\S+)$", mail.read_text(), re.MULTILINE)]
         if match
     ]
+
+
+def mailed_token(directory: Path, *, to: str) -> str:
+    """The token of the one verification mail sent to ``to``."""
+    [token] = [
+        token
+        for mail in directory.glob("*.eml")
+        if email.message_from_bytes(mail.read_bytes())["To"] == to
+        for token in outbox_tokens_in(mail)
+    ]
+    return token
+
+
+def outbox_tokens_in(mail: Path) -> list[str]:
+    return re.findall(r"^\s{4}(\S+)$", mail.read_text(), re.MULTILINE)
 
 
 async def test_a_variable_symbol_proves_the_customer_number_and_the_new_user_is_logged_in(
@@ -192,3 +214,84 @@ async def test_an_existing_account_adds_a_further_customer_number_with_a_proof(g
         {"number": SVOBODOVA},
         {"number": PEKARNA},
     ]
+
+
+async def test_a_changed_email_counts_only_once_it_is_verified(
+    gql: GraphQLClient, settings: Settings
+) -> None:
+    # given: novak and novak2 share a verified e-mail; svobodova moves to it
+    novak = GraphQLClient(gql.http)
+    await novak.login("novak")
+    gql.http.cookies.clear()  # two users, each by its bearer token only
+    await gql.login("svobodova")
+    gql.http.cookies.clear()
+
+    # when
+    changed = await gql.execute(UPDATE_REGISTRATION, {"email": " Jan.Novak@Example.cz "})
+
+    # then: the new address waits for its token; until then it is not hers and counts for nothing
+    assert changed["data"]["updateRegistration"] == {
+        "pendingEmail": "jan.novak@example.cz",
+        "viewer": {"email": "marie.svobodova@example.cz", "emailVerified": True},
+        "errors": [],
+    }
+    assert (await gql.execute(SAME_EMAIL))["data"]["viewer"]["accountsWithSameEmail"] == []
+    assert (await novak.execute(SAME_EMAIL))["data"]["viewer"]["accountsWithSameEmail"] == [
+        {"login": "novak2"}
+    ]
+
+    # when: the token mailed to the new address is confirmed
+    token = mailed_token(settings.outbox_dir, to="jan.novak@example.cz")
+    verified = await gql.execute(VERIFY, {"token": token})
+
+    # then
+    assert verified["data"]["verifyEmail"]["ok"] is True
+    assert (await gql.execute(SAME_EMAIL))["data"]["viewer"] == {
+        "email": "jan.novak@example.cz",
+        "emailVerified": True,
+        "accountsWithSameEmail": [{"login": "novak"}, {"login": "novak2"}],
+    }
+    assert (await novak.execute(SAME_EMAIL))["data"]["viewer"]["accountsWithSameEmail"] == [
+        {"login": "svobodova"},
+        {"login": "novak2"},
+    ]
+
+
+async def test_an_unchanged_verified_email_mails_nothing(gql: GraphQLClient, settings: Settings) -> None:
+    await gql.login("svobodova")
+
+    result = await gql.execute(UPDATE_REGISTRATION, {"email": "Marie.Svobodova@example.cz"})
+
+    assert result["data"]["updateRegistration"]["pendingEmail"] is None
+    assert result["data"]["updateRegistration"]["errors"] == []
+    assert list(settings.outbox_dir.glob("*.eml")) == []
+
+
+async def test_an_unverified_email_is_not_the_same_email(gql: GraphQLClient, settings: Settings) -> None:
+    # given: a new account registers with novak's address and has not confirmed it
+    variable_symbol, _ = await proofs_of(gql, "svobodova", SVOBODOVA)
+    registered = await gql.execute(
+        REGISTER,
+        registration(email="jan.novak@example.cz", proof={"variableSymbol": variable_symbol}),
+    )
+    newcomer = GraphQLClient(gql.http)
+    newcomer.headers["Authorization"] = f"Bearer {registered['data']['register']['token']}"
+    gql.http.cookies.clear()
+    novak = GraphQLClient(gql.http)
+    await novak.login("novak")
+    gql.http.cookies.clear()
+
+    # when
+    before_newcomer = (await newcomer.execute(SAME_EMAIL))["data"]["viewer"]
+    before_novak = (await novak.execute(SAME_EMAIL))["data"]["viewer"]["accountsWithSameEmail"]
+    await newcomer.execute(VERIFY, {"token": mailed_token(settings.outbox_dir, to="jan.novak@example.cz")})
+    after_novak = (await novak.execute(SAME_EMAIL))["data"]["viewer"]["accountsWithSameEmail"]
+
+    # then
+    assert before_newcomer == {
+        "email": "jan.novak@example.cz",
+        "emailVerified": False,
+        "accountsWithSameEmail": [],
+    }
+    assert before_novak == [{"login": "novak2"}]
+    assert after_novak == [{"login": "novak2"}, {"login": "nova-uzivatelka"}]

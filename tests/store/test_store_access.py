@@ -253,3 +253,17 @@ async def test_list_grantees_shows_owner_and_valid_delegates(session: AsyncSessi
         ("poradce", AccessRole.DELEGATE),
     ]
     assert {g.user_id for g in now} == {owner.id, delegate.id, expiring.id}
+
+
+async def test_list_grantees_shows_who_granted_and_the_recorded_consent(session: AsyncSession) -> None:
+    # given
+    owner, _ = await _owner_and_delegate(session)
+    await _delegate(session, owner, now=NOW + DAY)
+
+    # when
+    owner_line, delegate_line = await list_grantees(session, customer_number=NOVAK, now=NOW + DAY)
+
+    # then
+    assert (delegate_line.login, delegate_line.granted_by_login) == ("poradce", "novak")
+    assert (delegate_line.consent_text, delegate_line.consent_at) == (CONSENT, NOW + DAY)
+    assert (owner_line.granted_by_login, owner_line.consent_text, owner_line.consent_at) == (None, None, None)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from gateway.domain.billing import (
+    DepositFrequency,
     DepositPlan,
     Document,
     Invoice,
@@ -35,6 +36,13 @@ class BillingBackend(Protocol):
     async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
         """A write: the plan with its future deposits at ``amount``. ``BadUserInput`` outside
         the range billing allows, ``NotFound`` for an unknown plan. Never retried."""
+
+    async def change_deposit_frequency(
+        self, *, plan_id: str, frequency: DepositFrequency, amount: Decimal | None = None
+    ) -> DepositPlan:
+        """A write: the plan's deposits not yet due rescheduled at ``frequency``, each at
+        ``amount`` (billing's range for that frequency) or, without it, keeping the yearly
+        sum. ``BadUserInput`` outside the range, ``NotFound`` for an unknown plan. Never retried."""
 
     async def change_payment_method(
         self, *, plan_id: str, method: PaymentMethod, bank_account: str | None = None

@@ -83,6 +83,7 @@ METHOD_BY_CODE = {
 }
 CODE_BY_METHOD = {method: code for code, method in METHOD_BY_CODE.items()}
 FREQUENCY_BY_CODE = {"M": DepositFrequency.MONTHLY, "Q": DepositFrequency.QUARTERLY}
+CODE_BY_FREQUENCY = {frequency: code for code, frequency in FREQUENCY_BY_CODE.items()}
 DIRECTION_BY_CODE = {"P": PaymentDirection.RECEIVED, "O": PaymentDirection.SENT}
 
 # Replies are read with no DTD, no entities, no network, and no recovery from broken XML.
@@ -467,6 +468,14 @@ class SoapBilling:
     async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
         """The plan with its future deposits at ``amount``. ``BadUserInput`` outside the allowed range."""
         return await self._changed_plan("ChangeDepositAmount", PLAN_ID=plan_id, CASTKA=_amount_text(amount))
+
+    async def change_deposit_frequency(
+        self, *, plan_id: str, frequency: DepositFrequency, amount: Decimal | None = None
+    ) -> DepositPlan:
+        params: dict[str, Any] = {"PLAN_ID": plan_id, "PERIODA": CODE_BY_FREQUENCY[frequency]}
+        if amount is not None:
+            params["CASTKA"] = _amount_text(amount)
+        return await self._changed_plan("ChangeDepositFrequency", **params)
 
     async def change_payment_method(
         self, *, plan_id: str, method: PaymentMethod, bank_account: str | None = None

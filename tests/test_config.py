@@ -1,0 +1,55 @@
+"""Settings: the nomination gate closures are read from the environment."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import ValidationError
+
+from gateway.config import Settings
+from gateway.nomination.validation import DEFAULT_GATE_CLOSURE, GateClosureRules
+
+
+def test_the_default_gates_are_the_documented_ones() -> None:
+    assert Settings().gate_closure == DEFAULT_GATE_CLOSURE
+    documented = GateClosureRules.parse(weekly="4 12:00", daily="1 09:00", monthly="20 12:00")
+    assert documented == DEFAULT_GATE_CLOSURE
+
+
+def test_the_gates_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given
+    monkeypatch.setenv("GATEWAY_NOMINATION_WEEKLY_GATE", "3 18:30")
+    monkeypatch.setenv("GATEWAY_NOMINATION_DAILY_GATE", " 2 7:05 ")
+    monkeypatch.setenv("GATEWAY_NOMINATION_MONTHLY_GATE", "15 00:00")
+
+    # when
+    rules = Settings().gate_closure
+
+    # then
+    assert rules == GateClosureRules(
+        weekly_days_before=3,
+        weekly_time=dt.time(18, 30),
+        daily_days_before=2,
+        daily_time=dt.time(7, 5),
+        monthly_day_of_month_before=15,
+        monthly_time=dt.time(0, 0),
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("nomination_weekly_gate", "Thursday 12:00"),
+        ("nomination_weekly_gate", "4"),
+        ("nomination_weekly_gate", "4 24:00"),
+        ("nomination_daily_gate", "1 9:60"),
+        ("nomination_daily_gate", "-1 09:00"),
+        ("nomination_daily_gate", "29 09:00"),
+        ("nomination_monthly_gate", "0 12:00"),
+        ("nomination_monthly_gate", "31 12:00"),  # February has no 31st
+    ],
+)
+def test_a_malformed_gate_stops_the_gateway_at_start(name: str, value: str) -> None:
+    with pytest.raises(ValidationError, match=name):
+        Settings(**{name: value})  # type: ignore[arg-type]
