@@ -11,7 +11,7 @@ GRAPHIQL_PACKAGES := graphiql@3.8.3 react@18.2.0 react-dom@18.2.0 @graphiql/plug
 demo: $(STAMP) $(GRAPHIQL)/graphiql.min.js ## gateway on :8000 with simulated back ends and demo data
 	$(BIN)/gateway demo
 
-test: $(STAMP) ## the whole test suite (PostgreSQL/Redis variants too when their URLs are set)
+test: $(STAMP) $(GRAPHIQL)/graphiql.min.js ## the whole test suite (PostgreSQL/Redis variants too when their URLs are set)
 	$(BIN)/pytest -q
 
 lint: $(STAMP) ## ruff and mypy --strict

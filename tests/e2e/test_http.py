@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
+from gateway.http.graphql import GRAPHIQL_ASSETS
 from tests.e2e.client import GraphQLClient, set_faults
 
 
 async def test_graphiql_loads_its_assets_from_the_gateway_not_a_cdn(client: httpx.AsyncClient) -> None:
+    # given (make test packs them with npm; CI forbids the skip)
+    if not (GRAPHIQL_ASSETS / "graphiql.min.js").exists():
+        pytest.skip("GraphiQL's assets are not installed: run `make graphiql-assets` (needs npm)")
+
     # when
     page = await client.get("/graphql", headers={"Accept": "text/html"})
 
