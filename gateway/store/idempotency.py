@@ -54,7 +54,7 @@ def _insert(session: AsyncSession) -> Insert:
         return postgresql.insert(IdempotencyRecord)
     if dialect == "sqlite":
         return sqlite.insert(IdempotencyRecord)
-    raise NotImplementedError(f"idempotency records need PostgreSQL or SQLite, not {dialect}")
+    raise RuntimeError(f"idempotency records need PostgreSQL or SQLite, not {dialect}")
 
 
 async def _insert_if_absent(session: AsyncSession, values: dict[str, Any]) -> bool:
