@@ -1,8 +1,9 @@
 """The billing back end over SOAP: zeep builds and sends the requests, lxml reads the replies.
 
 Start-up loads the pinned WSDL (``billing.wsdl`` beside this module) once, synchronously,
-and never fetches one. Requests go through zeep's ``AsyncTransport`` on the app's shared
-``httpx.AsyncClient``, signed with a WS-Security UsernameToken. zeep is told to hand back
+and never fetches one. ``gateway.adapters.soap`` does the sending (zeep's ``AsyncTransport``
+on the app's shared ``httpx.AsyncClient``, a WS-Security UsernameToken) and the reading of
+replies; this module keeps the billing operations and mappings. zeep is told to hand back
 the raw HTTP response: mapping the reply with lxml straight into domain objects costs
 about a tenth of zeep's object parsing (``bench/soap_parse.py`` measures both).
 
@@ -20,21 +21,22 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import binascii
-import datetime as dt
-import logging
 from collections.abc import Awaitable, Callable, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
-import zeep
 from lxml import etree
-from zeep.proxy import AsyncServiceProxy
-from zeep.transports import AsyncTransport
-from zeep.wsse.username import UsernameToken
 
+from gateway.adapters.soap import (
+    FaultTable,
+    SoapBackend,
+    SoapService,
+    legacy_date,
+    legacy_decimal_text,
+    mapped,
+)
 from gateway.domain.billing import (
     DepositFrequency,
     DepositItem,
@@ -52,17 +54,13 @@ from gateway.domain.billing import (
 from gateway.domain.money import Money
 from gateway.errors import BackendProtocolError, BackendUnavailable, BadUserInput, NotFound
 
-log = logging.getLogger(__name__)
-
 BACKEND = "billing"
 WSDL_PATH = Path(__file__).with_name("billing.wsdl")
 NS = "http://fakturace.energo.cz/ws/FAKT/v1"
 BINDING = f"{{{NS}}}FaktBinding"
-SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 PAGE_CAP = 50  # GetInvoiceList's POCET
 BATCH_CAP = 100  # GetInvoicesById's FAK_ID
 
-TRANSIENT_FAULTS = frozenset({1000, 1001})
 BAD_PARAMETER = 1300
 UNKNOWN_CUSTOMER = 2001
 UNKNOWN_OBJECT = 2002
@@ -86,22 +84,20 @@ FREQUENCY_BY_CODE = {"M": DepositFrequency.MONTHLY, "Q": DepositFrequency.QUARTE
 CODE_BY_FREQUENCY = {frequency: code for code, frequency in FREQUENCY_BY_CODE.items()}
 DIRECTION_BY_CODE = {"P": PaymentDirection.RECEIVED, "O": PaymentDirection.SENT}
 
-# Replies are read with no DTD, no entities, no network, and no recovery from broken XML.
-REPLY_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    huge_tree=False,
-    remove_comments=True,
-    remove_pis=True,
-)
-
 T = TypeVar("T")
 Fields = dict[str, str | None]
 
 
 class UnknownObjectError(Exception):
     """Fault 2001/2002: the customer, document or plan does not exist. Never leaves this module."""
+
+
+FAULTS: FaultTable = {
+    UNKNOWN_CUSTOMER: UnknownObjectError,
+    UNKNOWN_OBJECT: UnknownObjectError,
+    BAD_PARAMETER: lambda _: BadUserInput("The billing system did not accept these values."),
+}
+SOAP = SoapBackend(BACKEND, NS, BINDING, WSDL_PATH, FAULTS)
 
 
 # -- reading replies ----------------------------------------------------------------------
@@ -111,47 +107,8 @@ def _q(name: str) -> str:
     return f"{{{NS}}}{name}"
 
 
-def reply_body(content: bytes, status_code: int, expected: str) -> etree._Element:
-    """The reply's ``expected`` element, or the right gateway error for a fault or a wrong answer."""
-    try:
-        root = etree.fromstring(content, REPLY_PARSER)
-    except etree.XMLSyntaxError:
-        log.warning("billing answered HTTP %s with malformed XML (%d bytes)", status_code, len(content))
-        if status_code >= 500:
-            raise BackendUnavailable(BACKEND) from None
-        raise BackendProtocolError(BACKEND) from None
-    body = root.find(f"{{{SOAP_ENV}}}Body") if root.tag == f"{{{SOAP_ENV}}}Envelope" else None
-    if body is None or len(body) == 0:
-        log.warning("billing answered HTTP %s without a SOAP body", status_code)
-        raise BackendProtocolError(BACKEND)
-    answer = body[0]
-    if answer.tag == f"{{{SOAP_ENV}}}Fault":
-        _raise_fault(answer, status_code)
-    if status_code >= 500:
-        raise BackendUnavailable(BACKEND)
-    if status_code != 200 or answer.tag != _q(expected):
-        log.warning("billing answered HTTP %s with %s, expected %s", status_code, answer.tag, expected)
-        raise BackendProtocolError(BACKEND)
-    return answer
-
-
-def _raise_fault(fault: etree._Element, status_code: int) -> None:
-    code_text = fault.findtext("detail/{*}CHYBA/{*}KOD")
-    code = int(code_text) if code_text and code_text.strip().isdigit() else None
-    log.warning(
-        "billing fault %s (HTTP %s): %s %s",
-        code,
-        status_code,
-        fault.findtext("faultcode"),
-        fault.findtext("faultstring"),
-    )
-    if code in (UNKNOWN_CUSTOMER, UNKNOWN_OBJECT):
-        raise UnknownObjectError(code)
-    if code == BAD_PARAMETER:
-        raise BadUserInput("The billing system did not accept these values.")
-    if code in TRANSIENT_FAULTS or (code is None and status_code >= 500):
-        raise BackendUnavailable(BACKEND)
-    raise BackendProtocolError(BACKEND)
+# The reply's ``expected`` element, or the right gateway error (bench/soap_parse.py reads with it).
+reply_body = SOAP.reply_body
 
 
 def _fields(node: etree._Element) -> Fields:
@@ -172,25 +129,11 @@ def _opt(fields: Fields, name: str) -> str | None:
     return value.strip() or None if value is not None else None
 
 
-def _date(value: str) -> dt.date:
-    if len(value) != 8 or not value.isdigit():
-        raise ValueError(f"not a YYYYMMDD date: {value!r}")
-    return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
-
-
 def _money(value: str) -> Money:
     whole, comma, cents = value.partition(",")
     if not comma or len(cents) != 2:
         raise ValueError(f"not a legacy amount: {value!r}")
     return Money(Decimal(f"{whole}.{cents}"))
-
-
-def _mapped(kind: str, build: Callable[[], T]) -> T:
-    try:
-        return build()
-    except (KeyError, ValueError, TypeError, AttributeError, InvalidOperation, binascii.Error) as exc:
-        log.warning("billing sent an unreadable %s: %s", kind, exc)
-        raise BackendProtocolError(BACKEND) from None
 
 
 _FAK = {name: f"{{{NS}}}{name}" for name in ("FAK_ID", "ZAK_CISLO", "FAK_CISLO", "VAR_SYM", "OM_ID")}
@@ -211,8 +154,8 @@ def invoice_from(node: etree._Element) -> Invoice:
         number=f[_CISLO].strip(),
         variable_symbol=f[_VS].strip(),
         supply_point_id=supply_point_id.strip() or None if supply_point_id else None,
-        issue_date=_date(f[_VYST]),
-        due_date=_date(f[_SPLAT]),
+        issue_date=legacy_date(f[_VYST]),
+        due_date=legacy_date(f[_SPLAT]),
         total=_money(f[_CASTKA]),
         amount_due=_money(f[_K_UHRADE]),
         status=STATUS_BY_CODE[int(f[_STAV])],
@@ -230,7 +173,7 @@ def invoice_list_from(answer: etree._Element) -> InvoicePage:
         invoices = tuple(invoice_from(node) for node in answer.iterchildren(_q("FAKTURA")))
         return InvoicePage(invoices=invoices, total_count=int(total))
 
-    return _mapped("invoice list", build)
+    return mapped(BACKEND, "invoice list", build)
 
 
 def _plan_from(node: etree._Element) -> DepositPlan:
@@ -240,7 +183,7 @@ def _plan_from(node: etree._Element) -> DepositPlan:
         g = _fields(entry)
         items.append(
             DepositItem(
-                due_date=_date(_str(g, "DAT_SPLAT")),
+                due_date=legacy_date(_str(g, "DAT_SPLAT")),
                 amount=_money(_str(g, "CASTKA")),
                 paid={"A": True, "N": False}[_str(g, "UHRAZENO")],
                 variable_symbol=_str(g, "VAR_SYM"),
@@ -264,7 +207,7 @@ def _payment_from(node: etree._Element) -> Payment:
         id=_str(f, "PLATBA_ID"),
         customer_number=_str(f, "ZAK_CISLO"),
         direction=DIRECTION_BY_CODE[_str(f, "SMER")],
-        date=_date(_str(f, "DATUM")),
+        date=legacy_date(_str(f, "DATUM")),
         amount=_money(_str(f, "CASTKA")),
         variable_symbol=_str(f, "VAR_SYM"),
         method=METHOD_BY_CODE[int(_str(f, "ZPUSOB_PLATBY"))],
@@ -278,7 +221,7 @@ def _reminder_from(node: etree._Element) -> Reminder:
         id=_str(f, "UPOM_ID"),
         customer_number=_str(f, "ZAK_CISLO"),
         level=int(_str(f, "STUPEN")),
-        issue_date=_date(_str(f, "DAT_VYST")),
+        issue_date=legacy_date(_str(f, "DAT_VYST")),
         amount=_money(_str(f, "CASTKA")),
         fee=_money(_str(f, "POPLATEK")),
         invoice_ids=tuple((n.text or "").strip() for n in node.iterchildren(_q("FAK_ID"))),
@@ -297,18 +240,14 @@ def _document_from(node: etree._Element) -> Document:
     )
 
 
-def _amount_text(amount: Decimal) -> str:
-    return f"{amount:.2f}".replace(".", ",")
-
-
 def _filters(query: InvoiceQuery) -> dict[str, Any] | None:
     filters: dict[str, Any] = {}
     if query.statuses:
         filters["STAV"] = [CODE_BY_STATUS[s] for s in query.statuses]
     if query.amount_from is not None:
-        filters["CASTKA_OD"] = _amount_text(query.amount_from)
+        filters["CASTKA_OD"] = legacy_decimal_text(query.amount_from, places=2)
     if query.amount_to is not None:
-        filters["CASTKA_DO"] = _amount_text(query.amount_to)
+        filters["CASTKA_DO"] = legacy_decimal_text(query.amount_to, places=2)
     if query.due_from is not None:
         filters["SPLAT_OD"] = f"{query.due_from:%Y%m%d}"
     if query.due_to is not None:
@@ -330,33 +269,6 @@ def back_end_pages(offset: int, limit: int) -> list[tuple[int, int]]:
 # -- the adapter ---------------------------------------------------------------------------
 
 
-def load_client(*, http: httpx.AsyncClient, username: str, password: str) -> zeep.AsyncClient:
-    """The zeep client on the pinned WSDL, sending through ``http``. Synchronous: call at start-up."""
-    settings = zeep.Settings(
-        strict=True,
-        raw_response=True,
-        forbid_dtd=True,
-        forbid_entities=True,
-        forbid_external=True,
-        xml_huge_tree=False,
-    )
-    # AsyncTransport replaces the shared client's headers with its own User-Agent; put the
-    # app's back. Its sync client is only for fetching WSDLs, which we never do.
-    headers = http.headers.copy()
-    wsdl_client = httpx.Client()
-    try:
-        transport = AsyncTransport(client=http, wsdl_client=wsdl_client)  # type: ignore[no-untyped-call]
-    finally:
-        wsdl_client.close()
-    http.headers = headers
-    return zeep.AsyncClient(  # type: ignore[no-untyped-call]
-        wsdl=str(WSDL_PATH),
-        transport=transport,
-        settings=settings,
-        wsse=UsernameToken(username, password),  # type: ignore[no-untyped-call]
-    )
-
-
 class SoapBilling:
     """``BillingBackend`` on the billing system's SOAP service at ``address``.
 
@@ -364,20 +276,7 @@ class SoapBilling:
     """
 
     def __init__(self, *, http: httpx.AsyncClient, address: str, username: str, password: str) -> None:
-        self._client = load_client(http=http, username=username, password=password)
-        binding = self._client.wsdl.bindings[BINDING]
-        self._service = AsyncServiceProxy(self._client, binding, address=address)  # type: ignore[no-untyped-call]
-
-    async def _call(self, operation: str, **params: Any) -> etree._Element:
-        try:
-            response = await self._service[operation](**params)
-        except httpx.TimeoutException:
-            log.warning("billing %s timed out", operation)
-            raise BackendUnavailable(BACKEND) from None
-        except httpx.HTTPError as exc:
-            log.warning("billing %s failed: %r", operation, exc)
-            raise BackendUnavailable(BACKEND) from None
-        return reply_body(response.content, response.status_code, f"{operation}Response")
+        self._soap = SoapService(SOAP, http=http, address=address, username=username, password=password)
 
     async def _or_none(self, call: Awaitable[T]) -> T | None:
         try:
@@ -415,16 +314,16 @@ class SoapBilling:
         filters = _filters(query)
         if filters is not None:
             params["FILTR"] = filters
-        return invoice_list_from(await self._call("GetInvoiceList", **params))
+        return invoice_list_from(await self._soap.call("GetInvoiceList", **params))
 
     async def invoices_by_id(self, ids: Sequence[str]) -> list[Invoice | None]:
         wanted = list(dict.fromkeys(ids))
         chunks = [wanted[i : i + BATCH_CAP] for i in range(0, len(wanted), BATCH_CAP)]
-        answers = await asyncio.gather(*(self._call("GetInvoicesById", FAK_ID=chunk) for chunk in chunks))
-        found = {
-            invoice.id: invoice
-            for invoice in _mapped("invoice", lambda: [invoice_from(n) for answer in answers for n in answer])
-        }
+        answers = await asyncio.gather(
+            *(self._soap.call("GetInvoicesById", FAK_ID=chunk) for chunk in chunks)
+        )
+        invoices = mapped(BACKEND, "invoice", lambda: [invoice_from(n) for answer in answers for n in answer])
+        found = {invoice.id: invoice for invoice in invoices}
         return [found.get(invoice_id) for invoice_id in ids]
 
     # -- per customer
@@ -433,10 +332,10 @@ class SoapBilling:
         self, operation: str, customer_numbers: Sequence[str], item: Callable[[etree._Element], T]
     ) -> list[list[T]]:
         async def one(number: str) -> list[T]:
-            answer = await self._or_none(self._call(operation, ZAK_CISLO=number))
+            answer = await self._or_none(self._soap.call(operation, ZAK_CISLO=number))
             if answer is None:
                 return []
-            return _mapped(operation, lambda: [item(node) for node in answer])
+            return mapped(BACKEND, operation, lambda: [item(node) for node in answer])
 
         return list(await asyncio.gather(*(one(number) for number in customer_numbers)))
 
@@ -453,13 +352,13 @@ class SoapBilling:
 
     async def documents(self, ids: Sequence[str]) -> list[Document | None]:
         async def one(document_id: str) -> Document | None:
-            answer = await self._or_none(self._call("GetDocument", DOK_ID=document_id))
+            answer = await self._or_none(self._soap.call("GetDocument", DOK_ID=document_id))
             if answer is None:
                 return None
             node = answer.find(_q("DOKUMENT"))
             if node is None:
                 raise BackendProtocolError(BACKEND)
-            return _mapped("document", lambda: _document_from(node))
+            return mapped(BACKEND, "document", lambda: _document_from(node))
 
         return list(await asyncio.gather(*(one(document_id) for document_id in ids)))
 
@@ -467,14 +366,16 @@ class SoapBilling:
 
     async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
         """The plan with its future deposits at ``amount``. ``BadUserInput`` outside the allowed range."""
-        return await self._changed_plan("ChangeDepositAmount", PLAN_ID=plan_id, CASTKA=_amount_text(amount))
+        return await self._changed_plan(
+            "ChangeDepositAmount", PLAN_ID=plan_id, CASTKA=legacy_decimal_text(amount, places=2)
+        )
 
     async def change_deposit_frequency(
         self, *, plan_id: str, frequency: DepositFrequency, amount: Decimal | None = None
     ) -> DepositPlan:
         params: dict[str, Any] = {"PLAN_ID": plan_id, "PERIODA": CODE_BY_FREQUENCY[frequency]}
         if amount is not None:
-            params["CASTKA"] = _amount_text(amount)
+            params["CASTKA"] = legacy_decimal_text(amount, places=2)
         return await self._changed_plan("ChangeDepositFrequency", **params)
 
     async def change_payment_method(
@@ -487,15 +388,15 @@ class SoapBilling:
 
     async def _changed_plan(self, operation: str, **params: Any) -> DepositPlan:
         try:
-            answer = await self._call(operation, **params)
+            answer = await self._soap.call(operation, **params)
         except UnknownObjectError:
             raise NotFound() from None
         node = answer.find(_q("ZAL_PLAN"))
         if node is None:
             raise BackendProtocolError(BACKEND)
-        return _mapped("deposit plan", lambda: _plan_from(node))
+        return mapped(BACKEND, "deposit plan", lambda: _plan_from(node))
 
     async def ping(self) -> None:
-        answer = await self._call("Ping")
+        answer = await self._soap.call("Ping")
         if answer.findtext(_q("STAV")) != "OK":
             raise BackendUnavailable(BACKEND)

@@ -1,9 +1,10 @@
 """The nomination system over SOAP: zeep builds and sends the requests, lxml reads the replies.
 
 Start-up loads the pinned WSDL (``nomination.wsdl`` beside this module, an identical copy
-of the service's) once, synchronously, and never fetches one. Requests go through zeep's
-``AsyncTransport`` on the app's shared ``httpx.AsyncClient``, signed with a WS-Security
-UsernameToken; zeep hands back the raw HTTP response and lxml maps it to domain objects.
+of the service's) once, synchronously, and never fetches one. ``gateway.adapters.soap`` does
+the sending (zeep's ``AsyncTransport`` on the app's shared ``httpx.AsyncClient``, a WS-Security
+UsernameToken) and the reading of replies; this module keeps the nomination operations and
+mappings: lxml maps the raw replies to domain objects.
 
 Legacy periods: a day's values are numbered ``POR`` 1..N from local midnight (N = 92, 96
 or 100 quarter-hours; 23, 24 or 25 hours); period p starts p-1 steps after midnight,
@@ -26,19 +27,24 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
-from decimal import Decimal, InvalidOperation
+from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
-import zeep
 from lxml import etree
-from zeep.proxy import AsyncServiceProxy
-from zeep.transports import AsyncTransport
-from zeep.wsse.username import UsernameToken
 
 from gateway.adapters.nomination.protocol import NominationPeriod
+from gateway.adapters.soap import (
+    FaultTable,
+    SoapBackend,
+    SoapService,
+    legacy_date,
+    legacy_decimal,
+    legacy_decimal_text,
+    mapped,
+)
 from gateway.domain.nomination import (
     DailyRefinement,
     Interval,
@@ -53,7 +59,7 @@ from gateway.domain.nomination import (
     SubmissionReceipt,
     WeeklyNomination,
 )
-from gateway.errors import BackendProtocolError, BackendUnavailable, BadUserInput, NotFound
+from gateway.errors import BackendProtocolError, BadUserInput, NotFound
 from gateway.nomination.intervals import (
     day_starts,
     describe,
@@ -69,9 +75,7 @@ BACKEND = "nomination"
 WSDL_PATH = Path(__file__).with_name("nomination.wsdl")
 NS = "http://sjednavani.energo.cz/ws/NOM/v1"
 BINDING = f"{{{NS}}}NomBinding"
-SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 
-TRANSIENT_FAULTS = frozenset({1000, 1001})
 BAD_PARAMETER = 1300
 NO_CONTRACT = 2001
 
@@ -94,20 +98,16 @@ PROBLEM_BY_CODE = {
     2107: (ProblemKind.NOT_A_NUMBER, "A value is not a number."),
 }
 
-REPLY_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    huge_tree=False,
-    remove_comments=True,
-    remove_pis=True,
-)
-
-T = TypeVar("T")
-
 
 class NoContractError(Exception):
     """Fault 2001, or 1300 on a read. Never leaves this module."""
+
+
+FAULTS: FaultTable = {
+    NO_CONTRACT: NoContractError,
+    BAD_PARAMETER: lambda _: BadUserInput("The nomination system did not accept this period."),
+}
+SOAP = SoapBackend(BACKEND, NS, BINDING, WSDL_PATH, FAULTS)
 
 
 # -- reading replies ----------------------------------------------------------------------
@@ -115,49 +115,6 @@ class NoContractError(Exception):
 
 def _q(name: str) -> str:
     return f"{{{NS}}}{name}"
-
-
-def reply_body(content: bytes, status_code: int, expected: str) -> etree._Element:
-    """The reply's ``expected`` element, or the right gateway error for a fault or a wrong answer."""
-    try:
-        root = etree.fromstring(content, REPLY_PARSER)
-    except etree.XMLSyntaxError:
-        log.warning("nomination answered HTTP %s with malformed XML (%d bytes)", status_code, len(content))
-        if status_code >= 500:
-            raise BackendUnavailable(BACKEND) from None
-        raise BackendProtocolError(BACKEND) from None
-    body = root.find(f"{{{SOAP_ENV}}}Body") if root.tag == f"{{{SOAP_ENV}}}Envelope" else None
-    if body is None or len(body) == 0:
-        log.warning("nomination answered HTTP %s without a SOAP body", status_code)
-        raise BackendProtocolError(BACKEND)
-    answer = body[0]
-    if answer.tag == f"{{{SOAP_ENV}}}Fault":
-        _raise_fault(answer, status_code)
-    if status_code >= 500:
-        raise BackendUnavailable(BACKEND)
-    if status_code != 200 or answer.tag != _q(expected):
-        log.warning("nomination answered HTTP %s with %s, expected %s", status_code, answer.tag, expected)
-        raise BackendProtocolError(BACKEND)
-    return answer
-
-
-def _raise_fault(fault: etree._Element, status_code: int) -> None:
-    code_text = fault.findtext("detail/{*}CHYBA/{*}KOD")
-    code = int(code_text) if code_text and code_text.strip().isdigit() else None
-    log.warning(
-        "nomination fault %s (HTTP %s): %s %s",
-        code,
-        status_code,
-        fault.findtext("faultcode"),
-        fault.findtext("faultstring"),
-    )
-    if code == NO_CONTRACT:
-        raise NoContractError(code)
-    if code == BAD_PARAMETER:
-        raise BadUserInput("The nomination system did not accept this period.")
-    if code in TRANSIENT_FAULTS or (code is None and status_code >= 500):
-        raise BackendUnavailable(BACKEND)
-    raise BackendProtocolError(BACKEND)
 
 
 def _text(node: etree._Element, name: str) -> str:
@@ -172,12 +129,6 @@ def _opt_text(node: etree._Element, name: str) -> str | None:
     return value.strip() or None if value is not None else None
 
 
-def _date(value: str) -> dt.date:
-    if len(value) != 8 or not value.isdigit():
-        raise ValueError(f"not a YYYYMMDD date: {value!r}")
-    return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
-
-
 def _month(value: str) -> dt.date:
     if len(value) != 6 or not value.isdigit():
         raise ValueError(f"not a YYYYMM month: {value!r}")
@@ -189,30 +140,11 @@ def _time(value: str) -> dt.datetime:
     cannot tell the two 02:xx of the fall-back night apart)."""
     if len(value) != 12 or not value.isdigit():
         raise ValueError(f"not a YYYYMMDDHHMM time: {value!r}")
-    return local_datetime(_date(value[:8]), dt.time(int(value[8:10]), int(value[10:])))
-
-
-def _number(value: str) -> Decimal:
-    whole, _, fraction = value.strip().partition(",")
-    if not whole.lstrip("-").isdigit() or (fraction and not fraction.isdigit()):
-        raise ValueError(f"not a legacy number: {value!r}")
-    return Decimal(f"{whole}.{fraction}" if fraction else whole)
-
-
-def legacy_number(value: Decimal) -> str:
-    return f"{value:f}".replace(".", ",")
+    return local_datetime(legacy_date(value[:8]), dt.time(int(value[8:10]), int(value[10:])))
 
 
 def _resolution(node: etree._Element) -> Resolution:
     return RESOLUTION_BY_MINUTES[int(_text(node, "ROZLISENI"))]
-
-
-def _mapped(kind: str, build: Callable[[], T]) -> T:
-    try:
-        return build()
-    except (KeyError, ValueError, TypeError, AttributeError, InvalidOperation) as exc:
-        log.warning("nomination sent an unreadable %s: %s", kind, exc)
-        raise BackendProtocolError(BACKEND) from None
 
 
 def contract_from(node: etree._Element) -> NominationContract:
@@ -220,11 +152,13 @@ def contract_from(node: etree._Element) -> NominationContract:
         customer_number=_text(node, "ZAK_CISLO"),
         contract_number=_text(node, "CIS_SML"),
         resolution=_resolution(node),
-        tolerance_percent=_number(_text(node, "TOLERANCE")),
-        valid_from=_date(_text(node, "PLATNOST_OD")),
-        valid_to=_date(_text(node, "PLATNOST_DO")),
+        tolerance_percent=legacy_decimal(_text(node, "TOLERANCE")),
+        valid_from=legacy_date(_text(node, "PLATNOST_OD")),
+        valid_to=legacy_date(_text(node, "PLATNOST_DO")),
         monthly_volumes=tuple(
-            MonthlyVolume(month=_month(_text(m, "OBDOBI")), contracted_mwh=_number(_text(m, "SML_MWH")))
+            MonthlyVolume(
+                month=_month(_text(m, "OBDOBI")), contracted_mwh=legacy_decimal(_text(m, "SML_MWH"))
+            )
             for m in node.iterchildren(_q("MESIC"))
         ),
     )
@@ -234,7 +168,7 @@ class DaySeries:
     """One ``DEN`` of a reply: contracted, weekly (NOM) and refined (UPR) intervals."""
 
     def __init__(self, node: etree._Element, resolution: Resolution) -> None:
-        self.day = _date(_text(node, "DATUM"))
+        self.day = legacy_date(_text(node, "DATUM"))
         starts = day_starts(self.day, resolution)
         periods = list(node.iterchildren(_q("H")))
         if int(_text(node, "POCET_PER")) != len(starts) or len(periods) != len(starts):
@@ -246,7 +180,7 @@ class DaySeries:
             for column, series in columns.items():
                 value = _opt_text(period, column)
                 if value is not None:
-                    series.append(Interval(start, _number(value)))
+                    series.append(Interval(start, legacy_decimal(value)))
         self.contracted = tuple(columns["SML"])
         self.weekly = _whole(columns["NOM"], len(starts), self.day)
         self.refined = _whole(columns["UPR"], len(starts), self.day)
@@ -318,8 +252,8 @@ def month_from(customer_number: str, month: dt.date, answer: etree._Element) -> 
     return MonthlyRefinement(
         customer_number=customer_number,
         month=month,
-        contracted_mwh=_number(_text(answer, "SML_MWH")),
-        refined_mwh=_number(refined) if refined is not None else None,
+        contracted_mwh=legacy_decimal(_text(answer, "SML_MWH")),
+        refined_mwh=legacy_decimal(refined) if refined is not None else None,
         state=state,
         gate_closure=gate_closure,
         submission_id=submission_id,
@@ -334,7 +268,8 @@ def receipt_from(
     node = answer.find(_q("VYSLEDEK"))
     if node is None:
         raise BackendProtocolError(BACKEND)
-    code, problem_day, problem_period = _mapped(
+    code, problem_day, problem_period = mapped(
+        BACKEND,
         "result",
         lambda: (
             int(_text(node, "KOD")),
@@ -343,7 +278,8 @@ def receipt_from(
         ),
     )
     if code == ACCEPTED:
-        return _mapped(
+        return mapped(
+            BACKEND,
             "receipt",
             lambda: SubmissionReceipt(
                 submission_id=_text(node, "ID_PODANI"),
@@ -381,33 +317,6 @@ def _position(
 # -- the adapter ---------------------------------------------------------------------------
 
 
-def load_client(*, http: httpx.AsyncClient, username: str, password: str) -> zeep.AsyncClient:
-    """The zeep client on the pinned WSDL, sending through ``http``. Synchronous: call at start-up."""
-    settings = zeep.Settings(
-        strict=True,
-        raw_response=True,
-        forbid_dtd=True,
-        forbid_entities=True,
-        forbid_external=True,
-        xml_huge_tree=False,
-    )
-    # AsyncTransport replaces the shared client's headers with its own User-Agent; put the
-    # app's back. Its sync client is only for fetching WSDLs, which we never do.
-    headers = http.headers.copy()
-    wsdl_client = httpx.Client()
-    try:
-        transport = AsyncTransport(client=http, wsdl_client=wsdl_client)  # type: ignore[no-untyped-call]
-    finally:
-        wsdl_client.close()
-    http.headers = headers
-    return zeep.AsyncClient(  # type: ignore[no-untyped-call]
-        wsdl=str(WSDL_PATH),
-        transport=transport,
-        settings=settings,
-        wsse=UsernameToken(username, password),  # type: ignore[no-untyped-call]
-    )
-
-
 def split_days(
     intervals: Sequence[Interval], days: Sequence[dt.date], resolution: Resolution
 ) -> list[tuple[dt.date, tuple[Interval, ...]]]:
@@ -426,7 +335,7 @@ def split_days(
 
 
 def _periods(intervals: Sequence[Interval]) -> list[dict[str, Any]]:
-    return [{"POR": n, "MW": legacy_number(i.value_mw)} for n, i in enumerate(intervals, 1)]
+    return [{"POR": n, "MW": legacy_decimal_text(i.value_mw)} for n, i in enumerate(intervals, 1)]
 
 
 class SoapNomination:
@@ -436,25 +345,12 @@ class SoapNomination:
     """
 
     def __init__(self, *, http: httpx.AsyncClient, address: str, username: str, password: str) -> None:
-        self._client = load_client(http=http, username=username, password=password)
-        binding = self._client.wsdl.bindings[BINDING]
-        self._service = AsyncServiceProxy(self._client, binding, address=address)  # type: ignore[no-untyped-call]
-
-    async def _call(self, operation: str, **params: Any) -> etree._Element:
-        try:
-            response = await self._service[operation](**params)
-        except httpx.TimeoutException:
-            log.warning("nomination %s timed out", operation)
-            raise BackendUnavailable(BACKEND) from None
-        except httpx.HTTPError as exc:
-            log.warning("nomination %s failed: %r", operation, exc)
-            raise BackendUnavailable(BACKEND) from None
-        return reply_body(response.content, response.status_code, f"{operation}Response")
+        self._soap = SoapService(SOAP, http=http, address=address, username=username, password=password)
 
     async def _read(self, operation: str, **params: Any) -> etree._Element | None:
         """A read's answer; ``None`` without a contract or for a period the system refuses."""
         try:
-            return await self._call(operation, **params)
+            return await self._soap.call(operation, **params)
         except (NoContractError, BadUserInput):
             return None
 
@@ -468,7 +364,7 @@ class SoapNomination:
             node = answer.find(_q("SMLOUVA"))
             if node is None:
                 raise BackendProtocolError(BACKEND)
-            return _mapped("contract", lambda: contract_from(node))
+            return mapped(BACKEND, "contract", lambda: contract_from(node))
 
         return list(await asyncio.gather(*(one(number) for number in customer_numbers)))
 
@@ -481,7 +377,7 @@ class SoapNomination:
             )
             if answer is None:
                 return None
-            return _mapped("week", lambda: week_from(period.customer_number, period.start, answer))
+            return mapped(BACKEND, "week", lambda: week_from(period.customer_number, period.start, answer))
 
         return list(await asyncio.gather(*(one(period) for period in periods)))
 
@@ -492,7 +388,7 @@ class SoapNomination:
             )
             if answer is None:
                 return None
-            return _mapped("day", lambda: day_from(period.customer_number, period.start, answer))
+            return mapped(BACKEND, "day", lambda: day_from(period.customer_number, period.start, answer))
 
         return list(await asyncio.gather(*(one(period) for period in periods)))
 
@@ -502,7 +398,7 @@ class SoapNomination:
             answer = await self._read("GetMonth", ZAK_CISLO=period.customer_number, OBDOBI=f"{month:%Y%m}")
             if answer is None:
                 return None
-            return _mapped("month", lambda: month_from(period.customer_number, month, answer))
+            return mapped(BACKEND, "month", lambda: month_from(period.customer_number, month, answer))
 
         return list(await asyncio.gather(*(one(period) for period in periods)))
 
@@ -510,7 +406,7 @@ class SoapNomination:
 
     async def _submit(self, operation: str, **params: Any) -> etree._Element:
         try:
-            return await self._call(operation, **params)
+            return await self._soap.call(operation, **params)
         except NoContractError:
             raise NotFound("This customer number has no nomination contract.") from None
 
@@ -548,11 +444,11 @@ class SoapNomination:
             "SubmitMonth",
             ZAK_CISLO=customer_number,
             OBDOBI=f"{month:%Y%m}",
-            MWH=legacy_number(refined_mwh),
+            MWH=legacy_decimal_text(refined_mwh),
         )
         return receipt_from(answer, NominationKind.MONTHLY, [])
 
     async def ping(self) -> None:
-        answer = await self._call("Ping")
+        answer = await self._soap.call("Ping")
         if answer.findtext(_q("CAS")) is None:
             raise BackendProtocolError(BACKEND)
