@@ -6,7 +6,7 @@ adapters' batch keys, so one tick's loads become one batched back-end call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 from strawberry.dataloader import DataLoader
 
@@ -33,43 +33,77 @@ from gateway.domain.supply_points import SupplyPoint
 from gateway.services import Backends
 
 
-@dataclass(frozen=True, slots=True)
 class Loaders:
-    customer_by_number: DataLoader[str, Customer | None]
-    supply_points_by_customer: DataLoader[str, list[SupplyPoint]]
-    supply_point_by_id: DataLoader[str, SupplyPoint | None]
-    invoice_page_by_query: DataLoader[InvoiceQuery, InvoicePage]
-    invoice_by_id: DataLoader[str, Invoice | None]
-    deposit_plans_by_customer: DataLoader[str, list[DepositPlan]]
-    payments_by_customer: DataLoader[str, list[Payment]]
-    reminders_by_customer: DataLoader[str, list[Reminder]]
-    document_by_id: DataLoader[str, Document | None]
-    requests_by_customer: DataLoader[str, list[CustomerRequest]]
-    request_by_id: DataLoader[str, CustomerRequest | None]
-    messages_by_customer: DataLoader[str, list[Message]]
-    nomination_contract_by_customer: DataLoader[str, NominationContract | None]
-    nomination_week_by_period: DataLoader[NominationPeriod, WeeklyNomination | None]
-    nomination_day_by_period: DataLoader[NominationPeriod, DailyRefinement | None]
-    nomination_month_by_period: DataLoader[NominationPeriod, MonthlyRefinement | None]
+    """One request's loaders, each made on first use: a request touches few of them, and
+    making a DataLoader costs tens of microseconds."""
+
+    def __init__(self, backends: Backends) -> None:
+        self._backends = backends
 
     @classmethod
     def for_request(cls, backends: Backends) -> Loaders:
-        crm, billing = backends.crm, backends.billing
-        return cls(
-            customer_by_number=DataLoader(load_fn=crm.customers),
-            supply_points_by_customer=DataLoader(load_fn=crm.supply_points_by_customer),
-            supply_point_by_id=DataLoader(load_fn=crm.supply_points_by_id),
-            invoice_page_by_query=DataLoader(load_fn=billing.invoice_pages),
-            invoice_by_id=DataLoader(load_fn=billing.invoices_by_id),
-            deposit_plans_by_customer=DataLoader(load_fn=billing.deposit_plans),
-            payments_by_customer=DataLoader(load_fn=billing.payments),
-            reminders_by_customer=DataLoader(load_fn=billing.reminders),
-            document_by_id=DataLoader(load_fn=billing.documents),
-            requests_by_customer=DataLoader(load_fn=crm.requests),
-            request_by_id=DataLoader(load_fn=crm.requests_by_id),
-            messages_by_customer=DataLoader(load_fn=crm.messages),
-            nomination_contract_by_customer=DataLoader(load_fn=backends.nomination.contracts),
-            nomination_week_by_period=DataLoader(load_fn=backends.nomination.weeks),
-            nomination_day_by_period=DataLoader(load_fn=backends.nomination.days),
-            nomination_month_by_period=DataLoader(load_fn=backends.nomination.months),
-        )
+        return cls(backends)
+
+    @cached_property
+    def customer_by_number(self) -> DataLoader[str, Customer | None]:
+        return DataLoader(load_fn=self._backends.crm.customers)
+
+    @cached_property
+    def supply_points_by_customer(self) -> DataLoader[str, list[SupplyPoint]]:
+        return DataLoader(load_fn=self._backends.crm.supply_points_by_customer)
+
+    @cached_property
+    def supply_point_by_id(self) -> DataLoader[str, SupplyPoint | None]:
+        return DataLoader(load_fn=self._backends.crm.supply_points_by_id)
+
+    @cached_property
+    def invoice_page_by_query(self) -> DataLoader[InvoiceQuery, InvoicePage]:
+        return DataLoader(load_fn=self._backends.billing.invoice_pages)
+
+    @cached_property
+    def invoice_by_id(self) -> DataLoader[str, Invoice | None]:
+        return DataLoader(load_fn=self._backends.billing.invoices_by_id)
+
+    @cached_property
+    def deposit_plans_by_customer(self) -> DataLoader[str, list[DepositPlan]]:
+        return DataLoader(load_fn=self._backends.billing.deposit_plans)
+
+    @cached_property
+    def payments_by_customer(self) -> DataLoader[str, list[Payment]]:
+        return DataLoader(load_fn=self._backends.billing.payments)
+
+    @cached_property
+    def reminders_by_customer(self) -> DataLoader[str, list[Reminder]]:
+        return DataLoader(load_fn=self._backends.billing.reminders)
+
+    @cached_property
+    def document_by_id(self) -> DataLoader[str, Document | None]:
+        return DataLoader(load_fn=self._backends.billing.documents)
+
+    @cached_property
+    def requests_by_customer(self) -> DataLoader[str, list[CustomerRequest]]:
+        return DataLoader(load_fn=self._backends.crm.requests)
+
+    @cached_property
+    def request_by_id(self) -> DataLoader[str, CustomerRequest | None]:
+        return DataLoader(load_fn=self._backends.crm.requests_by_id)
+
+    @cached_property
+    def messages_by_customer(self) -> DataLoader[str, list[Message]]:
+        return DataLoader(load_fn=self._backends.crm.messages)
+
+    @cached_property
+    def nomination_contract_by_customer(self) -> DataLoader[str, NominationContract | None]:
+        return DataLoader(load_fn=self._backends.nomination.contracts)
+
+    @cached_property
+    def nomination_week_by_period(self) -> DataLoader[NominationPeriod, WeeklyNomination | None]:
+        return DataLoader(load_fn=self._backends.nomination.weeks)
+
+    @cached_property
+    def nomination_day_by_period(self) -> DataLoader[NominationPeriod, DailyRefinement | None]:
+        return DataLoader(load_fn=self._backends.nomination.days)
+
+    @cached_property
+    def nomination_month_by_period(self) -> DataLoader[NominationPeriod, MonthlyRefinement | None]:
+        return DataLoader(load_fn=self._backends.nomination.months)

@@ -20,6 +20,7 @@ back end answers instead.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import time
@@ -139,6 +140,9 @@ class CacheStore:
             await self._backend.close()
 
 
+DECODED_ENTRIES = 256  # decoded entries kept in this process, most recently used
+
+
 def encode_entry(entry: Entry) -> str:
     return json.dumps(
         {"c": entry.customer, "g": entry.generation, "t": entry.stored_at, "v": codec.dumps(entry.value)},
@@ -146,8 +150,15 @@ def encode_entry(entry: Entry) -> str:
     )
 
 
+@functools.lru_cache(maxsize=DECODED_ENTRIES)
 def decode_entry(text: str) -> Entry:
-    """``codec.CodecError`` unless ``text`` is an entry ``encode_entry`` wrote."""
+    """``codec.CodecError`` unless ``text`` is an entry ``encode_entry`` wrote.
+
+    Decoding is the cost of a hit (a business customer's supply points take milliseconds),
+    so the entries decoded last are kept, keyed by their text: an entry that changed has
+    other text. The values are shared between requests, like every domain object: frozen
+    dataclasses, and lists nobody mutates.
+    """
     try:
         raw = json.loads(text)
         return Entry(
