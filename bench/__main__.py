@@ -66,6 +66,8 @@ query Page($number: String!) {
   }
 }
 """
+# The floor under every query: HTTP both ways, the session looked up, a field executed.
+FLOOR = "query Floor { viewer { login } }"
 # The overview's back-end calls run concurrently: its critical path is the slowest back end it uses.
 OVERVIEW_BACKENDS = ("billing", "crm")
 
@@ -251,6 +253,8 @@ def main() -> None:
                 rows.append((f"overview {login}", kind, result))
         page = asyncio.run(_series("cold", "pekarna", INVOICE_PAGE, max(10, args.rounds // 3)))
         rows.append(("100 invoices pekarna", "cold", page))
+        floor = asyncio.run(_series("warm", "novak", FLOOR, args.rounds))
+        rows.append(("floor: { viewer }", "warm", floor))
         rps = {login: asyncio.run(_throughput(login, args.seconds, args.concurrency)) for login in PERSONAS}
         rss = {kind: _rss_mib(processes[f"gateway-{kind}"].pid) for kind in GATEWAYS}
 
