@@ -14,11 +14,12 @@ from starlette.staticfiles import StaticFiles
 
 from gateway.adapters.connect import open_backends
 from gateway.cache.store import open_cache
-from gateway.config import Settings
+from gateway.config import DEMO_SECRET_KEY, Settings
 from gateway.http.csrf import CSRFMiddleware
 from gateway.http.documents import document_endpoint
 from gateway.http.graphql import STATIC_DIR, GatewayGraphQL
 from gateway.http.health import healthz, readyz
+from gateway.http.persisted_queries import open_persisted_queries
 from gateway.metrics import Metrics
 from gateway.outbox import DirectoryOutbox
 from gateway.services import Backends, Clock, Services, utc_now
@@ -36,6 +37,8 @@ def create_app(
     """The gateway. ``backends`` replaces the real adapters (tests give fakes or wrapped ones);
     ``clock`` is what "now" means (tests move it)."""
     settings = settings or Settings()
+    if not settings.demo and settings.secret_key.get_secret_value() == DEMO_SECRET_KEY:
+        raise ValueError("Set GATEWAY_SECRET_KEY outside demo mode: it signs the links to documents.")
     metrics = Metrics()
     app = Starlette(
         routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics.endpoint)],
@@ -88,7 +91,14 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
             metrics=metrics,
         )
         app.state.services = services
-        graphql = GatewayGraphQL(settings=settings, services=services)
+        persisted_queries = await stack.enter_async_context(
+            open_persisted_queries(
+                settings.redis_url,
+                manifest=settings.persisted_manifest,
+                persisted_only=settings.persisted_only,
+            )
+        )
+        graphql = GatewayGraphQL(settings=settings, services=services, persisted_queries=persisted_queries)
         app.router.routes.extend(
             [
                 Route("/graphql", graphql, methods=["GET", "POST"]),

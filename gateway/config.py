@@ -8,10 +8,12 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gateway.nomination.validation import DAY_OF_MONTH, DAYS_BEFORE, GateClosureRules, parse_gate
+
+DEMO_SECRET_KEY = "change-me-outside-demo"  # noqa: S105 -- refused outside demo mode (app.create_app)
 
 
 class Settings(BaseSettings):
@@ -67,7 +69,15 @@ class Settings(BaseSettings):
         600.0, description="Seconds past its TTL an entry may be served, flagged, while its back end is down."
     )
 
-    secret_key: SecretStr = SecretStr("change-me-outside-demo")
+    # Persisted operations (gateway.http.persisted_queries).
+    persisted_only: bool = Field(
+        False, description="Run only the operations of the persisted query manifest (an allow-list)."
+    )
+    persisted_manifest: Path | None = Field(
+        None, description="The front end's persisted operations, a JSON object {sha256 hash: document}."
+    )
+
+    secret_key: SecretStr = SecretStr(DEMO_SECRET_KEY)
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     cookie_name: str = "portal_session"
@@ -86,6 +96,12 @@ class Settings(BaseSettings):
     def _monthly_gate(cls, value: str) -> str:
         parse_gate(value, days=DAY_OF_MONTH)
         return value
+
+    @model_validator(mode="after")
+    def _allow_list_needs_manifest(self) -> Settings:
+        if self.persisted_only and self.persisted_manifest is None:
+            raise ValueError("GATEWAY_PERSISTED_ONLY needs GATEWAY_PERSISTED_MANIFEST (the allow-list)")
+        return self
 
     @cached_property
     def gate_closure(self) -> GateClosureRules:

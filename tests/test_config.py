@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
+from gateway.app import create_app
 from gateway.config import Settings
 from gateway.nomination.validation import DEFAULT_GATE_CLOSURE, GateClosureRules
 
@@ -53,3 +54,11 @@ def test_the_gates_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch
 def test_a_malformed_gate_stops_the_gateway_at_start(name: str, value: str) -> None:
     with pytest.raises(ValidationError, match=name):
         Settings(**{name: value})  # type: ignore[arg-type]
+
+
+def test_outside_demo_mode_the_demo_secret_key_is_refused() -> None:
+    with pytest.raises(ValueError, match="GATEWAY_SECRET_KEY"):
+        create_app(Settings(demo=False))
+
+    assert create_app(Settings(demo=False, secret_key="a-real-secret-of-our-own")) is not None
+    assert create_app(Settings(demo=True)) is not None
