@@ -8,6 +8,7 @@ them to ``extensions.code`` in one place.
     ├── BadUserInput                  BAD_USER_INPUT        no
     ├── RateLimited                   RATE_LIMITED          yes, after ``retry_after`` seconds
     ├── QueryTooComplex               QUERY_TOO_COMPLEX     no
+    ├── PersistedQueryNotFound        PERSISTED_QUERY_NOT_FOUND  yes, resent with the query (no: allow-list)
     └── BackendError                  BACKEND_UNAVAILABLE   see ``retryable``
         ├── BackendUnavailable        (refused, timed out, 5xx, breaker open)   yes
         └── BackendProtocolError      (malformed or unexpected answer)          no
@@ -82,6 +83,20 @@ class RateLimited(GatewayError):
 
 class QueryTooComplex(GatewayError):
     code = ErrorCode.QUERY_TOO_COMPLEX
+
+
+class PersistedQueryNotFound(GatewayError):
+    """A persisted operation's hash the gateway does not know (or, in allow-list mode, will not run).
+
+    The message is the one Apollo's clients recognise to resend the operation with its query.
+    """
+
+    code = ErrorCode.PERSISTED_QUERY_NOT_FOUND
+    retryable = True
+
+    def __init__(self, message: str = "PersistedQueryNotFound", *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
 
 
 class BackendError(GatewayError):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 
 from gateway import sessions
@@ -17,9 +19,14 @@ from gateway.cache import stale
 from gateway.config import Settings
 from gateway.context import Context
 from gateway.dataloaders import Loaders
+from gateway.errors import GatewayError
+from gateway.http.persisted_queries import PersistedQueries
 from gateway.schema import schema
 from gateway.schema.errors import format_error
 from gateway.services import Services
+
+if TYPE_CHECKING:
+    from cross_web import AsyncHTTPRequestAdapter  # Strawberry's request adapter, for the annotation only
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 GRAPHIQL_ASSETS = STATIC_DIR / "graphiql"
@@ -40,7 +47,9 @@ def offline_graphiql_html(template: str) -> str:
 
 
 class GatewayGraphQL(GraphQL[Context, None]):
-    def __init__(self, *, settings: Settings, services: Services) -> None:
+    def __init__(
+        self, *, settings: Settings, services: Services, persisted_queries: PersistedQueries
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
@@ -49,6 +58,7 @@ class GatewayGraphQL(GraphQL[Context, None]):
         )
         self.settings = settings
         self.services = services
+        self.persisted_queries = persisted_queries
         self._ide_html = (
             offline_graphiql_html(self.graphql_ide_html)
             if (GRAPHIQL_ASSETS / "graphiql.min.js").exists()
@@ -57,6 +67,31 @@ class GatewayGraphQL(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide_html)
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # A GET naming a persisted operation has no ``query`` but wants JSON, not GraphiQL.
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(request)
+
+    async def execute_single(  # noqa: PLR0917
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Strawberry's execution, with the document of a persisted operation (persisted_queries)."""
+
+        async def execute(data: GraphQLRequestData) -> ExecutionResult:
+            return await super(GatewayGraphQL, self).execute_single(
+                request, request_adapter, sub_response, context, root_value, data
+            )
+
+        try:
+            return await self.persisted_queries.execute(request_data, execute)
+        except GatewayError as error:  # answered like every other error (gateway.schema.errors)
+            return ExecutionResult(data=None, errors=[GraphQLError(error.message, original_error=error)])
 
     async def get_context(self, request: Request | WebSocket, response: Response | Any) -> Context:
         if not isinstance(request, Request):

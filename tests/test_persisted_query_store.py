@@ -1,0 +1,92 @@
+"""The persisted documents' stores: bounded in this process, shared and bounded in Redis
+(when ``GATEWAY_TEST_REDIS_URL`` is set, and then Redis must answer: never a silent skip)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+
+from gateway.http.persisted_queries import LocalDocuments, RedisDocuments, document_hash
+
+REDIS_URL_VARIABLE = "GATEWAY_TEST_REDIS_URL"
+
+
+def documents(count: int) -> list[tuple[str, str]]:
+    texts = [f"query Q{i}_{secrets.token_hex(4)} {{ viewer {{ login }} }}" for i in range(count)]
+    return [(document_hash(text), text) for text in texts]
+
+
+async def test_the_local_store_keeps_the_most_recently_used_documents_by_count() -> None:
+    store = LocalDocuments(max_documents=2)
+    (a, a_text), (b, b_text), (c, c_text) = documents(3)
+    await store.put(a, a_text)
+    await store.put(b, b_text)
+
+    assert await store.get(a) == a_text  # a is now the most recently used
+    await store.put(c, c_text)
+
+    assert len(store) == 2
+    assert await store.get(b) is None
+    assert await store.get(a) == a_text
+    assert await store.get(c) == c_text
+
+
+async def test_the_local_store_is_bounded_in_bytes() -> None:
+    (a, a_text), (b, b_text) = documents(2)
+    store = LocalDocuments(max_documents=100, max_bytes=len(a_text) + len(b_text) - 1)
+
+    await store.put(a, a_text)
+    await store.put(b, b_text)
+
+    assert await store.get(a) is None
+    assert await store.get(b) == b_text
+
+
+async def test_an_unreachable_redis_is_a_miss_and_a_registration_still_stays_local() -> None:
+    redis = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2, socket_timeout=0.2)
+    try:
+        store = RedisDocuments(redis)
+        [(a, a_text)] = documents(1)
+
+        assert await store.get(a) is None
+        await store.put(a, a_text)  # logged, not raised
+        assert await store.get(a) == a_text
+    finally:
+        await redis.aclose()
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[Redis]:
+    url = os.environ.get(REDIS_URL_VARIABLE)
+    if not url:
+        pytest.skip(f"{REDIS_URL_VARIABLE} is not set")
+    client = Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        assert await client.ping()  # set but not answering: the test fails
+        yield client
+    finally:
+        await client.aclose()
+
+
+@pytest.mark.redis
+async def test_redis_keeps_at_most_max_documents_dropping_the_oldest(redis: Redis) -> None:
+    prefix = f"test:{secrets.token_hex(4)}:"
+    now = [1_800_000_000.0]
+    store = RedisDocuments(redis, max_documents=2, clock=lambda: now[0], prefix=prefix)
+    entries = documents(3)
+    try:
+        for digest, text in entries:
+            now[0] += 1
+            await store.put(digest, text)
+
+        fresh = RedisDocuments(redis, max_documents=2, prefix=prefix)  # another replica: nothing local
+        assert [await fresh.get(digest) for digest, _ in entries] == [None, entries[1][1], entries[2][1]]
+        assert await redis.zcard(f"{prefix}index") == 2
+    finally:
+        keys = [key async for key in redis.scan_iter(f"{prefix}*")]
+        if keys:
+            await redis.delete(*keys)
