@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway import passwords
+from gateway.auditing import record_action
 from gateway.context import Context, Viewer
 from gateway.dataloaders import Loaders
 from gateway.domain.access import Scope
@@ -26,10 +27,10 @@ from gateway.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
 from gateway.outbox import verification_mail
 from gateway.sessions import client_address, reload_viewer, start_session
 from gateway.store import access as store_access
-from gateway.store import accounts, audit
+from gateway.store import accounts
 from gateway.store import sessions as store_sessions
 from gateway.store.db import transaction
-from gateway.store.models import ActorKind, User, login_key
+from gateway.store.models import User, login_key
 
 CUSTOMER_NUMBER = re.compile(r"^\d{10}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -119,22 +120,6 @@ def _check_email(email: str, field: list[str]) -> str:
     return email
 
 
-async def _audit(
-    context: Context, db: AsyncSession, action: str, *, customer_number: str | None = None, **detail: object
-) -> None:
-    viewer = context.viewer
-    await audit.write_audit(
-        db,
-        now=context.services.clock(),
-        actor_kind=ActorKind.USER if viewer is not None else ActorKind.ANONYMOUS,
-        actor_id=viewer.user_id if viewer is not None else None,
-        action=action,
-        customer_number=customer_number,
-        detail=dict(detail) or None,
-        client_address=client_address(context.request),
-    )
-
-
 async def _mail_verification(context: Context, db: AsyncSession, user: User, email: str) -> None:
     now = context.services.clock()
     token = await accounts.start_email_verification(
@@ -171,15 +156,7 @@ async def register(
         except accounts.LoginTaken:
             raise Rejected(["input", "login"], "This login is already taken.", "LOGIN_TAKEN") from None
         await store_access.grant_owner(db, user_id=user.id, customer_number=number, now=now)
-        await audit.write_audit(
-            db,
-            now=now,
-            actor_kind=ActorKind.USER,
-            actor_id=user.id,
-            action="registered",
-            customer_number=number,
-            client_address=client_address(context.request),
-        )
+        await record_action(context, db, "registered", customer_number=number, actor_id=user.id)
         await _mail_verification(context, db, user, email)
         return await start_session(context, db, user, now, active_customer=number)
 
@@ -193,7 +170,7 @@ async def add_customer(context: Context, *, customer_number: str, proof: Proof) 
         await store_access.grant_owner(
             db, user_id=viewer.user_id, customer_number=number, now=context.services.clock()
         )
-        await _audit(context, db, "customer_added", customer_number=number)
+        await record_action(context, db, "customer_added", customer_number=number)
         refreshed = await reload_viewer(context, db)
     assert refreshed is not None
     return refreshed
@@ -206,14 +183,7 @@ async def verify_email(context: Context, *, token: str) -> bool:
         )
         if user is None:
             return False
-        await audit.write_audit(
-            db,
-            now=context.services.clock(),
-            actor_kind=ActorKind.USER,
-            actor_id=user.id,
-            action="email_verified",
-            client_address=client_address(context.request),
-        )
+        await record_action(context, db, "email_verified", actor_id=user.id)
         await reload_viewer(context, db)
     return True
 
@@ -232,7 +202,7 @@ async def change_password(
             await accounts.change_password(
                 db, user_id=viewer.user_id, old_password=current_password, new_password=new_password, now=now
             )
-            await _audit(context, db, "password_changed")
+            await record_action(context, db, "password_changed")
             user = await accounts.get_user(db, user_id=viewer.user_id)
             assert user is not None
             return await start_session(context, db, user, now, active_customer=viewer.active_customer)
@@ -255,7 +225,7 @@ async def update_registration(context: Context, *, email: str | None) -> str | N
         if user.email == email and user.email_verified_at is not None:
             return None
         await _mail_verification(context, db, user, email)
-        await _audit(context, db, "registration_changed", email_pending=email)
+        await record_action(context, db, "registration_changed", email_pending=email)
     return email
 
 
@@ -289,7 +259,7 @@ async def merge_accounts(
         result = await accounts.merge_accounts(
             db, user_id=user.id, merged_user_ids=[sharing[key].id for key in picked], now=now
         )
-        await _audit(
+        await record_action(
             context,
             db,
             "accounts_merged",
@@ -352,7 +322,7 @@ async def grant_access(
             raise Rejected(["input", "customerNumber"], error.message, "FORBIDDEN") from None
         except BadUserInput as error:
             raise Rejected(["input"], error.message, "INVALID_GRANT") from None
-        await _audit(
+        await record_action(
             context,
             db,
             "access_granted",
@@ -385,4 +355,4 @@ async def revoke_access(context: Context, *, customer_number: str, login: str) -
             raise Rejected(["input"], "No such grant.", "NOT_FOUND") from None
         except Forbidden as error:
             raise Rejected(["input", "customerNumber"], error.message, "FORBIDDEN") from None
-        await _audit(context, db, "access_revoked", customer_number=customer_number, grantee=login)
+        await record_action(context, db, "access_revoked", customer_number=customer_number, grantee=login)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
+from gateway.auditing import record_action
 from gateway.context import Info
 from gateway.domain import catalogue
 from gateway.domain.access import Scope
@@ -37,7 +38,6 @@ from gateway.requests import validation as v
 from gateway.requests.validation import Code, FieldError
 from gateway.schema.node import from_global_id
 from gateway.schema.request_inputs import RequestInput
-from gateway.store.audit import write_audit
 from gateway.store.db import transaction
 from gateway.store.idempotency import (
     ClaimState,
@@ -46,7 +46,6 @@ from gateway.store.idempotency import (
     release_idempotency_key,
     request_hash,
 )
-from gateway.store.models import ActorKind
 
 PRAGUE = ZoneInfo("Europe/Prague")
 MAX_KEY_LENGTH = 128
@@ -171,15 +170,14 @@ async def submit_request(
         await complete_idempotency_key(
             session, user_id=viewer.user_id, key=idempotency_key, response=record, now=services.clock()
         )
-        await write_audit(
+        await record_action(
+            info.context,
             session,
-            now=services.clock(),
-            actor_kind=ActorKind.USER,
-            actor_id=viewer.user_id,
-            action="request.submit",
+            "request.submit",
             customer_number=customer_number,
-            detail={"login": viewer.login, "role": role.value, **record},
-            client_address=info.context.request.client.host if info.context.request.client else None,
+            login=viewer.login,
+            role=role.value,
+            **record,
         )
     return Outcome(request=result.request, change=result.change)
 

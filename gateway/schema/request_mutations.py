@@ -12,6 +12,7 @@ import datetime as dt
 
 import strawberry
 
+from gateway.auditing import record_action
 from gateway.context import Info
 from gateway.domain import requests as domain
 from gateway.errors import BadUserInput, Forbidden, NotFound
@@ -27,9 +28,7 @@ from gateway.schema.request_inputs import (
     UpdateRequestInput,
 )
 from gateway.schema.requests import CustomerRequest
-from gateway.store.audit import write_audit
 from gateway.store.db import transaction
-from gateway.store.models import ActorKind
 
 MAX_SUMMARY = 2000
 
@@ -70,21 +69,18 @@ async def _own_request(info: Info, raw_id: strawberry.ID) -> tuple[domain.Custom
     return found, submitter_role(info, found.customer_number)
 
 
-async def _audit(
-    info: Info, *, action: str, customer_number: str, role: Role, detail: dict[str, str]
-) -> None:
+async def _audit(info: Info, action: str, *, customer_number: str, role: Role, request_id: str) -> None:
     viewer = info.context.viewer
-    assert viewer is not None
-    services = info.context.services
-    async with transaction(services.store) as session:
-        await write_audit(
+    login = viewer.login if viewer is not None else None
+    async with transaction(info.context.services.store) as session:
+        await record_action(
+            info.context,
             session,
-            now=services.clock(),
-            actor_kind=ActorKind.USER,
-            actor_id=viewer.user_id,
-            action=action,
+            action,
             customer_number=customer_number,
-            detail={"login": viewer.login, "role": role.value, **detail},
+            login=login,
+            role=role.value,
+            request_id=request_id,
         )
 
 
@@ -136,11 +132,7 @@ class RequestsMutation:
         except BadUserInput:  # closed meanwhile
             return RequestPayload(request=None, errors=_closed("requestId"))
         await _audit(
-            info,
-            action="request.update",
-            customer_number=found.customer_number,
-            role=role,
-            detail={"request_id": found.id},
+            info, "request.update", customer_number=found.customer_number, role=role, request_id=found.id
         )
         return RequestPayload(request=CustomerRequest.from_domain(updated), errors=[])
 
@@ -154,11 +146,7 @@ class RequestsMutation:
         except BadUserInput:
             return RequestPayload(request=None, errors=_closed("requestId"))
         await _audit(
-            info,
-            action="request.cancel",
-            customer_number=found.customer_number,
-            role=role,
-            detail={"request_id": found.id},
+            info, "request.cancel", customer_number=found.customer_number, role=role, request_id=found.id
         )
         return RequestPayload(request=CustomerRequest.from_domain(cancelled), errors=[])
 
