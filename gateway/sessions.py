@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from starlette.requests import Request
 
 from gateway.context import Context, Staff, Viewer
@@ -16,7 +16,7 @@ from gateway.permissions import Access, Role
 from gateway.store import access as store_access
 from gateway.store import accounts, api_keys, audit
 from gateway.store import sessions as store_sessions
-from gateway.store.db import transaction
+from gateway.store.db import connect, transaction
 from gateway.store.models import AccessRole, ActorKind, User
 
 
@@ -65,24 +65,41 @@ async def authenticate_request(context: Context) -> None:
     now = context.services.clock()
     raw_key = context.request.headers.get("x-api-key")
     token = request_token(context)
-    if raw_key is None and token is None:
-        return
-    async with transaction(context.services.store) as db:
-        if raw_key is not None:
+    if raw_key is not None:
+        async with transaction(context.services.store) as db:
             key = await api_keys.resolve_api_key(db, raw_key=raw_key)
             if key is not None:
                 context.staff = Staff(key_id=key.id, name=key.name)
-        elif token is not None:
-            await _resume_session(context, db, token, now)
+    elif token is not None:
+        # The path of every logged-in request: one statement on a bare connection, no ORM
+        # session, committed only when it wrote the session's last_seen_at (every 30 s).
+        async with connect(context.services.store) as connection:
+            if await _resume_session(context, connection, token, now):
+                await connection.commit()
 
 
-async def _resume_session(context: Context, db: AsyncSession, token: str, now: dt.datetime) -> None:
-    resolved = await store_sessions.resolve_session(
-        db, token=token, now=now, idle_timeout=_idle(context), absolute_timeout=_absolute(context)
+async def _resume_session(
+    context: Context, connection: AsyncConnection, token: str, now: dt.datetime
+) -> bool:
+    """Fill ``context.viewer`` from the session of ``token``. Looked up in the store on every
+    request, with the user's grants, so a revoked or expired session or grant gives nothing
+    from the next request on. True when the session's ``last_seen_at`` was written (the
+    caller commits it)."""
+    resolved = await store_sessions.resolve_session_viewer(
+        connection, token=token, now=now, idle_timeout=_idle(context), absolute_timeout=_absolute(context)
     )
     if resolved is not None:
-        context.viewer = await _viewer(context, db, resolved, now)
+        context.viewer = Viewer(
+            user_id=resolved.user_id,
+            login=resolved.login,
+            email=resolved.email,
+            email_verified=resolved.email_verified,
+            session_id=resolved.session_id,
+            active_customer=resolved.active_customer_number,
+            access={grant.customer_number: _access(grant) for grant in resolved.grants},
+        )
         context.session_token = token
+    return resolved is not None and resolved.touched
 
 
 async def log_in(context: Context, *, login: str, password: str) -> tuple[str, Viewer] | None:
@@ -147,7 +164,8 @@ async def reload_viewer(context: Context, db: AsyncSession) -> Viewer | None:
     """The viewer as the store sees it now (after a change in this transaction)."""
     if context.viewer is None or context.session_token is None:
         return None
-    await _resume_session(context, db, context.session_token, context.services.clock())
+    await db.flush()  # the statement runs on the session's connection, past its autoflush
+    await _resume_session(context, await db.connection(), context.session_token, context.services.clock())
     return context.viewer
 
 

@@ -179,9 +179,10 @@ def _int(value: str | None) -> int:
 
 
 def memory_store(*, stale_for: float = STALE_FOR_SECONDS) -> CacheStore:
-    return CacheStore(
-        SimpleMemoryCache(serializer=StringSerializer(), timeout=STORE_TIMEOUT_SECONDS), stale_for=stale_for
-    )
+    # No timeout: an in-process dict cannot hang, and aiocache runs every call under
+    # ``asyncio.wait_for`` (a task and a timer each) when one is set, which was most of the
+    # cost of a warm lookup (two per batch, about 20 us).
+    return CacheStore(SimpleMemoryCache(serializer=StringSerializer(), timeout=None), stale_for=stale_for)
 
 
 def redis_store(url: str, *, stale_for: float = STALE_FOR_SECONDS) -> CacheStore:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import BindParameter, ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -55,26 +55,39 @@ class Grantee:
     expires_at: datetime | None
 
 
-def _valid_at(now: datetime) -> ColumnElement[bool]:
+def valid_at(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
+    """The grants valid at ``now`` (a value, or a bound parameter in a statement built once)."""
     return and_(
         CustomerAccess.revoked_at.is_(None),
         or_(CustomerAccess.expires_at.is_(None), CustomerAccess.expires_at > now),
     )
 
 
-def _scopes_of(grant: CustomerAccess) -> frozenset[Scope]:
-    if grant.role is AccessRole.OWNER:
+def _scopes(role: AccessRole, names: Iterable[str]) -> frozenset[Scope]:
+    if role is AccessRole.OWNER:
         return ALL_SCOPES
-    return frozenset(Scope(name) for name in grant.scopes)
+    return frozenset(Scope(name) for name in names)
+
+
+def _scopes_of(grant: CustomerAccess) -> frozenset[Scope]:
+    return _scopes(grant.role, grant.scopes)
+
+
+def to_access(
+    customer_number: str, role: AccessRole, scope_names: Iterable[str], expires_at: datetime | None
+) -> Access:
+    return Access(
+        customer_number=customer_number, role=role, scopes=_scopes(role, scope_names), expires_at=expires_at
+    )
 
 
 def _to_access(grant: CustomerAccess) -> Access:
-    return Access(
-        customer_number=grant.customer_number,
-        role=grant.role,
-        scopes=_scopes_of(grant),
-        expires_at=grant.expires_at,
-    )
+    return to_access(grant.customer_number, grant.role, grant.scopes, grant.expires_at)
+
+
+def owned_first(accesses: Iterable[Access]) -> list[Access]:
+    """Owned customer numbers first, then by number."""
+    return sorted(accesses, key=lambda a: (a.role is not AccessRole.OWNER, a.customer_number))
 
 
 def _scope_names(scopes: Iterable[Scope | str]) -> list[str]:
@@ -118,10 +131,9 @@ async def grant_owner(
 
 async def list_customer_access(session: AsyncSession, *, user_id: int, now: datetime) -> list[Access]:
     """Every customer number the user may see at ``now``: owned ones first, then by number."""
-    query = select(CustomerAccess).where(CustomerAccess.user_id == user_id, _valid_at(now))
+    query = select(CustomerAccess).where(CustomerAccess.user_id == user_id, valid_at(now))
     grants = (await session.execute(query)).scalars()
-    accesses = [_to_access(grant) for grant in grants]
-    return sorted(accesses, key=lambda a: (a.role is not AccessRole.OWNER, a.customer_number))
+    return owned_first(_to_access(grant) for grant in grants)
 
 
 async def access_for(
@@ -132,7 +144,7 @@ async def access_for(
     query = select(CustomerAccess).where(
         CustomerAccess.user_id == user_id,
         CustomerAccess.customer_number == customer_number,
-        _valid_at(now),
+        valid_at(now),
     )
     grant = (await session.execute(query)).scalar_one_or_none()
     return None if grant is None else _to_access(grant)
@@ -226,7 +238,7 @@ async def list_grantees(session: AsyncSession, *, customer_number: str, now: dat
         .where(
             CustomerAccess.customer_number == customer_number,
             User.status == UserStatus.ACTIVE,
-            _valid_at(now),
+            valid_at(now),
         )
         .order_by(CustomerAccess.role.desc(), User.login_key)
     )

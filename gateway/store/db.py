@@ -17,7 +17,13 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 DEFAULT_URL = "sqlite+aiosqlite:///var/gateway.db"
 
@@ -56,3 +62,16 @@ async def transaction(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIt
     when it raises."""
     async with sessionmaker() as session, session.begin():
         yield session
+
+
+@asynccontextmanager
+async def connect(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncConnection]:
+    """A bare connection to the database of ``sessionmaker``, without an ORM session, rolled
+    back when the block ends unless committed. For the read on every request's path
+    (``gateway.sessions.authenticate_request``): there the ORM session's own work and its
+    commit cost more than the query itself."""
+    engine = sessionmaker.kw.get("bind")
+    if not isinstance(engine, AsyncEngine):
+        raise TypeError("the sessionmaker is not bound to an AsyncEngine")
+    async with engine.connect() as connection:
+        yield connection

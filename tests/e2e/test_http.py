@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+
 import httpx
 import pytest
 
+from gateway.app import create_app
+from gateway.config import Settings
 from gateway.http.graphql import GRAPHIQL_ASSETS
 from tests.e2e.client import GraphQLClient, set_faults
 
@@ -81,3 +85,18 @@ async def test_backend_calls_are_batched_across_customers(
     assert "errors" not in result
     stats = httpx.get(f"{simulators['crm']}/__sim/stats").json()
     assert stats["total"] == 2, stats  # one customer lookup and one supply-point lookup
+
+
+async def test_the_objects_built_at_startup_are_frozen_for_the_apps_lifetime_only(
+    settings: Settings,
+) -> None:
+    app = create_app(settings)
+    gc.unfreeze()  # whatever an earlier test left
+
+    async with app.router.lifespan_context(app):
+        assert gc.get_freeze_count() > 10_000  # the schema, the SOAP clients, the ORM mappers
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://gateway.test")
+        async with client:
+            assert (await client.get("/healthz")).status_code == 200
+
+    assert gc.get_freeze_count() == 0

@@ -24,7 +24,7 @@ from gateway.store.accounts import (
     users_sharing_email,
 )
 from gateway.store.models import AccessRole, User, UserStatus
-from gateway.store.sessions import create_session, resolve_session
+from gateway.store.sessions import create_session, resolve_session_viewer
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 PASSWORD = "Correct-horse-42"
@@ -187,8 +187,14 @@ async def test_change_password_needs_the_old_one_and_ends_the_other_sessions(ses
 
     assert await authenticate(session, login="novak", password=PASSWORD, now=NOW) is None
     assert await authenticate(session, login="novak", password="New-pass-1", now=NOW) is user
-    assert await resolve_session(session, token=current_token, now=NOW, **timeouts) is not None
-    assert await resolve_session(session, token=other_token, now=NOW, **timeouts) is None
+    assert (
+        await resolve_session_viewer(await session.connection(), token=current_token, now=NOW, **timeouts)
+        is not None
+    )
+    assert (
+        await resolve_session_viewer(await session.connection(), token=other_token, now=NOW, **timeouts)
+        is None
+    )
 
 
 async def test_an_email_verification_token_confirms_the_address_once_and_only_in_time(
@@ -258,7 +264,10 @@ async def test_merging_moves_customer_numbers_cancels_the_accounts_and_ends_thei
     assert novak2.merged_into_user_id == novak.id
     assert await authenticate(session, login="novak2", password=PASSWORD, now=NOW) is None
     assert (
-        await resolve_session(session, token=token, now=NOW, idle_timeout=HOUR, absolute_timeout=HOUR) is None
+        await resolve_session_viewer(
+            await session.connection(), token=token, now=NOW, idle_timeout=HOUR, absolute_timeout=HOUR
+        )
+        is None
     )
 
 
