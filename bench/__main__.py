@@ -5,7 +5,8 @@ CRM 25 ms, nomination 30 ms) and two gateways under uvicorn[standard] (uvloop,
 httptools): one with the cache off (every query is cold) and one with it on (warm).
 Then, for novak (2 supply points) and pekarna (25):
 
-- p50 / p95 latency of the overview query, cold and warm, against the critical path
+- p50 / p95 latency of the overview query (measured with a lean keep-alive client, bench/wire.py),
+  cold and warm, against the critical path
   (the slowest back end the query needs, since its calls run concurrently);
 - back-end calls per query, read from the simulators' /__sim/stats;
 - requests per second, warm, with concurrent clients;
@@ -27,12 +28,12 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from bench.soap_parse import measure as measure_soap_parse
+from bench.wire import GraphQLConnection
 
 HOST = "127.0.0.1"
 SIM_PORT_OFFSET = 1000  # 9101-9103, clear of a running `make demo`
@@ -137,21 +138,21 @@ def _reset_stats() -> None:
         httpx.delete(f"http://{HOST}:{port}/__sim/stats")
 
 
-async def _login(client: httpx.AsyncClient, login: str) -> dict[str, str]:
+async def _connect(kind: str, login: str) -> GraphQLConnection:
+    """A kept-alive connection to the ``kind`` gateway, logged in as ``login``."""
+    connection = await GraphQLConnection.open(HOST, GATEWAYS[kind])
     query = "mutation($l: String!, $p: String!) { login(input: {login: $l, password: $p}) { token } }"
-    response = await client.post("/graphql", json={"query": query, "variables": {"l": login, "p": PASSWORD}})
-    return {"Authorization": f"Bearer {response.json()['data']['login']['token']}"}
+    answer = await connection.post({"query": query, "variables": {"l": login, "p": PASSWORD}})
+    connection.headers["Authorization"] = f"Bearer {answer['data']['login']['token']}"
+    return connection
 
 
-async def _timed(client: httpx.AsyncClient, headers: dict[str, str], query: str, number: str) -> float:
+async def _timed(connection: GraphQLConnection, query: str, number: str) -> float:
     started = time.perf_counter()
-    response = await client.post(
-        "/graphql", json={"query": query, "variables": {"number": number}}, headers=headers
-    )
+    answer = await connection.post({"query": query, "variables": {"number": number}})
     elapsed = (time.perf_counter() - started) * 1000
-    body: dict[str, Any] = response.json()
-    if body.get("errors"):
-        raise SystemExit(f"the benchmark query failed: {body['errors']}")
+    if answer.get("errors"):
+        raise SystemExit(f"the benchmark query failed: {answer['errors']}")
     return elapsed
 
 
@@ -189,16 +190,17 @@ def _slowest_call_ms(
 
 
 async def _series(kind: str, login: str, query: str, rounds: int) -> dict[str, float]:
-    port = GATEWAYS[kind]
-    async with httpx.AsyncClient(base_url=f"http://{HOST}:{port}", timeout=30) as client:
-        headers = await _login(client, login)
-        number = PERSONAS[login]
-        await _timed(client, headers, query, number)  # connections open; the warm cache filled
+    connection = await _connect(kind, login)
+    number = PERSONAS[login]
+    try:
+        await _timed(connection, query, number)  # the warm cache filled
         _reset_stats()
-        before = _backend_call_seconds(port)
-        samples = [await _timed(client, headers, query, number) for _ in range(rounds)]
-        critical_path = _slowest_call_ms(before, _backend_call_seconds(port))
+        before = _backend_call_seconds(GATEWAYS[kind])
+        samples = [await _timed(connection, query, number) for _ in range(rounds)]
+        critical_path = _slowest_call_ms(before, _backend_call_seconds(GATEWAYS[kind]))
         calls = _backend_calls() / rounds
+    finally:
+        await connection.close()
     return {
         "p50": _percentile(samples, 50),
         "p95": _percentile(samples, 95),
@@ -208,26 +210,25 @@ async def _series(kind: str, login: str, query: str, rounds: int) -> dict[str, f
 
 
 async def _throughput(login: str, seconds: float, concurrency: int) -> float:
-    async with httpx.AsyncClient(
-        base_url=f"http://{HOST}:{GATEWAYS['warm']}",
-        timeout=30,
-        limits=httpx.Limits(max_connections=concurrency),
-    ) as client:
-        headers = await _login(client, login)
-        number = PERSONAS[login]
-        await _timed(client, headers, OVERVIEW, number)
-        done = 0
-        deadline = time.perf_counter() + seconds
+    connections = [await _connect("warm", login) for _ in range(concurrency)]
+    number = PERSONAS[login]
+    await _timed(connections[0], OVERVIEW, number)
+    done = 0
+    deadline = time.perf_counter() + seconds
 
-        async def worker() -> None:
-            nonlocal done
-            while time.perf_counter() < deadline:
-                await _timed(client, headers, OVERVIEW, number)
-                done += 1
+    async def worker(connection: GraphQLConnection) -> None:
+        nonlocal done
+        while time.perf_counter() < deadline:
+            await _timed(connection, OVERVIEW, number)
+            done += 1
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return done / (time.perf_counter() - started)
+    started = time.perf_counter()
+    try:
+        await asyncio.gather(*(worker(connection) for connection in connections))
+    finally:
+        for connection in connections:
+            await connection.close()
+    return done / (time.perf_counter() - started)
 
 
 def _rss_mib(pid: int) -> float:
