@@ -8,88 +8,29 @@ top-level ``BACKEND_UNAVAILABLE`` with ``retryable: true``, and the retry with t
 
 from __future__ import annotations
 
-import datetime as dt
-
 import strawberry
 
-from gateway.auditing import record_action
 from gateway.context import Info
-from gateway.domain import requests as domain
-from gateway.errors import BadUserInput, Forbidden, NotFound
-from gateway.permissions import Role, require_access
-from gateway.requests.submission import submit_request, submitter_role
-from gateway.schema.catalogue import RequestTypeCode
+from gateway.requests.submission import submit_request
+from gateway.resolvers.request_tracking import (
+    resolve_cancel_request,
+    resolve_mark_messages_read,
+    resolve_update_request,
+)
 from gateway.schema.common import UserError
-from gateway.schema.node import from_global_id
 from gateway.schema.request_inputs import (
     CancelRequestInput,
     MarkMessagesReadInput,
     SubmitRequestInput,
     UpdateRequestInput,
 )
+from gateway.schema.request_payloads import (
+    AppliedChange,
+    MarkMessagesReadPayload,
+    RequestPayload,
+    SubmitRequestPayload,
+)
 from gateway.schema.requests import CustomerRequest
-from gateway.store.db import transaction
-
-MAX_SUMMARY = 2000
-
-
-@strawberry.type(description="An instant change, carried out.")
-class AppliedChange:
-    type: RequestTypeCode  # type: ignore[valid-type]
-    summary: str
-    applied_at: dt.datetime
-
-
-@strawberry.type
-class SubmitRequestPayload:
-    request: CustomerRequest | None = strawberry.field(description="The case filed, for a tracked kind.")
-    change: AppliedChange | None = strawberry.field(description="What changed, for an instant kind.")
-    replayed: bool = strawberry.field(description="The key was used before: this is the first result.")
-    errors: list[UserError]
-
-
-@strawberry.type
-class RequestPayload:
-    request: CustomerRequest | None
-    errors: list[UserError]
-
-
-@strawberry.type
-class MarkMessagesReadPayload:
-    marked_count: int
-    unread_message_count: int | None
-    errors: list[UserError]
-
-
-async def _own_request(info: Info, raw_id: strawberry.ID) -> tuple[domain.CustomerRequest, Role]:
-    _, request_id = from_global_id(raw_id, expected="CustomerRequest")
-    found = await info.context.loaders.request_by_id.load(request_id)
-    if found is None:
-        raise NotFound
-    return found, submitter_role(info, found.customer_number)
-
-
-async def _audit(info: Info, action: str, *, customer_number: str, role: Role, request_id: str) -> None:
-    viewer = info.context.viewer
-    login = viewer.login if viewer is not None else None
-    async with transaction(info.context.services.store) as session:
-        await record_action(
-            info.context,
-            session,
-            action,
-            customer_number=customer_number,
-            login=login,
-            role=role.value,
-            request_id=request_id,
-        )
-
-
-def _closed(field: str) -> list[UserError]:
-    return [
-        UserError(
-            field=[field], message="The request is closed and can no longer change.", code="REQUEST_CLOSED"
-        )
-    ]
 
 
 @strawberry.type
@@ -118,66 +59,14 @@ class RequestsMutation:
 
     @strawberry.mutation(description="Change an open request's description; closed requests are read-only.")
     async def update_request(self, info: Info, input: UpdateRequestInput) -> RequestPayload:
-        found, role = await _own_request(info, input.request_id)
-        summary = input.summary.strip()
-        if not summary or len(summary) > MAX_SUMMARY:
-            message = f"Give 1 to {MAX_SUMMARY} characters."
-            return RequestPayload(
-                request=None, errors=[UserError(field=["summary"], message=message, code="INVALID")]
-            )
-        if found.state.is_closed:
-            return RequestPayload(request=CustomerRequest.from_domain(found), errors=_closed("requestId"))
-        try:
-            updated = await info.context.services.backends.crm.update_request(found.id, summary=summary)
-        except BadUserInput:  # closed meanwhile
-            return RequestPayload(request=None, errors=_closed("requestId"))
-        await _audit(
-            info, "request.update", customer_number=found.customer_number, role=role, request_id=found.id
-        )
-        return RequestPayload(request=CustomerRequest.from_domain(updated), errors=[])
+        return await resolve_update_request(info, input)
 
     @strawberry.mutation(description="Cancel an open request; closed requests keep their history.")
     async def cancel_request(self, info: Info, input: CancelRequestInput) -> RequestPayload:
-        found, role = await _own_request(info, input.request_id)
-        if found.state.is_closed:
-            return RequestPayload(request=CustomerRequest.from_domain(found), errors=_closed("requestId"))
-        try:
-            cancelled = await info.context.services.backends.crm.cancel_request(found.id)
-        except BadUserInput:
-            return RequestPayload(request=None, errors=_closed("requestId"))
-        await _audit(
-            info, "request.cancel", customer_number=found.customer_number, role=role, request_id=found.id
-        )
-        return RequestPayload(request=CustomerRequest.from_domain(cancelled), errors=[])
+        return await resolve_cancel_request(info, input)
 
     @strawberry.mutation(
         description="Mark inbox messages read (the owner's inbox); answers the new unread count."
     )
     async def mark_messages_read(self, info: Info, input: MarkMessagesReadInput) -> MarkMessagesReadPayload:
-        access = require_access(info.context.access(input.customer_number))
-        if access.role is not Role.OWNER or info.context.viewer is None:
-            raise Forbidden
-        ids: list[str] = []
-        for position, raw in enumerate(input.message_ids):
-            try:
-                _, compound = from_global_id(raw, expected="Message")
-            except NotFound:
-                compound = ""
-            number, _, message_id = compound.partition(":")
-            if number != input.customer_number or not message_id:
-                return MarkMessagesReadPayload(
-                    marked_count=0,
-                    unread_message_count=None,
-                    errors=[
-                        UserError(
-                            field=["messageIds", str(position)], message="No such message.", code="NOT_FOUND"
-                        )
-                    ],
-                )
-            ids.append(message_id)
-        crm = info.context.services.backends.crm
-        marked = await crm.mark_messages_read(input.customer_number, ids) if ids else 0
-        messages = await crm.messages([input.customer_number])
-        return MarkMessagesReadPayload(
-            marked_count=marked, unread_message_count=sum(not m.read for m in messages[0]), errors=[]
-        )
+        return await resolve_mark_messages_read(info, input)
