@@ -114,8 +114,3 @@ class Settings(BaseSettings):
     @cached_property
     def secure_cookies(self) -> bool:
         return self.cookie_secure if self.cookie_secure is not None else not self.demo
-
-    @cached_property
-    def sqlite_path(self) -> Path | None:
-        prefix = "sqlite+aiosqlite:///"
-        return Path(self.database_url.removeprefix(prefix)) if self.database_url.startswith(prefix) else None

@@ -13,7 +13,6 @@ from strawberry.dataloader import DataLoader
 from gateway.adapters.nomination.protocol import NominationPeriod
 from gateway.domain.billing import (
     DepositPlan,
-    Document,
     Invoice,
     InvoicePage,
     InvoiceQuery,
@@ -75,10 +74,6 @@ class Loaders:
     @cached_property
     def reminders_by_customer(self) -> DataLoader[str, list[Reminder]]:
         return DataLoader(load_fn=self._backends.billing.reminders)
-
-    @cached_property
-    def document_by_id(self) -> DataLoader[str, Document | None]:
-        return DataLoader(load_fn=self._backends.billing.documents)
 
     @cached_property
     def requests_by_customer(self) -> DataLoader[str, list[CustomerRequest]]:

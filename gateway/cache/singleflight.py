@@ -47,6 +47,3 @@ class SingleFlight(Generic[K, V]):
     def fail_all(self, keys: Iterable[K], error: BaseException) -> None:
         for key in keys:
             self.fail(key, error)
-
-    def in_flight(self) -> int:
-        return len(self._flights)

@@ -19,6 +19,7 @@ from gateway import passwords, tokens
 from gateway.errors import BadUserInput, Forbidden, NotFound
 from gateway.store.access import merge_customer_access
 from gateway.store.models import EmailVerification, User, UserSession, UserStatus, login_key
+from gateway.store.sessions import revoke_all_sessions
 
 MAX_LOGIN_LENGTH = 64
 
@@ -127,10 +128,7 @@ async def change_password(
         raise Forbidden("The current password is not right.")
     user.password_hash = await _hash(new_password)
     user.updated_at = now
-    query = update(UserSession).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
-    if keep_session_id is not None:
-        query = query.where(UserSession.id != keep_session_id)
-    await session.execute(query.values(revoked_at=now))
+    await revoke_all_sessions(session, user_id=user_id, now=now, except_session_id=keep_session_id)
     await session.flush()
 
 
