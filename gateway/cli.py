@@ -121,7 +121,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     keys.add_parser("list", help="list the keys (never their values)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per back-end call is noise
+    for noisy in ("httpx", "alembic"):  # a line per back-end call, per migration plugin: noise
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
     if args.command == "serve":
         _serve(Settings())
