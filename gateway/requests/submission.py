@@ -9,7 +9,7 @@ Never lost, never doubled:
 * A back end that fails or times out releases the claim too, and the client gets a
   retryable ``BACKEND_UNAVAILABLE``. The back end may have done the work all the same (its
   answer lost); the retry is still safe: a CRM case carries the key as its client
-  reference (``EXT_REF``), so the CRM answers the case it already filed, and the instant
+  reference (``NewRequest.reference``), so the CRM answers the case it already filed, and the instant
   changes set absolute values, which applying twice leaves as once.
 """
 
