@@ -3,6 +3,11 @@
 A grant is valid at ``now`` when it is not revoked and not expired. An OWNER holds every
 scope; a DELEGATE holds the scopes the owner granted, with the customer's consent
 recorded. Grants are never deleted: revoking, replacing and merging set ``revoked_at``.
+
+A customer number has one owner or several (co-owners, each approved by an owner, see
+``gateway.store.ownership``); the last one cannot be removed. Every change of who may see a
+number first takes its lock (``lock_owners``), so concurrent changes cannot both pass a
+check of its owners.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import BindParameter, ColumnElement, and_, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -20,6 +26,7 @@ from gateway.errors import BadUserInput, Forbidden, NotFound
 from gateway.store.models import (
     AccessRole,
     CustomerAccess,
+    OwnedCustomer,
     User,
     UserStatus,
     login_key,
@@ -53,6 +60,20 @@ class Grantee:
     consent_text: str | None  # the wording the customer agreed to, as recorded
     consent_at: datetime | None
     expires_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """An owner of a customer number, and where to tell it of changes (a verified address
+    only: an unverified one may be anybody's)."""
+
+    user_id: int
+    login: str
+    verified_email: str | None
+
+
+class LastOwner(Exception):
+    """The change would leave the customer number without an owner."""
 
 
 def valid_at(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
@@ -106,11 +127,46 @@ async def _current_grant(
     return (await session.execute(query)).scalar_one_or_none()
 
 
+async def lock_owners(session: AsyncSession, *, customer_number: str, now: datetime) -> None:
+    """Serialise changes of who may see ``customer_number`` until the transaction ends: an
+    upsert of its ``owned_customers`` row, which locks that row on PostgreSQL (a second
+    transaction waits for the first to end, then reads what it committed) and takes the
+    write lock on SQLite. Call it before reading the owners a change depends on."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(OwnedCustomer).values(customer_number=customer_number, changed_at=now)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[OwnedCustomer.customer_number], set_={"changed_at": statement.excluded.changed_at}
+        )
+    )
+
+
+async def list_owners(session: AsyncSession, *, customer_number: str, now: datetime) -> list[Owner]:
+    """The active users owning the customer number at ``now``, by login."""
+    query = (
+        select(User.id, User.login, User.email, User.email_verified_at)
+        .join(CustomerAccess, CustomerAccess.user_id == User.id)
+        .where(
+            CustomerAccess.customer_number == customer_number,
+            CustomerAccess.role == AccessRole.OWNER,
+            User.status == UserStatus.ACTIVE,
+            valid_at(now),
+        )
+        .order_by(User.login_key)
+    )
+    return [
+        Owner(user_id=user_id, login=login, verified_email=email if verified_at is not None else None)
+        for user_id, login, email, verified_at in (await session.execute(query)).all()
+    ]
+
+
 async def grant_owner(
     session: AsyncSession, *, user_id: int, customer_number: str, now: datetime
 ) -> CustomerAccess:
-    """Make the user an owner of the customer number (at registration, after the proof of
-    identity was checked). Idempotent; replaces a delegate grant the user held."""
+    """Make the user an owner of the customer number. Idempotent; replaces a delegate grant
+    the user held. Whether the user may become an owner is the caller's decision (the first
+    proof of a number, or an owner's approval: ``gateway.store.ownership``)."""
+    await lock_owners(session, customer_number=customer_number, now=now)
     current = await _current_grant(session, user_id=user_id, customer_number=customer_number)
     if current is not None and current.role is AccessRole.OWNER and current.expires_at is None:
         return current
@@ -176,6 +232,7 @@ async def grant_delegate(
     not its owner, ``BadUserInput`` for an unknown login, no scopes, no consent, a past
     expiry or a grantee who already owns the number.
     """
+    await lock_owners(session, customer_number=customer_number, now=now)
     await _require_owner(session, user_id=owner_user_id, customer_number=customer_number, now=now)
     scope_names = _scope_names(scopes)
     if not scope_names:
@@ -215,16 +272,24 @@ async def grant_delegate(
     return grant
 
 
-async def revoke_delegate(
-    session: AsyncSession, *, owner_user_id: int, delegate_user_id: int, customer_number: str, now: datetime
-) -> None:
-    """End a delegate's access at ``now``. ``NotFound`` when there is no such valid grant."""
+async def revoke_access(
+    session: AsyncSession, *, owner_user_id: int, user_id: int, customer_number: str, now: datetime
+) -> AccessRole:
+    """End a user's access at ``now``: a delegate's, or a co-owner's (an owner may also
+    leave); answers the role it had. ``NotFound`` when there is no such valid grant,
+    ``Forbidden`` when the asking user is not an owner, ``LastOwner`` for the only owner."""
+    await lock_owners(session, customer_number=customer_number, now=now)
     await _require_owner(session, user_id=owner_user_id, customer_number=customer_number, now=now)
-    current = await _current_grant(session, user_id=delegate_user_id, customer_number=customer_number)
-    if current is None or current.role is not AccessRole.DELEGATE:
+    current = await _current_grant(session, user_id=user_id, customer_number=customer_number)
+    if current is None or (current.expires_at is not None and current.expires_at <= now):
         raise NotFound
+    if current.role is AccessRole.OWNER:
+        owners = await list_owners(session, customer_number=customer_number, now=now)
+        if [owner.user_id for owner in owners] == [user_id]:
+            raise LastOwner
     current.revoked_at = now
     await session.flush()
+    return current.role
 
 
 async def list_grantees(session: AsyncSession, *, customer_number: str, now: datetime) -> list[Grantee]:
@@ -281,6 +346,7 @@ async def merge_customer_access(
         if grant.expires_at is not None and grant.expires_at <= now:
             grant.revoked_at = now
             continue
+        await lock_owners(session, customer_number=grant.customer_number, now=now)
         target = await _current_grant(session, user_id=to_user_id, customer_number=grant.customer_number)
         target_valid = target is not None and (target.expires_at is None or target.expires_at > now)
         if (

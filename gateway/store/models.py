@@ -1,9 +1,11 @@
 """The tables the gateway owns (SQLAlchemy 2 typed declarative models).
 
     users ─┬─< customer_access     who may see which customer number (OWNER / DELEGATE + scopes)
+           ├─< ownership_claims    a further owner asked for, waiting for an owner's approval
            ├─< sessions            browser cookie and bearer tokens (hash only)
            ├─< email_verifications one-time e-mail confirmation tokens (hash only)
            └─< idempotency_records replayable mutation results, unique per (user, key)
+    owned_customers                one row per customer number that has had an owner: its lock
     api_keys                       staff keys (hash only)
     audit_log                      append-only record of who did or read what
 
@@ -57,6 +59,12 @@ class UserStatus(enum.StrEnum):
 class AccessRole(enum.StrEnum):
     OWNER = "OWNER"
     DELEGATE = "DELEGATE"
+
+
+class ClaimStatus(enum.StrEnum):
+    PENDING = "PENDING"  # waiting for an owner
+    APPROVED = "APPROVED"  # the claimant became a co-owner
+    REJECTED = "REJECTED"
 
 
 class ActorKind(enum.StrEnum):
@@ -179,6 +187,44 @@ class CustomerAccess(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+class OwnedCustomer(Base):
+    """A customer number that has had an owner. Every change of its owners first writes
+    ``changed_at`` here: that write takes the row's lock (PostgreSQL) or the database's write
+    lock (SQLite), so two such changes of one number run one after the other and cannot both
+    see "no owner yet" or both remove "one of two owners"."""
+
+    __tablename__ = "owned_customers"
+
+    customer_number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    changed_at: Mapped[datetime]
+
+
+class OwnershipClaim(Base):
+    """A user who proved a customer number that already has an owner asks to become a
+    co-owner; an owner approves or rejects. At most one PENDING claim per (user, number)."""
+
+    __tablename__ = "ownership_claims"
+    __table_args__ = (
+        _one_of("status", ClaimStatus, "status"),
+        Index(
+            "uq_ownership_claims_pending",
+            "user_id",
+            "customer_number",
+            unique=True,
+            sqlite_where=text("status = 'PENDING'"),
+            postgresql_where=text("status = 'PENDING'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    customer_number: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[ClaimStatus] = mapped_column(EnumText(ClaimStatus))
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class UserSession(Base):

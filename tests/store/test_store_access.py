@@ -14,7 +14,7 @@ from gateway.store.access import (
     grant_owner,
     list_customer_access,
     list_grantees,
-    revoke_delegate,
+    revoke_access,
 )
 from gateway.store.accounts import create_user
 from gateway.store.models import AccessRole, CustomerAccess, User
@@ -131,16 +131,16 @@ async def test_a_revoked_delegate_sees_nothing(session: AsyncSession) -> None:
     owner, delegate = await _owner_and_delegate(session)
     await _delegate(session, owner)
 
-    await revoke_delegate(
-        session, owner_user_id=owner.id, delegate_user_id=delegate.id, customer_number=NOVAK, now=NOW + DAY
+    await revoke_access(
+        session, owner_user_id=owner.id, user_id=delegate.id, customer_number=NOVAK, now=NOW + DAY
     )
 
     assert await access_for(session, user_id=delegate.id, customer_number=NOVAK, now=NOW + DAY) is None
     with pytest.raises(NotFound):
-        await revoke_delegate(
+        await revoke_access(
             session,
             owner_user_id=owner.id,
-            delegate_user_id=delegate.id,
+            user_id=delegate.id,
             customer_number=NOVAK,
             now=NOW + DAY,
         )
@@ -172,8 +172,8 @@ async def test_only_an_owner_grants_and_revokes(session: AsyncSession) -> None:
     with pytest.raises(Forbidden):
         await _delegate(session, delegate, login="third")
     with pytest.raises(Forbidden):
-        await revoke_delegate(
-            session, owner_user_id=delegate.id, delegate_user_id=delegate.id, customer_number=NOVAK, now=NOW
+        await revoke_access(
+            session, owner_user_id=delegate.id, user_id=delegate.id, customer_number=NOVAK, now=NOW
         )
 
 
