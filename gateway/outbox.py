@@ -43,3 +43,18 @@ def verification_mail(*, login: str, token: str) -> tuple[str, str]:
         "verifyEmail mutation. It is valid for 48 hours.\n"
     )
     return subject, body
+
+
+def owner_notice(*, customer_number: str, what_cs: str, what_en: str) -> tuple[str, str]:
+    """Subject and body of the mail that tells a customer number's owners of a change of who
+    may see it, or of a change of where its money or mail goes."""
+    subject = f"Změna u zákaznického čísla {customer_number} / A change to customer number {customer_number}"
+    body = (
+        f"Dobrý den,\n\nu zákaznického čísla {customer_number}: {what_cs}\n\n"
+        "Pokud o změně nevíte, přihlaste se do portálu a zkontrolujte, kdo má k číslu přístup "
+        "(Uživatelé s přístupem), nebo volejte zákaznickou linku.\n\n"
+        f"Customer number {customer_number}: {what_en}\n\n"
+        "If you do not know of this change, log in to the portal and check who has access "
+        "(Users with access), or call the customer line.\n"
+    )
+    return subject, body

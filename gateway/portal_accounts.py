@@ -1,10 +1,11 @@
 """What a portal user does with its account: register, prove a further customer number,
 verify an e-mail, change the password and registration data, merge accounts, switch the
-active customer number, grant and revoke third-party access.
+active customer number, grant and revoke access, decide on ownership claims.
 
 Each operation is one store transaction. Expected failures raise ``Rejected`` (a field
 path, a message, a code), which the schema turns into the payload's ``errors``; every
-change is written to the audit log in the same transaction.
+change is written to the audit log in the same transaction. Every change of who may see a
+customer number is also mailed to its owners (``Notice``), once the transaction committed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,19 +26,28 @@ from gateway.dataloaders import Loaders
 from gateway.domain.access import Scope
 from gateway.domain.billing import InvoiceQuery
 from gateway.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
-from gateway.outbox import verification_mail
+from gateway.outbox import owner_notice, verification_mail
 from gateway.sessions import client_address, reload_viewer, start_session
 from gateway.store import access as store_access
-from gateway.store import accounts
+from gateway.store import accounts, ownership
 from gateway.store import sessions as store_sessions
 from gateway.store.db import transaction
-from gateway.store.models import User, login_key
+from gateway.store.models import AccessRole, User, login_key
+from gateway.store.ownership import Proven
 
 CUSTOMER_NUMBER = re.compile(r"^\d{10}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 PROOF_PAGE_SIZE = 100
 PROOF_PAGES = 6  # the newest 600 invoices: two years even for a bakery with 25 supply points
+VARIABLE_SYMBOL = re.compile(r"^\d{1,10}$")
+SUPPLY_POINT_CODE = re.compile(r"^(\d{18}|[0-9A-Z-]{16})$")  # an EAN (electricity) or an EIC (gas)
+MAX_PROOF_AMOUNT = Decimal(10) ** 9
+CENT = Decimal("0.01")
 PROOF_FAILED = "We could not confirm this customer number with the proof given."
+STRONGER_PROOF_NEEDED = (
+    "This customer number is already managed in the portal. To ask its owner for access, prove it "
+    "with one of its invoices: the variable symbol and that invoice's total."
+)
 
 
 class Rejected(Exception):
@@ -53,6 +64,38 @@ class Rejected(Exception):
 class Proof:
     variable_symbol: str | None = None
     supply_point_code: str | None = None
+    invoice_total: Decimal | None = None  # with ``variable_symbol``: that invoice's total
+
+    @property
+    def strong(self) -> bool:
+        """Two facts of one document (an invoice's variable symbol and its total): enough to
+        ask the owners of a customer number for access. One fact is printed on every invoice."""
+        return bool(self.variable_symbol) and self.invoice_total is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A mail to a customer number's owners (their verified addresses), sent after commit."""
+
+    customer_number: str
+    recipients: tuple[str, ...]
+    what_cs: str
+    what_en: str
+
+
+async def owner_addresses(db: AsyncSession, *, customer_number: str, now: dt.datetime) -> tuple[str, ...]:
+    """The verified e-mail addresses of the number's owners, each once."""
+    owners = await store_access.list_owners(db, customer_number=customer_number, now=now)
+    return tuple(sorted({owner.verified_email for owner in owners if owner.verified_email}))
+
+
+async def send_notice(context: Context, notice: Notice) -> None:
+    subject, body = owner_notice(
+        customer_number=notice.customer_number, what_cs=notice.what_cs, what_en=notice.what_en
+    )
+    now = context.services.clock()
+    for to in notice.recipients:
+        await asyncio.to_thread(context.services.outbox.send, to=to, subject=subject, body=body, now=now)
 
 
 def _require_user(context: Context) -> Viewer:
@@ -74,10 +117,15 @@ async def proves_customer(loaders: Loaders, customer_number: str, proof: Proof) 
         return False
     if proof.supply_point_code:
         wanted = _normalise_code(proof.supply_point_code)
+        if not SUPPLY_POINT_CODE.match(wanted):
+            return False
         points = await loaders.supply_points_by_customer.load(customer_number)
         return any(_normalise_code(point.code) == wanted for point in points)
     if proof.variable_symbol:
-        wanted = proof.variable_symbol.strip().lstrip("0")
+        symbol, total = proof.variable_symbol.strip(), proof.invoice_total
+        if not VARIABLE_SYMBOL.match(symbol) or (total is not None and not _is_amount(total)):
+            return False
+        wanted = symbol.lstrip("0")
         for page_number in range(PROOF_PAGES):
             page = await loaders.invoice_page_by_query.load(
                 InvoiceQuery(
@@ -86,11 +134,20 @@ async def proves_customer(loaders: Loaders, customer_number: str, proof: Proof) 
                     limit=PROOF_PAGE_SIZE,
                 )
             )
-            if any(invoice.variable_symbol.lstrip("0") == wanted for invoice in page.invoices):
+            if any(
+                invoice.variable_symbol.lstrip("0") == wanted
+                and (total is None or invoice.total.amount == total)
+                for invoice in page.invoices
+            ):
                 return True
             if (page_number + 1) * PROOF_PAGE_SIZE >= page.total_count:
                 break
     return False
+
+
+def _is_amount(value: Decimal) -> bool:
+    """A finite amount in CZK with at most two decimals (checked before any back-end call)."""
+    return value.is_finite() and abs(value) < MAX_PROOF_AMOUNT and value == value.quantize(CENT)
 
 
 async def _check_proof(context: Context, customer_number: str, proof: Proof, field: list[str]) -> None:
@@ -136,7 +193,9 @@ async def _mail_verification(context: Context, db: AsyncSession, user: User, ema
 async def register(
     context: Context, *, login: str, password: str, email: str, customer_number: str, proof: Proof
 ) -> tuple[str, Viewer]:
-    """A new account owning ``customer_number``, logged in; a verification mail is sent."""
+    """A new account, logged in; a verification mail is sent. It owns ``customer_number``
+    when that has no owner yet; otherwise (with the stronger proof) it has a pending claim
+    and no access until an owner approves. A single fact on an owned number creates nothing."""
     if context.staff is not None:
         raise Forbidden("Staff access is read-only.")
     login = login.strip()
@@ -155,25 +214,121 @@ async def register(
             user = await accounts.create_user(db, login=login, password=password, email=email, now=now)
         except accounts.LoginTaken:
             raise Rejected(["input", "login"], "This login is already taken.", "LOGIN_TAKEN") from None
-        await store_access.grant_owner(db, user_id=user.id, customer_number=number, now=now)
-        await record_action(context, db, "registered", customer_number=number, actor_id=user.id)
+        proven, notice = await _prove(context, db, user, number, proof)
+        await record_action(
+            context, db, "registered", customer_number=number, actor_id=user.id, outcome=proven.value
+        )
         await _mail_verification(context, db, user, email)
-        return await start_session(context, db, user, now, active_customer=number)
+        outcome = await start_session(
+            context, db, user, now, active_customer=number if proven is Proven.OWNER else None
+        )
+    if notice is not None:
+        await send_notice(context, notice)
+    return outcome
+
+
+async def _prove(
+    context: Context, db: AsyncSession, user: User, number: str, proof: Proof
+) -> tuple[Proven, Notice | None]:
+    """The proven number's owner, or a claim on it (audited; the owners' notice returned), or
+    ``Rejected`` when the number has an owner and the proof is a single fact."""
+    now = context.services.clock()
+    proven = await ownership.prove_customer(
+        db, user_id=user.id, customer_number=number, strong_proof=proof.strong, now=now
+    )
+    if proven is Proven.STRONGER_PROOF_NEEDED:
+        raise Rejected(["input", "proof"], STRONGER_PROOF_NEEDED, "STRONGER_PROOF_NEEDED")
+    if proven is not Proven.CLAIM_FILED:
+        return proven, None
+    await record_action(
+        context, db, "ownership_claimed", customer_number=number, actor_id=user.id, claimant=user.login
+    )
+    notice = Notice(
+        customer_number=number,
+        recipients=await owner_addresses(db, customer_number=number, now=now),
+        what_cs=f"uživatel {user.login} žádá o přístup vlastníka. Schválit nebo odmítnout ji může "
+        "vlastník v portálu (Uživatelé s přístupem); do schválení nemá žádný přístup.",
+        what_en=f"the user {user.login} asks to become a co-owner. An owner approves or rejects it "
+        "in the portal (Users with access); until then it has no access.",
+    )
+    return proven, notice
 
 
 async def add_customer(context: Context, *, customer_number: str, proof: Proof) -> Viewer:
-    """The logged-in user proves and becomes an owner of one more customer number."""
+    """The logged-in user proves one more customer number: owns it when it had no owner,
+    otherwise (stronger proof) files a claim that its owners decide."""
     viewer = _require_user(context)
     await _check_proof(context, customer_number, proof, ["input"])
     number = customer_number.strip()
     async with transaction(context.services.store) as db:
-        await store_access.grant_owner(
-            db, user_id=viewer.user_id, customer_number=number, now=context.services.clock()
-        )
-        await record_action(context, db, "customer_added", customer_number=number)
+        user = await accounts.get_user(db, user_id=viewer.user_id)
+        assert user is not None
+        proven, notice = await _prove(context, db, user, number, proof)
+        if proven is Proven.OWNER:
+            await record_action(context, db, "customer_added", customer_number=number)
         refreshed = await reload_viewer(context, db)
     assert refreshed is not None
+    if notice is not None:
+        await send_notice(context, notice)
     return refreshed
+
+
+async def decide_claim(
+    context: Context, *, customer_number: str, login: str, approve: bool
+) -> ownership.Claim:
+    """An owner approves (the claimant becomes a co-owner) or rejects a pending claim."""
+    viewer = _require_user(context)
+    now = context.services.clock()
+    async with transaction(context.services.store) as db:
+        try:
+            claimant = await accounts.find_user_by_login(db, login=login)
+            if claimant is None:
+                raise NotFound
+            claim = await ownership.decide_claim(
+                db,
+                owner_user_id=viewer.user_id,
+                claimant_user_id=claimant.id,
+                customer_number=customer_number,
+                approve=approve,
+                now=now,
+            )
+        except NotFound:
+            raise Rejected(["input"], "No such claim.", "NOT_FOUND") from None
+        except Forbidden as error:
+            raise Rejected(["input", "customerNumber"], error.message, "FORBIDDEN") from None
+        action = "ownership_claim_approved" if approve else "ownership_claim_rejected"
+        await record_action(context, db, action, customer_number=customer_number, claimant=claim.login)
+        notice = Notice(
+            customer_number=customer_number,
+            recipients=await owner_addresses(db, customer_number=customer_number, now=now),
+            what_cs=f"vlastník {viewer.login} "
+            + (
+                f"schválil uživatele {claim.login} jako spoluvlastníka."
+                if approve
+                else f"odmítl žádost uživatele {claim.login}."
+            ),
+            what_en=f"the owner {viewer.login} "
+            + (
+                f"approved {claim.login} as a co-owner."
+                if approve
+                else f"rejected the claim of {claim.login}."
+            ),
+        )
+        await reload_viewer(context, db)
+    await send_notice(context, notice)
+    return claim
+
+
+async def list_claims(context: Context, *, customer_number: str | None = None) -> list[ownership.Claim]:
+    """Pending claims on ``customer_number`` (the caller checked that the viewer may see
+    them), or without it the viewer's own claims."""
+    async with transaction(context.services.store) as db:
+        if customer_number is not None:
+            return await ownership.list_claims(db, customer_number=customer_number, pending_only=True)
+        viewer = context.viewer
+        if viewer is None:
+            return []
+        return await ownership.list_claims(db, user_id=viewer.user_id)
 
 
 async def verify_email(context: Context, *, token: str) -> bool:
@@ -266,7 +421,26 @@ async def merge_accounts(
             merged=sorted(sharing[key].login for key in picked),
             customer_numbers=list(result.moved_customer_numbers),
         )
+        notices = []
+        for number in result.moved_customer_numbers:
+            await record_action(
+                context,
+                db,
+                "access_moved",
+                customer_number=number,
+                merged=sorted(sharing[key].login for key in picked),
+            )
+            notices.append(
+                Notice(
+                    customer_number=number,
+                    recipients=await owner_addresses(db, customer_number=number, now=now),
+                    what_cs=f"přístup k číslu přešel sloučením účtů na účet {user.login}.",
+                    what_en=f"access to this number moved to the account {user.login} by merging accounts.",
+                )
+            )
         await reload_viewer(context, db)
+    for notice in notices:
+        await send_notice(context, notice)
     return result
 
 
@@ -333,26 +507,58 @@ async def grant_access(
             consent=consent_text.strip(),
         )
         grantees = await store_access.list_grantees(db, customer_number=customer_number, now=now)
-    return next(grantee for grantee in grantees if grantee.grant_id == grant.id)
+        granted = next(grantee for grantee in grantees if grantee.grant_id == grant.id)
+        scope_list = ", ".join(sorted(str(scope) for scope in granted.scopes))
+        notice = Notice(
+            customer_number=customer_number,
+            recipients=await owner_addresses(db, customer_number=customer_number, now=now),
+            what_cs=f"vlastník {viewer.login} udělil uživateli {granted.login} přístup ({scope_list}).",
+            what_en=f"the owner {viewer.login} granted {granted.login} access ({scope_list}).",
+        )
+    await send_notice(context, notice)
+    return granted
 
 
 async def revoke_access(context: Context, *, customer_number: str, login: str) -> None:
+    """An owner ends a delegate's or a co-owner's access (or leaves); never the last owner's.
+    Everyone who owned the number before, the removed co-owner included, is told."""
     viewer = _require_user(context)
     now = context.services.clock()
     async with transaction(context.services.store) as db:
         try:
-            delegate = await accounts.find_user_by_login(db, login=login)
-            if delegate is None:
+            user = await accounts.find_user_by_login(db, login=login)
+            if user is None:
                 raise NotFound
-            await store_access.revoke_delegate(
-                db,
-                owner_user_id=viewer.user_id,
-                delegate_user_id=delegate.id,
-                customer_number=customer_number,
-                now=now,
+            recipients = await owner_addresses(db, customer_number=customer_number, now=now)
+            role = await store_access.revoke_access(
+                db, owner_user_id=viewer.user_id, user_id=user.id, customer_number=customer_number, now=now
             )
         except NotFound:
             raise Rejected(["input"], "No such grant.", "NOT_FOUND") from None
         except Forbidden as error:
             raise Rejected(["input", "customerNumber"], error.message, "FORBIDDEN") from None
-        await record_action(context, db, "access_revoked", customer_number=customer_number, grantee=login)
+        except store_access.LastOwner:
+            raise Rejected(
+                ["input", "login"],
+                "The last owner cannot be removed: approve another owner first.",
+                "LAST_OWNER",
+            ) from None
+        await record_action(
+            context,
+            db,
+            "access_revoked",
+            customer_number=customer_number,
+            grantee=user.login,
+            role=role.value,
+        )
+        who_cs, who_en = (
+            ("spoluvlastníka", "co-owner") if role is AccessRole.OWNER else ("zmocněnce", "delegate")
+        )
+        notice = Notice(
+            customer_number=customer_number,
+            recipients=recipients,
+            what_cs=f"vlastník {viewer.login} odebral přístup {who_cs} {user.login}.",
+            what_en=f"the owner {viewer.login} removed the access of the {who_en} {user.login}.",
+        )
+        await reload_viewer(context, db)
+    await send_notice(context, notice)

@@ -9,6 +9,11 @@ offered to every customer.
 
 Which changes are instant follows PRODUCT.md (DOMAIN.md infers it from a cut-off source).
 
+``owner_only`` marks the instant changes of where the customer's money or mail goes (bank
+account, payment method, contact details, correspondence and e-invoice address): only an
+owner makes them, never a delegate, whatever its scopes. A deposit's amount or frequency
+and the tracked requests (the back office checks them) stay open to SUBMIT_REQUESTS.
+
 ``INPUTS`` names, per entry, the member of ``submitRequest``'s one-of input that files it
 and that member's input type, so a client can build the form from the catalogue.
 """
@@ -35,6 +40,7 @@ class NotAllowedReason(enum.Enum):
     SIGN_IN_REQUIRED = "SIGN_IN_REQUIRED"  # anonymous
     STAFF_READ_ONLY = "STAFF_READ_ONLY"  # staff read, never submit
     SCOPE_MISSING = "SCOPE_MISSING"  # a delegate without SUBMIT_REQUESTS
+    OWNER_ONLY = "OWNER_ONLY"  # where money or mail goes: an owner's change, a delegate's never
 
 
 class RequestTypeCode(enum.Enum):
@@ -61,6 +67,7 @@ class RequestType:
     offering: Offering  # what a supply point must offer for this request
     commodity: Commodity | None = None  # None: electricity and gas alike
     per_supply_point: bool = True  # False: about the customer, not one supply point
+    owner_only: bool = False  # where money or mail goes: owners only
 
     def offered_for(self, point: SupplyPoint) -> bool:
         if not self.per_supply_point:
@@ -97,6 +104,7 @@ CATALOGUE: tuple[RequestType, ...] = (
         "Change of payment method",
         _INSTANT,
         Offering.INSTANT_CHANGES,
+        owner_only=True,
     ),
     RequestType(
         RequestTypeCode.BANK_DETAILS_CHANGE,
@@ -105,6 +113,7 @@ CATALOGUE: tuple[RequestType, ...] = (
         "Change of bank account",
         _INSTANT,
         Offering.INSTANT_CHANGES,
+        owner_only=True,
     ),
     RequestType(
         RequestTypeCode.CONTACT_CHANGE,
@@ -114,6 +123,7 @@ CATALOGUE: tuple[RequestType, ...] = (
         _INSTANT,
         Offering.INSTANT_CHANGES,
         per_supply_point=False,
+        owner_only=True,
     ),
     RequestType(
         RequestTypeCode.CORRESPONDENCE_ADDRESS_CHANGE,
@@ -123,6 +133,7 @@ CATALOGUE: tuple[RequestType, ...] = (
         _INSTANT,
         Offering.INSTANT_CHANGES,
         per_supply_point=False,
+        owner_only=True,
     ),
     RequestType(
         RequestTypeCode.E_INVOICE_CHANGE,
@@ -132,6 +143,7 @@ CATALOGUE: tuple[RequestType, ...] = (
         _INSTANT,
         Offering.INSTANT_CHANGES,
         per_supply_point=False,
+        owner_only=True,
     ),
     RequestType(
         RequestTypeCode.SELF_READING,
@@ -194,6 +206,22 @@ INPUTS: dict[RequestTypeCode, tuple[str, str]] = {
     RequestTypeCode.TERMINATION: ("termination", "TerminationInput"),
     RequestTypeCode.FREE_TEXT: ("freeText", "FreeTextInput"),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Denial:
+    """Why a viewer may not submit, per entry: ``reason`` for every entry (None: it may
+    submit), and whether it may submit the owner-only ones."""
+
+    reason: NotAllowedReason | None
+    owner: bool = False
+
+    def of(self, entry: RequestType) -> NotAllowedReason | None:
+        if self.reason is not None:
+            return self.reason
+        if entry.owner_only and not self.owner:
+            return NotAllowedReason.OWNER_ONLY
+        return None
 
 
 def offered_for(point: SupplyPoint) -> list[RequestType]:

@@ -1,5 +1,6 @@
 """Filing a request exactly once: authorise, claim the idempotency key, validate, call the
-back end, record the result and the audit entry.
+back end, record the result and the audit entry; an instant change is mailed to the
+customer's owners (``owner_only`` entries, where money or mail goes, are the owners' own).
 
 Never lost, never doubled:
 
@@ -34,6 +35,7 @@ from gateway.domain.requests import CustomerRequest, NewRequest
 from gateway.domain.supply_points import SupplyPoint
 from gateway.errors import BadUserInput, Forbidden, NotFound
 from gateway.permissions import Role, require_access
+from gateway.portal_accounts import Notice, owner_addresses, send_notice
 from gateway.requests import validation as v
 from gateway.requests.validation import Code, FieldError
 from gateway.schema.node import from_global_id
@@ -88,13 +90,17 @@ class _Done:
     change: AppliedChange | None = None
 
 
-def submitter_role(info: Info, customer_number: str) -> Role:
-    """Owner, or a delegate holding SUBMIT_REQUESTS; staff never (they only read)."""
+def submitter_role(info: Info, customer_number: str, entry: catalogue.RequestType | None = None) -> Role:
+    """Owner, or a delegate holding SUBMIT_REQUESTS (not for an owner-only ``entry``: where
+    the customer's money or mail goes); staff never (they only read). Without ``entry``: for
+    editing and cancelling tracked requests, none of which is owner-only."""
     access = require_access(info.context.access(customer_number))
     if access.role is Role.STAFF or info.context.viewer is None:
         raise Forbidden("Staff cannot submit requests.")
     if not access.allows(Scope.SUBMIT_REQUESTS):
         raise Forbidden
+    if entry is not None and entry.owner_only and access.role is not Role.OWNER:
+        raise Forbidden("Only the customer's owner can change where its money or mail goes.")
     return access.role
 
 
@@ -120,12 +126,12 @@ def reference(user_id: int, key: str) -> str:
 async def submit_request(
     info: Info, *, customer_number: str, idempotency_key: str, request: RequestInput
 ) -> Outcome:
-    role = submitter_role(info, customer_number)
+    name, value = member(request)
+    role = submitter_role(info, customer_number, catalogue.BY_CODE[KIND_CODES[name]])
     viewer = info.context.viewer
     assert viewer is not None
     if not 0 < len(idempotency_key) <= MAX_KEY_LENGTH:
         raise BadUserInput(f"`idempotencyKey` must have 1 to {MAX_KEY_LENGTH} characters.")
-    name, value = member(request)
     services = info.context.services
     arguments = {"customer": customer_number, "kind": name, "input": dataclasses.asdict(value)}
     async with transaction(services.store) as session:
@@ -179,6 +185,19 @@ async def submit_request(
             role=role.value,
             **record,
         )
+        notice = None
+        if result.change is not None:
+            notice = Notice(
+                customer_number=customer_number,
+                recipients=await owner_addresses(
+                    session, customer_number=customer_number, now=services.clock()
+                ),
+                what_cs=f"uživatel {viewer.login} provedl změnu: {result.change.summary}.",
+                what_en=f"the user {viewer.login} made a change ({result.change.type.value}): "
+                f"{result.change.summary}.",
+            )
+    if notice is not None:
+        await send_notice(info.context, notice)
     return Outcome(request=result.request, change=result.change)
 
 

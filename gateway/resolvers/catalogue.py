@@ -6,35 +6,36 @@ from __future__ import annotations
 from gateway.context import Info
 from gateway.domain import catalogue
 from gateway.domain.access import Scope
-from gateway.domain.catalogue import NotAllowedReason
+from gateway.domain.catalogue import Denial, NotAllowedReason
 from gateway.domain.supply_points import Commodity
 from gateway.errors import NotFound
 from gateway.permissions import Role, require_access
 from gateway.schema.node import from_global_id
 
 
-def submit_denial(info: Info, customer_number: str | None) -> NotAllowedReason | None:
+def submit_denial(info: Info, customer_number: str | None) -> Denial:
     """Why the viewer may not submit requests for ``customer_number`` (without one: for any
-    customer number it sees); ``None`` when it may. The same rule as ``submitRequest``'s:
-    owners and delegates holding SUBMIT_REQUESTS submit, staff only read."""
+    customer number it sees), per catalogue entry. The same rule as ``submitRequest``'s:
+    owners submit everything, delegates holding SUBMIT_REQUESTS all but the owner-only
+    entries, staff only read."""
     context = info.context
     if context.staff is not None:
-        return NotAllowedReason.STAFF_READ_ONLY
+        return Denial(NotAllowedReason.STAFF_READ_ONLY)
     if context.viewer is None:
-        return NotAllowedReason.SIGN_IN_REQUIRED
+        return Denial(NotAllowedReason.SIGN_IN_REQUIRED)
     if customer_number is None:
         accesses = list(context.viewer.access.values())
     else:
         accesses = [access] if (access := context.access(customer_number)) is not None else []
     if any(a.role is not Role.STAFF and a.allows(Scope.SUBMIT_REQUESTS) for a in accesses):
-        return None
-    return NotAllowedReason.SCOPE_MISSING
+        return Denial(None, owner=any(a.role is Role.OWNER for a in accesses))
+    return Denial(NotAllowedReason.SCOPE_MISSING)
 
 
 async def resolve_request_types(
     info: Info, *, commodity: Commodity | None, supply_point_id: str | None
-) -> tuple[list[catalogue.RequestType], NotAllowedReason | None]:
-    """The entries, and why the viewer may not submit them (``None``: it may)."""
+) -> tuple[list[catalogue.RequestType], Denial]:
+    """The entries, and why the viewer may not submit each."""
     entries = list(catalogue.CATALOGUE)
     if commodity is not None:
         entries = [e for e in entries if e.commodity is None or e.commodity is commodity]

@@ -1,6 +1,8 @@
-"""Granting and revoking a third party's access to a customer number (owner only).
+"""Granting and revoking access to a customer number, and deciding on ownership claims
+(owner only).
 
-The list itself is ``Customer.accessGrants`` (``gateway.schema.access_grants``).
+The lists themselves are ``Customer.accessGrants`` and ``Customer.ownershipClaims``
+(``gateway.schema.access_grants``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import strawberry
 
 from gateway import portal_accounts
 from gateway.context import Info
-from gateway.schema.access_grants import AccessGrant, Scope
+from gateway.schema.access_grants import AccessGrant, OwnershipClaim, Scope
 from gateway.schema.accounts import attempt
 from gateway.schema.common import UserError
 
@@ -43,6 +45,18 @@ class RevokeAccessPayload:
     errors: list[UserError]
 
 
+@strawberry.input
+class OwnershipClaimInput:
+    customer_number: str
+    login: str = strawberry.field(description="The claimant's login.")
+
+
+@strawberry.type
+class OwnershipClaimPayload:
+    claim: OwnershipClaim | None
+    errors: list[UserError]
+
+
 @strawberry.type
 class AccessMutation:
     @strawberry.mutation(description="Give another portal user scopes on your customer number, with consent.")
@@ -59,7 +73,9 @@ class AccessMutation:
         )
         return GrantAccessPayload(grant=AccessGrant.from_store(grantee) if grantee else None, errors=errors)
 
-    @strawberry.mutation(description="End a third party's access at once.")
+    @strawberry.mutation(
+        description="End a delegate's or a co-owner's access at once (the last owner cannot be removed)."
+    )
     async def revoke_access(self, info: Info, input: RevokeAccessInput) -> RevokeAccessPayload:
         _, errors = await attempt(
             lambda: portal_accounts.revoke_access(
@@ -67,3 +83,20 @@ class AccessMutation:
             )
         )
         return RevokeAccessPayload(ok=not errors, errors=errors)
+
+    @strawberry.mutation(description="Approve a pending ownership claim: the claimant becomes a co-owner.")
+    async def approve_ownership_claim(self, info: Info, input: OwnershipClaimInput) -> OwnershipClaimPayload:
+        return await _decide(info, input, approve=True)
+
+    @strawberry.mutation(description="Reject a pending ownership claim: the claimant gets no access.")
+    async def reject_ownership_claim(self, info: Info, input: OwnershipClaimInput) -> OwnershipClaimPayload:
+        return await _decide(info, input, approve=False)
+
+
+async def _decide(info: Info, input: OwnershipClaimInput, *, approve: bool) -> OwnershipClaimPayload:
+    claim, errors = await attempt(
+        lambda: portal_accounts.decide_claim(
+            info.context, customer_number=input.customer_number, login=input.login, approve=approve
+        )
+    )
+    return OwnershipClaimPayload(claim=OwnershipClaim.from_store(claim) if claim else None, errors=errors)

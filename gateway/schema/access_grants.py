@@ -1,4 +1,5 @@
-"""Who else may see a customer number: the owner's read-only list (granting and revoking are mutations)."""
+"""Who else may see a customer number: the owner's read-only lists of grants and of pending
+ownership claims (granting, revoking and deciding are mutations)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,16 @@ import strawberry
 
 from gateway.domain import access as domain_access
 from gateway.store import access as store_access
+from gateway.store import ownership as store_ownership
 from gateway.store.models import AccessRole as StoreAccessRole
+from gateway.store.models import ClaimStatus as StoreClaimStatus
 
 Scope = strawberry.enum(domain_access.Scope, description="What a delegate may see or do.")
 AccessRole = strawberry.enum(StoreAccessRole, description="OWNER: the customer; DELEGATE: a third party.")
+ClaimStatus = strawberry.enum(
+    StoreClaimStatus,
+    description="PENDING: waiting for an owner; APPROVED: the claimant is a co-owner; REJECTED.",
+)
 
 
 @strawberry.type(description="One portal user who may see the customer number.")
@@ -36,4 +43,26 @@ class AccessGrant:
             consent_at=grantee.consent_at,
             granted_by=grantee.granted_by_login,
             expires_at=grantee.expires_at,
+        )
+
+
+@strawberry.type(
+    description="A user who proved the customer number with an invoice (variable symbol and total) "
+    "asks to become a co-owner; an owner approves or rejects. No access until approved."
+)
+class OwnershipClaim:
+    customer_number: str
+    login: str = strawberry.field(description="The claimant's login.")
+    status: ClaimStatus  # type: ignore[valid-type]
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+
+    @classmethod
+    def from_store(cls, claim: store_ownership.Claim) -> OwnershipClaim:
+        return cls(
+            customer_number=claim.customer_number,
+            login=claim.login,
+            status=claim.status,
+            created_at=claim.created_at,
+            decided_at=claim.decided_at,
         )

@@ -4,6 +4,7 @@ registration, account settings, merging accounts and switching the customer numb
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from typing import TypeVar
 
 import strawberry
@@ -12,6 +13,8 @@ from gateway import portal_accounts, sessions
 from gateway.context import Info
 from gateway.context import Viewer as ViewerState
 from gateway.portal_accounts import Proof, Rejected
+from gateway.resolvers.access_grants import resolve_viewer_claims
+from gateway.schema.access_grants import OwnershipClaim
 from gateway.schema.common import UserError
 from gateway.schema.customer import Customer
 
@@ -53,6 +56,12 @@ class Viewer:
     def customers(self) -> list[Customer]:
         return [Customer.of(number) for number in sorted(self.state.access)]
 
+    @strawberry.field(
+        description="The user's claims to become a co-owner of a customer number, pending and decided."
+    )
+    async def ownership_claims(self, info: Info) -> list[OwnershipClaim]:
+        return await resolve_viewer_claims(info)
+
     @strawberry.field(description="The customer number the portal shows now.")
     def active_customer(self) -> Customer | None:
         number = self.state.active_customer
@@ -84,18 +93,31 @@ class LogoutPayload:
     ok: bool
 
 
+@strawberry.input(description="Two facts of one invoice: the stronger proof.")
+class InvoiceProofInput:
+    variable_symbol: str
+    total: Decimal = strawberry.field(description="The invoice's total in CZK, as printed on it.")
+
+
 @strawberry.input(
     one_of=True,
     description=(
-        "Proof that you are the customer: the variable symbol of one of its invoices, "
-        "or the code (EAN/EIC) of one of its supply points."
+        "Proof that you are the customer: the variable symbol of one of its invoices, or the code "
+        "(EAN/EIC) of one of its supply points, which make the first account of a customer number its "
+        "owner; or `invoice` (variable symbol and total), needed to ask the owners of a customer "
+        "number that already has an account (they approve)."
     ),
 )
 class CustomerProofInput:
     variable_symbol: str | None = strawberry.UNSET
     supply_point_code: str | None = strawberry.UNSET
+    invoice: InvoiceProofInput | None = strawberry.UNSET
 
     def to_proof(self) -> Proof:
+        if self.invoice:
+            return Proof(
+                variable_symbol=self.invoice.variable_symbol or None, invoice_total=self.invoice.total
+            )
         return Proof(
             variable_symbol=self.variable_symbol or None, supply_point_code=self.supply_point_code or None
         )
@@ -210,7 +232,10 @@ class AccountsMutation:
     async def logout(self, info: Info) -> LogoutPayload:
         return LogoutPayload(ok=await sessions.log_out(info.context))
 
-    @strawberry.mutation(description="A new account owning a customer number it proves; logs in.")
+    @strawberry.mutation(
+        description="A new account, logged in: the owner of the customer number it proves, or, when "
+        "the number has an owner, with a pending claim (stronger proof) and no access until approved."
+    )
     async def register(self, info: Info, input: RegisterInput) -> RegisterPayload:
         outcome, errors = await attempt(
             lambda: portal_accounts.register(
@@ -227,7 +252,10 @@ class AccountsMutation:
         token, state = outcome
         return RegisterPayload(token=token, viewer=Viewer(state=state), errors=[])
 
-    @strawberry.mutation(description="Add a further customer number to this account, with the same proof.")
+    @strawberry.mutation(
+        description="Add a further customer number to this account with a proof; a number that has an "
+        "owner needs the stronger proof and gets a pending claim (`viewer.ownershipClaims`)."
+    )
     async def add_customer_number(self, info: Info, input: AddCustomerNumberInput) -> ViewerPayload:
         state, errors = await attempt(
             lambda: portal_accounts.add_customer(

@@ -19,7 +19,8 @@ RequestTypeCode = strawberry.enum(domain.RequestTypeCode)
 NotAllowedReason = strawberry.enum(
     domain.NotAllowedReason,
     description="SIGN_IN_REQUIRED: anonymous; STAFF_READ_ONLY: staff only read; SCOPE_MISSING: a "
-    "delegate without SUBMIT_REQUESTS.",
+    "delegate without SUBMIT_REQUESTS; OWNER_ONLY: a change of where the customer's money or mail goes, "
+    "which only an owner makes.",
 )
 
 
@@ -49,8 +50,9 @@ class RequestType:
     )
 
     @classmethod
-    def from_domain(cls, entry: domain.RequestType, *, denied: domain.NotAllowedReason | None) -> RequestType:
-        """``denied``: why the viewer may not submit it (``None``: it may)."""
+    def from_domain(cls, entry: domain.RequestType, *, denied: domain.Denial) -> RequestType:
+        """``denied``: why the viewer may not submit entries (per entry: ``denied.of``)."""
+        reason = denied.of(entry)
         return cls(
             code=entry.code,
             kind=entry.kind,
@@ -63,8 +65,8 @@ class RequestType:
             offering=entry.offering,
             input_field=entry.input_field,
             input_type=entry.input_type,
-            allowed=denied is None,
-            not_allowed_reason=denied,
+            allowed=reason is None,
+            not_allowed_reason=reason,
         )
 
 

@@ -12,7 +12,7 @@ from gateway.domain.access import Scope
 from gateway.domain.customers import Customer as DomainCustomer
 from gateway.errors import NotFound
 from gateway.permissions import OWNER_OR_STAFF, REQUEST_READERS, requires
-from gateway.resolvers.access_grants import resolve_access_grants
+from gateway.resolvers.access_grants import resolve_access_grants, resolve_ownership_claims
 from gateway.resolvers.billing import resolve_invoices
 from gateway.resolvers.deposits import resolve_deposit_plans
 from gateway.resolvers.messages import resolve_messages, resolve_unread_message_count
@@ -20,7 +20,7 @@ from gateway.resolvers.nomination import resolve_nomination_contract
 from gateway.resolvers.payments import resolve_payments
 from gateway.resolvers.reminders import resolve_reminders
 from gateway.resolvers.requests import resolve_requests
-from gateway.schema.access_grants import AccessGrant
+from gateway.schema.access_grants import AccessGrant, OwnershipClaim
 from gateway.schema.billing import (
     DepositPlan,
     Invoice,
@@ -135,6 +135,14 @@ class Customer(Node):
     )
     async def access_grants(self, info: Info) -> list[AccessGrant] | None:
         return await resolve_access_grants(info, self.number)
+
+    @strawberry.field(
+        permission_classes=[OWNER_OR_STAFF],
+        description="Pending claims to become a co-owner, for an owner to approve or reject (the "
+        "owners are also mailed). Owner or staff.",
+    )
+    async def ownership_claims(self, info: Info) -> list[OwnershipClaim] | None:
+        return await resolve_ownership_claims(info, self.number)
 
     @strawberry.field(
         description="The front page: every part loads concurrently, each with its own permission."

@@ -25,7 +25,8 @@ class Proven(enum.Enum):
     """What proving a customer number gave the user."""
 
     OWNER = "OWNER"  # the number's first owner, or an owner already
-    CLAIM_PENDING = "CLAIM_PENDING"  # the number has an owner: a claim waits for its approval
+    CLAIM_FILED = "CLAIM_FILED"  # the number has an owner: a new claim waits for its approval
+    CLAIM_PENDING = "CLAIM_PENDING"  # the same claim was pending already
     STRONGER_PROOF_NEEDED = "STRONGER_PROOF_NEEDED"  # the number has an owner; one fact is not enough
 
 
@@ -45,7 +46,8 @@ async def prove_customer(
 ) -> Proven:
     """The user has proved ``customer_number`` (``strong_proof``: with two facts of one
     document). Without an owner, the user becomes its owner; with one, a strong proof files
-    a pending claim (kept if one is pending already), a weak one gives nothing."""
+    a pending claim (once: ``CLAIM_PENDING`` when it was pending already), a weak one gives
+    nothing."""
     await lock_owners(session, customer_number=customer_number, now=now)
     owners = await list_owners(session, customer_number=customer_number, now=now)
     if any(owner.user_id == user_id for owner in owners):
@@ -55,14 +57,15 @@ async def prove_customer(
         return Proven.OWNER
     if not strong_proof:
         return Proven.STRONGER_PROOF_NEEDED
-    if await _pending(session, user_id=user_id, customer_number=customer_number) is None:
-        session.add(
-            OwnershipClaim(
-                user_id=user_id, customer_number=customer_number, status=ClaimStatus.PENDING, created_at=now
-            )
+    if await _pending(session, user_id=user_id, customer_number=customer_number) is not None:
+        return Proven.CLAIM_PENDING
+    session.add(
+        OwnershipClaim(
+            user_id=user_id, customer_number=customer_number, status=ClaimStatus.PENDING, created_at=now
         )
-        await session.flush()
-    return Proven.CLAIM_PENDING
+    )
+    await session.flush()
+    return Proven.CLAIM_FILED
 
 
 async def _pending(session: AsyncSession, *, user_id: int, customer_number: str) -> OwnershipClaim | None:
