@@ -68,7 +68,7 @@ async def test_a_strong_proof_on_an_owned_number_files_one_pending_claim_and_no_
 
     outcomes = [await _prove(session, stranger, strong=True) for _ in range(2)]
 
-    assert outcomes == [Proven.CLAIM_PENDING, Proven.CLAIM_PENDING]
+    assert outcomes == [Proven.CLAIM_FILED, Proven.CLAIM_PENDING]
     assert await access_for(session, user_id=stranger.id, customer_number=NOVAK, now=NOW) is None
     [claim] = await list_claims(session, customer_number=NOVAK, pending_only=True)
     assert (claim.login, claim.status, claim.customer_number) == ("stranger", ClaimStatus.PENDING, NOVAK)
