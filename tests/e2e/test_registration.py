@@ -1,4 +1,8 @@
-"""Registering with a proven customer number, verifying the e-mail, adding a further number."""
+"""Registering with a proven customer number, verifying the e-mail, adding a further number.
+
+A single proof (a variable symbol or a supply point code) makes the first account of a
+customer number its owner: these tests prove numbers no portal account holds yet. Numbers
+that have an owner are tests/e2e/test_ownership_claims.py's."""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ from gateway.config import Settings
 from tests.e2e.client import GraphQLClient
 
 SVOBODOVA = "1000023456"
-PEKARNA = "2000034567"
+UNREGISTERED = "1000067890"  # a household the simulators know, without a portal account
+UNREGISTERED_BUSINESS = "2000078901"
 NEW_PASSWORD = "Zelena-louka-42"
 
 REGISTER = """
@@ -46,9 +51,9 @@ mutation Add($input: AddCustomerNumberInput!) {
 """
 
 
-async def proofs_of(gql: GraphQLClient, owner: str, number: str) -> tuple[str, str]:
-    """(a variable symbol, a supply point code) of ``number``, read as its owner."""
-    await gql.login(owner)
+async def proofs_of(gql: GraphQLClient, number: str) -> tuple[str, str]:
+    """(a variable symbol, a supply point code) of ``number``, read by staff (it has no owner)."""
+    gql.headers["X-API-Key"] = "demo-staff-key"
     customer = (await gql.execute(PROOFS, {"number": number}))["data"]["customer"]
     gql.headers.clear()
     return customer["invoices"]["edges"][0]["node"]["variableSymbol"], customer["supplyPoints"][0]["code"]
@@ -60,7 +65,7 @@ def registration(**overrides: Any) -> dict[str, Any]:
             "login": "nova-uzivatelka",
             "password": NEW_PASSWORD,
             "email": "Nova@Example.cz",
-            "customerNumber": SVOBODOVA,
+            "customerNumber": UNREGISTERED,
             "proof": {"variableSymbol": "0"},
         }
         | overrides
@@ -95,7 +100,7 @@ async def test_a_variable_symbol_proves_the_customer_number_and_the_new_user_is_
     gql: GraphQLClient,
 ) -> None:
     # given
-    variable_symbol, _ = await proofs_of(gql, "svobodova", SVOBODOVA)
+    variable_symbol, _ = await proofs_of(gql, UNREGISTERED)
 
     # when
     result = await gql.execute(REGISTER, registration(proof={"variableSymbol": variable_symbol}))
@@ -107,15 +112,15 @@ async def test_a_variable_symbol_proves_the_customer_number_and_the_new_user_is_
         "login": "nova-uzivatelka",
         "email": "nova@example.cz",
         "emailVerified": False,
-        "customers": [{"number": SVOBODOVA}],
-        "activeCustomer": {"number": SVOBODOVA},
+        "customers": [{"number": UNREGISTERED}],
+        "activeCustomer": {"number": UNREGISTERED},
     }
     gql.headers["Authorization"] = f"Bearer {payload['token']}"
     assert (await gql.execute(VIEWER))["data"]["viewer"]["login"] == "nova-uzivatelka"
 
 
 async def test_a_supply_point_code_proves_it_too(gql: GraphQLClient) -> None:
-    _, code = await proofs_of(gql, "svobodova", SVOBODOVA)
+    _, code = await proofs_of(gql, UNREGISTERED)
 
     result = await gql.execute(REGISTER, registration(proof={"supplyPointCode": code.lower()}))
 
@@ -126,7 +131,7 @@ async def test_the_email_is_verified_by_the_token_in_the_outbox(
     gql: GraphQLClient, settings: Settings
 ) -> None:
     # given
-    variable_symbol, _ = await proofs_of(gql, "svobodova", SVOBODOVA)
+    variable_symbol, _ = await proofs_of(gql, UNREGISTERED)
     token = (await gql.execute(REGISTER, registration(proof={"variableSymbol": variable_symbol})))["data"][
         "register"
     ]["token"]
@@ -196,15 +201,16 @@ async def test_both_or_no_proofs_are_refused_before_the_back_ends(gql: GraphQLCl
 
 async def test_an_existing_account_adds_a_further_customer_number_with_a_proof(gql: GraphQLClient) -> None:
     # given
-    _, code = await proofs_of(gql, "pekarna", PEKARNA)
+    _, code = await proofs_of(gql, UNREGISTERED_BUSINESS)
     await gql.login("svobodova")
 
     # when
     refused = await gql.execute(
-        ADD_CUSTOMER, {"input": {"customerNumber": PEKARNA, "proof": {"supplyPointCode": "000"}}}
+        ADD_CUSTOMER,
+        {"input": {"customerNumber": UNREGISTERED_BUSINESS, "proof": {"supplyPointCode": "000"}}},
     )
     added = await gql.execute(
-        ADD_CUSTOMER, {"input": {"customerNumber": PEKARNA, "proof": {"supplyPointCode": code}}}
+        ADD_CUSTOMER, {"input": {"customerNumber": UNREGISTERED_BUSINESS, "proof": {"supplyPointCode": code}}}
     )
 
     # then
@@ -212,7 +218,7 @@ async def test_an_existing_account_adds_a_further_customer_number_with_a_proof(g
     assert added["data"]["addCustomerNumber"]["errors"] == []
     assert added["data"]["addCustomerNumber"]["viewer"]["customers"] == [
         {"number": SVOBODOVA},
-        {"number": PEKARNA},
+        {"number": UNREGISTERED_BUSINESS},
     ]
 
 
@@ -269,7 +275,7 @@ async def test_an_unchanged_verified_email_mails_nothing(gql: GraphQLClient, set
 
 async def test_an_unverified_email_is_not_the_same_email(gql: GraphQLClient, settings: Settings) -> None:
     # given: a new account registers with novak's address and has not confirmed it
-    variable_symbol, _ = await proofs_of(gql, "svobodova", SVOBODOVA)
+    variable_symbol, _ = await proofs_of(gql, UNREGISTERED)
     registered = await gql.execute(
         REGISTER,
         registration(email="jan.novak@example.cz", proof={"variableSymbol": variable_symbol}),
