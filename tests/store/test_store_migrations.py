@@ -1,15 +1,16 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Column, Connection, Integer, MetaData, Table, inspect
+from sqlalchemy import Column, Connection, Integer, MetaData, Table, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.store.migrate import downgrade_to, upgrade_to_head
-from gateway.store.models import Base
+from gateway.store.models import Base, CustomerAccess, User
 
 pytestmark = pytest.mark.parametrize(
     "empty_database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
@@ -73,3 +74,46 @@ async def test_upgrading_twice_is_harmless(empty_engine: AsyncEngine) -> None:
     await upgrade_to_head(empty_engine)
 
     assert await _diff_against(empty_engine, Base.metadata) == []
+
+
+async def test_0002_gives_every_customer_number_owned_before_it_its_lock_row(
+    empty_engine: AsyncEngine,
+) -> None:
+    # given: a store at 0001 with one owner, one revoked owner and one delegate
+    await upgrade_to_head(empty_engine)
+    await downgrade_to(empty_engine, "0001")
+    at = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    users, grants = (
+        Base.metadata.tables[User.__tablename__],
+        Base.metadata.tables[CustomerAccess.__tablename__],
+    )
+    async with empty_engine.begin() as connection:
+        await connection.execute(
+            users.insert().values(
+                id=1,
+                login="novak",
+                login_key="novak",
+                password_hash="x",
+                status="ACTIVE",
+                created_at=at,
+                updated_at=at,
+            )
+        )
+        for number, role, revoked in (
+            ("1000012345", "OWNER", None),
+            ("1000023456", "OWNER", at),
+            ("2000034567", "DELEGATE", None),
+        ):
+            await connection.execute(
+                grants.insert().values(
+                    user_id=1, customer_number=number, role=role, scopes=[], created_at=at, revoked_at=revoked
+                )
+            )
+
+    # when
+    await upgrade_to_head(empty_engine)
+
+    # then
+    async with empty_engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT customer_number FROM owned_customers"))).scalars().all()
+    assert rows == ["1000012345"]
