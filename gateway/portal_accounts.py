@@ -246,8 +246,8 @@ async def _prove(
     notice = Notice(
         customer_number=number,
         recipients=await owner_addresses(db, customer_number=number, now=now),
-        what_cs=f"uživatel {user.login} žádá o přístup vlastníka. Schválit nebo odmítnout ji může "
-        "vlastník v portálu (Uživatelé s přístupem); do schválení nemá žádný přístup.",
+        what_cs=f"uživatel {user.login} žádá, aby se stal spoluvlastníkem. Žádost schválí nebo odmítne "
+        "vlastník v portálu (Uživatelé s přístupem); do té doby nemá žádný přístup.",
         what_en=f"the user {user.login} asks to become a co-owner. An owner approves or rejects it "
         "in the portal (Users with access); until then it has no access.",
     )

@@ -275,13 +275,13 @@ async def grant_delegate(
 async def revoke_access(
     session: AsyncSession, *, owner_user_id: int, user_id: int, customer_number: str, now: datetime
 ) -> AccessRole:
-    """End a user's access at ``now``: a delegate's, or a co-owner's (an owner may also
-    leave); answers the role it had. ``NotFound`` when there is no such valid grant,
+    """End a user's access at ``now``: a delegate's (expired or not), or a co-owner's (an
+    owner may also leave); answers the role it had. ``NotFound`` when there is no such grant,
     ``Forbidden`` when the asking user is not an owner, ``LastOwner`` for the only owner."""
     await lock_owners(session, customer_number=customer_number, now=now)
     await _require_owner(session, user_id=owner_user_id, customer_number=customer_number, now=now)
     current = await _current_grant(session, user_id=user_id, customer_number=customer_number)
-    if current is None or (current.expires_at is not None and current.expires_at <= now):
+    if current is None:
         raise NotFound
     if current.role is AccessRole.OWNER:
         owners = await list_owners(session, customer_number=customer_number, now=now)
