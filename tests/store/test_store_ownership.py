@@ -222,3 +222,38 @@ async def test_concurrent_first_proofs_make_one_owner(engine: AsyncEngine) -> No
     assert sorted(o.value for o in outcomes) == ["OWNER", "STRONGER_PROOF_NEEDED"]
     async with transaction(sessionmaker) as session:
         assert len(await list_owners(session, customer_number=NOVAK, now=NOW)) == 1
+
+
+async def test_two_owners_removing_each_other_at_once_leave_one_owner(engine: AsyncEngine) -> None:
+    # given: two committed co-owners
+    sessionmaker = create_sessionmaker(engine)
+    async with transaction(sessionmaker) as session:
+        owner, co_owner = await _user(session, "novak"), await _user(session, "jana")
+        await _prove(session, owner)
+        await _prove(session, co_owner, strong=True)
+        await decide_claim(
+            session,
+            owner_user_id=owner.id,
+            claimant_user_id=co_owner.id,
+            customer_number=NOVAK,
+            approve=True,
+            now=NOW,
+        )
+
+    async def remove(by: int, whom: int) -> str:
+        try:
+            async with transaction(sessionmaker) as session:
+                await revoke_access(session, owner_user_id=by, user_id=whom, customer_number=NOVAK, now=LATER)
+        except LastOwner:
+            return "refused"
+        except NotFound:  # the remover was removed first
+            return "gone"
+        return "removed"
+
+    # when
+    outcomes = await asyncio.gather(remove(owner.id, co_owner.id), remove(co_owner.id, owner.id))
+
+    # then
+    assert sorted(outcomes) in (["gone", "removed"], ["refused", "removed"])
+    async with transaction(sessionmaker) as session:
+        assert len(await list_owners(session, customer_number=NOVAK, now=LATER)) == 1
