@@ -30,7 +30,9 @@ class AccessGrant:
         description="The wording the customer consented to, as recorded at the grant (delegates)."
     )
     consent_at: dt.datetime | None = strawberry.field(description="When the customer consented (delegates).")
-    granted_by: str | None = strawberry.field(description="The login of the owner who granted (delegates).")
+    granted_by: str | None = strawberry.field(
+        description="The login of the owner who granted (delegates) or approved the claim (co-owners)."
+    )
     expires_at: dt.datetime | None
 
     @classmethod

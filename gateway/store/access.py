@@ -56,7 +56,7 @@ class Grantee:
     role: AccessRole
     scopes: frozenset[Scope]
     granted_by_user_id: int | None
-    granted_by_login: str | None  # the owner who granted (delegates)
+    granted_by_login: str | None  # the owner who granted (delegates) or approved (co-owners)
     consent_text: str | None  # the wording the customer agreed to, as recorded
     consent_at: datetime | None
     expires_at: datetime | None
@@ -161,11 +161,17 @@ async def list_owners(session: AsyncSession, *, customer_number: str, now: datet
 
 
 async def grant_owner(
-    session: AsyncSession, *, user_id: int, customer_number: str, now: datetime
+    session: AsyncSession,
+    *,
+    user_id: int,
+    customer_number: str,
+    now: datetime,
+    granted_by_user_id: int | None = None,
 ) -> CustomerAccess:
     """Make the user an owner of the customer number. Idempotent; replaces a delegate grant
     the user held. Whether the user may become an owner is the caller's decision (the first
-    proof of a number, or an owner's approval: ``gateway.store.ownership``)."""
+    proof of a number, or an owner's approval, ``granted_by_user_id``:
+    ``gateway.store.ownership``)."""
     await lock_owners(session, customer_number=customer_number, now=now)
     current = await _current_grant(session, user_id=user_id, customer_number=customer_number)
     if current is not None and current.role is AccessRole.OWNER and current.expires_at is None:
@@ -178,6 +184,7 @@ async def grant_owner(
         customer_number=customer_number,
         role=AccessRole.OWNER,
         scopes=_scope_names(ALL_SCOPES),
+        granted_by_user_id=granted_by_user_id,
         created_at=now,
     )
     session.add(grant)

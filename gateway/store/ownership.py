@@ -136,7 +136,13 @@ async def decide_claim(
     claim.decided_at = now
     claim.decided_by_user_id = owner_user_id
     if approve:
-        await grant_owner(session, user_id=claimant_user_id, customer_number=customer_number, now=now)
+        await grant_owner(
+            session,
+            user_id=claimant_user_id,
+            customer_number=customer_number,
+            now=now,
+            granted_by_user_id=owner_user_id,
+        )
     await session.flush()
     return Claim(
         customer_number=customer_number,

@@ -95,9 +95,10 @@ async def test_an_approved_claimant_becomes_a_co_owner_listed_with_the_owner(ses
     assert (decided.status, decided.decided_at) == (ClaimStatus.APPROVED, LATER)
     access = await access_for(session, user_id=claimant.id, customer_number=NOVAK, now=LATER)
     assert access is not None and access.role is AccessRole.OWNER
-    assert [(g.login, g.role) for g in await list_grantees(session, customer_number=NOVAK, now=LATER)] == [
-        ("jana", AccessRole.OWNER),
-        ("novak", AccessRole.OWNER),
+    grantees = await list_grantees(session, customer_number=NOVAK, now=LATER)
+    assert [(g.login, g.role, g.granted_by_login) for g in grantees] == [
+        ("jana", AccessRole.OWNER, "novak"),
+        ("novak", AccessRole.OWNER, None),
     ]
     assert [
         (o.login, o.verified_email) for o in await list_owners(session, customer_number=NOVAK, now=LATER)
