@@ -56,6 +56,7 @@ mutation R($input: OwnershipClaimInput!) {
 }
 """
 GRANTS = "query G($n: String!) { customer(number: $n) { accessGrants { login role } } }"
+GRANTED_BY = "query G($n: String!) { customer(number: $n) { accessGrants { login role grantedBy } } }"
 REVOKE = "mutation V($input: RevokeAccessInput!) { revokeAccess(input: $input) { ok errors { field code } } }"
 INVOICES = "query I($n: String!) { customer(number: $n) { invoices(first: 1) { totalCount } } }"
 MERGE = """
@@ -219,8 +220,8 @@ async def test_the_stronger_proof_files_a_claim_the_owner_is_mailed_sees_and_app
     }
     assert error_codes(await claimant.execute(INVOICES, {"n": NOVAK})) == []
     assert (await claimant.execute(MY_CLAIMS))["data"]["viewer"]["customers"] == [{"number": NOVAK}]
-    grants = (await owner.execute(GRANTS, {"n": NOVAK}))["data"]["customer"]["accessGrants"]
-    assert {"login": "jana", "role": "OWNER"} in grants
+    grants = (await owner.execute(GRANTED_BY, {"n": NOVAK}))["data"]["customer"]["accessGrants"]
+    assert {"login": "jana", "role": "OWNER", "grantedBy": "novak"} in grants
     assert (await owner.execute(CLAIMS, {"n": NOVAK}))["data"]["customer"]["ownershipClaims"] == []
     assert len(mails_to(settings.outbox_dir, NOVAK_MAIL)) == 2
     [verification] = mails_to(settings.outbox_dir, "jana@example.cz")  # hers: the verification only
