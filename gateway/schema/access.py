@@ -11,6 +11,7 @@ import strawberry
 
 from gateway import portal_accounts
 from gateway.context import Info
+from gateway.permissions import LoggedIn
 from gateway.schema.access_grants import AccessGrant, Scope
 from gateway.schema.accounts import attempt
 from gateway.schema.common import UserError
@@ -45,7 +46,10 @@ class RevokeAccessPayload:
 
 @strawberry.type
 class AccessMutation:
-    @strawberry.mutation(description="Give another portal user scopes on your customer number, with consent.")
+    @strawberry.mutation(
+        permission_classes=[LoggedIn],
+        description="Give another portal user scopes on your customer number, with consent.",
+    )
     async def grant_access(self, info: Info, input: GrantAccessInput) -> GrantAccessPayload:
         grantee, errors = await attempt(
             lambda: portal_accounts.grant_access(
@@ -59,7 +63,7 @@ class AccessMutation:
         )
         return GrantAccessPayload(grant=AccessGrant.from_store(grantee) if grantee else None, errors=errors)
 
-    @strawberry.mutation(description="End a third party's access at once.")
+    @strawberry.mutation(permission_classes=[LoggedIn], description="End a third party's access at once.")
     async def revoke_access(self, info: Info, input: RevokeAccessInput) -> RevokeAccessPayload:
         _, errors = await attempt(
             lambda: portal_accounts.revoke_access(

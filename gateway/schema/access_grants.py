@@ -7,6 +7,7 @@ import datetime as dt
 import strawberry
 
 from gateway.domain import access as domain_access
+from gateway.permissions import public_fields
 from gateway.store import access as store_access
 from gateway.store.models import AccessRole as StoreAccessRole
 
@@ -14,6 +15,7 @@ Scope = strawberry.enum(domain_access.Scope, description="What a delegate may se
 AccessRole = strawberry.enum(StoreAccessRole, description="OWNER: the customer; DELEGATE: a third party.")
 
 
+@public_fields
 @strawberry.type(description="One portal user who may see the customer number.")
 class AccessGrant:
     login: str

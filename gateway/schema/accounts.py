@@ -11,6 +11,7 @@ import strawberry
 from gateway import portal_accounts, sessions
 from gateway.context import Info
 from gateway.context import Viewer as ViewerState
+from gateway.permissions import PUBLIC, LoggedIn, NoRejectedCredential
 from gateway.portal_accounts import Proof, Rejected
 from gateway.schema.common import UserError
 from gateway.schema.customer import Customer
@@ -185,14 +186,20 @@ def resolve_viewer(info: Info) -> Viewer | None:
 
 @strawberry.type
 class AccountsQuery:
-    @strawberry.field(description="The logged-in user; null when anonymous.")
+    @strawberry.field(
+        permission_classes=[NoRejectedCredential],
+        description="The logged-in user; null when anonymous (UNAUTHENTICATED when the credential "
+        "presented is not, or no longer, valid).",
+    )
     def viewer(self, info: Info) -> Viewer | None:
         return resolve_viewer(info)
 
 
 @strawberry.type
 class AccountsMutation:
-    @strawberry.mutation(description="Log in: sets the session cookie and returns a bearer token.")
+    @strawberry.mutation(
+        metadata=PUBLIC, description="Log in: sets the session cookie and returns a bearer token."
+    )
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         outcome = await sessions.log_in(info.context, login=input.login, password=input.password)
         if outcome is None:
@@ -206,11 +213,13 @@ class AccountsMutation:
         token, viewer = outcome
         return LoginPayload(token=token, viewer=Viewer(state=viewer), errors=[])
 
-    @strawberry.mutation(description="Log out: revokes this session and clears the cookie.")
+    @strawberry.mutation(metadata=PUBLIC, description="Log out: revokes this session and clears the cookie.")
     async def logout(self, info: Info) -> LogoutPayload:
         return LogoutPayload(ok=await sessions.log_out(info.context))
 
-    @strawberry.mutation(description="A new account owning a customer number it proves; logs in.")
+    @strawberry.mutation(
+        metadata=PUBLIC, description="A new account owning a customer number it proves; logs in."
+    )
     async def register(self, info: Info, input: RegisterInput) -> RegisterPayload:
         outcome, errors = await attempt(
             lambda: portal_accounts.register(
@@ -227,7 +236,10 @@ class AccountsMutation:
         token, state = outcome
         return RegisterPayload(token=token, viewer=Viewer(state=state), errors=[])
 
-    @strawberry.mutation(description="Add a further customer number to this account, with the same proof.")
+    @strawberry.mutation(
+        permission_classes=[LoggedIn],
+        description="Add a further customer number to this account, with the same proof.",
+    )
     async def add_customer_number(self, info: Info, input: AddCustomerNumberInput) -> ViewerPayload:
         state, errors = await attempt(
             lambda: portal_accounts.add_customer(
@@ -236,12 +248,15 @@ class AccountsMutation:
         )
         return ViewerPayload(viewer=Viewer(state=state) if state else None, errors=errors)
 
-    @strawberry.mutation(description="Confirm an e-mail address with the token mailed to it.")
+    @strawberry.mutation(
+        metadata=PUBLIC, description="Confirm an e-mail address with the token mailed to it."
+    )
     async def verify_email(self, info: Info, token: str) -> VerifyEmailPayload:
         return VerifyEmailPayload(ok=await portal_accounts.verify_email(info.context, token=token))
 
     @strawberry.mutation(
-        description="Change the password; every session ends and this client gets a new one."
+        permission_classes=[LoggedIn],
+        description="Change the password; every session ends and this client gets a new one.",
     )
     async def change_password(self, info: Info, input: ChangePasswordInput) -> ChangePasswordPayload:
         outcome, errors = await attempt(
@@ -254,7 +269,9 @@ class AccountsMutation:
         token, state = outcome
         return ChangePasswordPayload(token=token, viewer=Viewer(state=state), errors=[])
 
-    @strawberry.mutation(description="Change registration data; a new e-mail is verified again.")
+    @strawberry.mutation(
+        permission_classes=[LoggedIn], description="Change registration data; a new e-mail is verified again."
+    )
     async def update_registration(
         self, info: Info, input: UpdateRegistrationInput
     ) -> UpdateRegistrationPayload:
@@ -264,7 +281,8 @@ class AccountsMutation:
         return UpdateRegistrationPayload(viewer=resolve_viewer(info), pending_email=pending, errors=errors)
 
     @strawberry.mutation(
-        description="Cancel the picked accounts (same verified e-mail) and move their customer numbers here."
+        permission_classes=[LoggedIn],
+        description="Cancel the picked accounts (same verified e-mail) and move their customer numbers here.",
     )
     async def merge_accounts(self, info: Info, input: MergeAccountsInput) -> MergeAccountsPayload:
         result, errors = await attempt(
@@ -279,7 +297,10 @@ class AccountsMutation:
             errors=errors,
         )
 
-    @strawberry.mutation(description="Switch the customer number the portal shows in this session.")
+    @strawberry.mutation(
+        permission_classes=[LoggedIn],
+        description="Switch the customer number the portal shows in this session.",
+    )
     async def set_active_customer(self, info: Info, customer_number: str) -> ViewerPayload:
         state, errors = await attempt(
             lambda: portal_accounts.set_active_customer(info.context, customer_number=customer_number)
