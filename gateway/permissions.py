@@ -32,6 +32,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Final, TypeVar
 
 from strawberry.permission import BasePermission
@@ -160,6 +161,6 @@ def public_fields(cls: _T) -> _T:
     node type: there each field decides."""
     definition = get_object_definition(cls, strict=True)
     for field in definition.fields:
-        field.metadata = {**(field.metadata or {}), **PUBLIC}
+        field.metadata = MappingProxyType({**field.metadata, **PUBLIC})
     setattr(cls, PUBLIC_FIELDS, True)
     return cls

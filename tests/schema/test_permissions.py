@@ -27,11 +27,9 @@ FIELD_BY_FIELD = ("Customer", "AccountOverview")
 
 
 def declared(field: GraphQLField) -> bool:
-    definition = (field.extensions or {}).get(BACKREF)
+    definition = field.extensions[BACKREF]
     assert isinstance(definition, StrawberryField)
-    return bool(definition.permission_classes) or (definition.metadata or {}).get(VISIBILITY) == PUBLIC[
-        VISIBILITY
-    ]
+    return bool(definition.permission_classes) or definition.metadata.get(VISIBILITY) == PUBLIC[VISIBILITY]
 
 
 def node_types(graphql_schema: strawberry.Schema) -> list[GraphQLObjectType]:
