@@ -14,7 +14,7 @@ import httpx
 
 from gateway.schema.node import to_global_id
 from gateway.sessions import API_KEY_REFUSED, SESSION_ENDED
-from tests.e2e.client import LOGIN, PASSWORD, GraphQLClient, error_codes
+from tests.e2e.client import LOGIN, PASSWORD, GraphQLClient
 from tests.e2e.conftest import SettableClock
 
 NOVAK, MISSING = "1000012345", "9000000001"
@@ -75,7 +75,9 @@ async def test_an_expired_session_cookie_says_log_in_again_and_is_cleared(
     client: httpx.AsyncClient, clock: SettableClock
 ) -> None:
     # given: a cookie session, then an hour without use (idle expiry: 30 minutes)
-    await client.post("/graphql", json={"query": LOGIN, "variables": {"login": "novak", "password": PASSWORD}})
+    await client.post(
+        "/graphql", json={"query": LOGIN, "variables": {"login": "novak", "password": PASSWORD}}
+    )
     clock.set(dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
 
     # when
@@ -130,7 +132,9 @@ async def test_login_and_public_fields_work_with_a_stale_cookie(
     client: httpx.AsyncClient, clock: SettableClock
 ) -> None:
     # given: a cookie whose session has ended
-    await client.post("/graphql", json={"query": LOGIN, "variables": {"login": "novak", "password": PASSWORD}})
+    await client.post(
+        "/graphql", json={"query": LOGIN, "variables": {"login": "novak", "password": PASSWORD}}
+    )
     stale = client.cookies["portal_session"]
     clock.set(dt.datetime.now(dt.UTC) + dt.timedelta(hours=13))
     client.cookies.set("portal_session", stale, domain="gateway.test")
@@ -156,7 +160,9 @@ async def test_a_document_needs_a_login_and_a_stale_cookie_is_told_to_log_in_aga
 ) -> None:
     # given
     path = "/documents/" + str(to_global_id("Document", "DF0000000000"))
-    await client.post("/graphql", json={"query": LOGIN, "variables": {"login": "novak", "password": PASSWORD}})
+    await client.post(
+        "/graphql", json={"query": LOGIN, "variables": {"login": "novak", "password": PASSWORD}}
+    )
 
     # when
     clock.set(dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
