@@ -147,7 +147,7 @@ REQUEST_READERS = requires_any(Scope.VIEW_BILLING, Scope.SUBMIT_REQUESTS)
 OWNER_OR_STAFF = requires_role(Role.OWNER, Role.STAFF)
 
 VISIBILITY: Final = "visibility"
-PUBLIC: Final[Mapping[str, object]] = {VISIBILITY: "public"}
+PUBLIC: Final[Mapping[str, str]] = MappingProxyType({VISIBILITY: "public"})
 """Field metadata (``strawberry.field(metadata=PUBLIC)``): no check of its own; whoever may see
 the object may read the field. Costs nothing at run time."""
 
