@@ -11,7 +11,7 @@ import strawberry
 
 from gateway import portal_accounts
 from gateway.context import Info
-from gateway.permissions import LoggedIn
+from gateway.permissions import LoggedIn, public_fields
 from gateway.schema.access_grants import AccessGrant, Scope
 from gateway.schema.accounts import attempt
 from gateway.schema.common import UserError
@@ -26,6 +26,7 @@ class GrantAccessInput:
     consent_text: str = strawberry.field(description="The wording the customer agreed to, recorded as given.")
 
 
+@public_fields
 @strawberry.type
 class GrantAccessPayload:
     grant: AccessGrant | None
@@ -38,6 +39,7 @@ class RevokeAccessInput:
     login: str
 
 
+@public_fields
 @strawberry.type
 class RevokeAccessPayload:
     ok: bool

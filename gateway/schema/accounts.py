@@ -11,7 +11,7 @@ import strawberry
 from gateway import portal_accounts, sessions
 from gateway.context import Info
 from gateway.context import Viewer as ViewerState
-from gateway.permissions import PUBLIC, LoggedIn, NoRejectedCredential
+from gateway.permissions import PUBLIC, LoggedIn, NoRejectedCredential, public_fields
 from gateway.portal_accounts import Proof, Rejected
 from gateway.schema.common import UserError
 from gateway.schema.customer import Customer
@@ -27,6 +27,7 @@ async def attempt(action: Callable[[], Awaitable[_T]]) -> tuple[_T | None, list[
         return None, [UserError(field=rejected.field, message=rejected.message, code=rejected.code)]
 
 
+@public_fields
 @strawberry.type(description="The logged-in portal user.")
 class Viewer:
     state: strawberry.Private[ViewerState]
@@ -62,6 +63,7 @@ class Viewer:
         return Customer.of(number) if number is not None else None
 
 
+@public_fields
 @strawberry.type(description="Another portal account of the same person (same verified e-mail).")
 class LinkedAccount:
     login: str
@@ -73,6 +75,7 @@ class LoginInput:
     password: str
 
 
+@public_fields
 @strawberry.type
 class LoginPayload:
     token: str | None = strawberry.field(description="Use as `Authorization: Bearer <token>`.")
@@ -80,6 +83,7 @@ class LoginPayload:
     errors: list[UserError]
 
 
+@public_fields
 @strawberry.type
 class LogoutPayload:
     ok: bool
@@ -113,6 +117,7 @@ class RegisterInput:
     proof: CustomerProofInput
 
 
+@public_fields
 @strawberry.type
 class RegisterPayload:
     token: str | None = strawberry.field(
@@ -128,12 +133,14 @@ class AddCustomerNumberInput:
     proof: CustomerProofInput
 
 
+@public_fields
 @strawberry.type
 class ViewerPayload:
     viewer: Viewer | None
     errors: list[UserError]
 
 
+@public_fields
 @strawberry.type
 class VerifyEmailPayload:
     ok: bool
@@ -145,6 +152,7 @@ class ChangePasswordInput:
     new_password: str
 
 
+@public_fields
 @strawberry.type
 class ChangePasswordPayload:
     token: str | None = strawberry.field(description="Every session ended; this is the new one.")
@@ -157,6 +165,7 @@ class UpdateRegistrationInput:
     email: str | None = strawberry.field(default=None, description="Takes effect once verified.")
 
 
+@public_fields
 @strawberry.type
 class UpdateRegistrationPayload:
     viewer: Viewer | None
@@ -171,6 +180,7 @@ class MergeAccountsInput:
     confirm: bool = strawberry.field(description="Must be true: the picked accounts are cancelled.")
 
 
+@public_fields
 @strawberry.type
 class MergeAccountsPayload:
     viewer: Viewer | None

@@ -70,6 +70,7 @@ class RequestType:
         )
 
 
+@public_fields
 @strawberry.type(description="How to reach the customer line.")
 class ContactInfo:
     phone: str = strawberry.field(description="E.164.")

@@ -58,6 +58,7 @@ class PageInfo:
     end_cursor: str | None
 
 
+@public_fields
 @strawberry.type(description="Why a mutation did not do what was asked; `field` is the path of the input.")
 class UserError:
     field: list[str] | None

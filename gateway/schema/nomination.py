@@ -234,6 +234,7 @@ class SubmitMonthlyRefinementInput:
     idempotency_key: str
 
 
+@public_fields
 @strawberry.type(description="An accepted submission, as the nomination system confirmed it.")
 class NominationSubmission:
     submission_id: str
@@ -244,6 +245,7 @@ class NominationSubmission:
     energy_mwh: Decimal | None
 
 
+@public_fields
 @strawberry.type(description="Why a submission was refused, and where.")
 class NominationError:
     code: NominationErrorCode  # type: ignore[valid-type]
@@ -254,6 +256,7 @@ class NominationError:
     field: list[str] | None = strawberry.field(description="The path of the offending input field.")
 
 
+@public_fields
 @strawberry.type
 class SubmitNominationPayload:
     submission: NominationSubmission | None
