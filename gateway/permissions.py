@@ -2,16 +2,16 @@
 
 A viewer's access to a customer number is a role plus scopes. Owners hold every scope;
 delegates hold the scopes the owner granted; staff read everything and change nothing.
-Every field of ``Customer``, of its overview and of every node type (and every root field)
-declares who may read it, one of:
+Every field of the schema declares who may read it (``Customer``, its overview and the node
+types field by field), one of:
 
 - ``permission_classes=[requires(Scope.VIEW_BILLING)]``: that scope on the object's customer
   number; ``requires_any(A, B, Role.STAFF)`` any one of several scopes or roles;
   ``requires_role(OWNER, STAFF)`` a role;
 - ``permission_classes=[LoggedIn]`` (root fields): a portal user or staff, else UNAUTHENTICATED;
 - ``metadata=PUBLIC``: no check of its own, whoever may see the object it belongs to may read
-  it (on the roots: anyone); a value type (money, an address, a page) declares that once for
-  all its fields with ``@public_fields``.
+  it (on the roots: anyone); a value type (money, an address, a page, a mutation's payload)
+  declares that once for all its fields with ``@public_fields``.
 
 ``tests/schema/test_permissions.py`` walks the schema and fails on a field that declares none.
 The checks are synchronous and read only the request's context: they run per field per object.
