@@ -60,8 +60,16 @@ async def _viewer(
     )
 
 
+SESSION_ENDED = "Your session has ended; log in again."
+API_KEY_REFUSED = "This API key is not valid (or no longer)."
+
+
 async def authenticate_request(context: Context) -> None:
-    """Fill ``context.viewer`` or ``context.staff`` from the request's credentials."""
+    """Fill ``context.viewer`` or ``context.staff`` from the request's credentials. A credential
+    that does not resolve (unknown, expired, revoked, mistyped) leaves the caller anonymous with
+    ``context.rejected_credential`` saying why, so that whatever needs a login answers
+    UNAUTHENTICATED with that message, while ``login`` and public fields still work; a stale
+    session cookie is cleared in the response."""
     now = context.services.clock()
     raw_key = context.request.headers.get("x-api-key")
     token = request_token(context)
@@ -70,12 +78,18 @@ async def authenticate_request(context: Context) -> None:
             key = await api_keys.resolve_api_key(db, raw_key=raw_key)
             if key is not None:
                 context.staff = Staff(key_id=key.id, name=key.name)
+        if context.staff is None:
+            context.rejected_credential = API_KEY_REFUSED
     elif token is not None:
         # The path of every logged-in request: one statement on a bare connection, no ORM
         # session, committed only when it wrote the session's last_seen_at (every 30 s).
         async with connect(context.services.store) as connection:
             if await _resume_session(context, connection, token, now):
                 await connection.commit()
+        if context.viewer is None:
+            context.rejected_credential = SESSION_ENDED
+            if context.request.cookies.get(context.settings.cookie_name) == token:
+                context.response.delete_cookie(context.settings.cookie_name, path="/")
 
 
 async def _resume_session(

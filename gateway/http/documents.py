@@ -4,7 +4,8 @@ Who may: a session (cookie or bearer token) or staff key with ``VIEW_BILLING`` o
 document's customer, or anyone holding a valid signed link (``?sig=``, minted by
 ``Document.signedUrl``, good for minutes and for that one document).
 
-    no credentials and no signature                 401
+    no credentials and no signature                 401 (a credential that did not resolve:
+                                                    401 "log in again", its stale cookie cleared)
     a signature that is forged or expired           403 (checked before any lookup)
     a document that is missing or someone else's    404, alike
     access to its customer, but not VIEW_BILLING    403
@@ -26,7 +27,7 @@ from gateway.dataloaders import Loaders
 from gateway.document_links import signature_allows
 from gateway.domain.access import Scope
 from gateway.domain.billing import Document
-from gateway.errors import BackendError, ErrorCode, GatewayError, NotFound
+from gateway.errors import BackendError, ErrorCode, GatewayError, NotFound, Unauthenticated
 from gateway.schema.node import from_global_id
 from gateway.services import Services
 
@@ -41,6 +42,15 @@ def error(status: int, code: ErrorCode, message: str, *, retryable: bool = False
         status_code=status,
         headers={"Cache-Control": "no-store"},
     )
+
+
+def unauthenticated(context: Context, exc: Unauthenticated) -> JSONResponse:
+    """401, clearing a stale session cookie as ``/graphql`` does (``sessions.authenticate_request``)."""
+    response = error(401, exc.code, exc.message)
+    response.headers.raw.extend(
+        header for header in context.response.headers.raw if header[0] == b"set-cookie"
+    )
+    return response
 
 
 def not_found() -> JSONResponse:
@@ -97,8 +107,10 @@ async def document_endpoint(request: Request) -> Response:
             return error(403, ErrorCode.FORBIDDEN, "This link is not valid, or no longer.")
     else:
         context = await _requester(request, services)
-        if context.viewer is None and context.staff is None:
-            return error(401, ErrorCode.UNAUTHENTICATED, "You need to log in.")
+        try:
+            context.require_identity()
+        except Unauthenticated as exc:
+            return unauthenticated(context, exc)
     try:
         (document,) = await services.backends.billing.documents([document_id])
     except BackendError as exc:

@@ -41,6 +41,7 @@ async def resolve_request_types(
         entries = [e for e in entries if e.commodity is None or e.commodity is commodity]
     if supply_point_id is None:
         return entries, submit_denial(info, None)
+    info.context.require_identity()  # before the lookup: anonymous callers learn nothing of it
     _, raw_id = from_global_id(supply_point_id, expected="SupplyPoint")
     point = await info.context.loaders.supply_point_by_id.load(raw_id)
     if point is None:

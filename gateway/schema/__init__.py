@@ -6,6 +6,7 @@ import strawberry
 from strawberry.tools import merge_types
 
 from gateway.context import Info
+from gateway.permissions import LoggedIn
 from gateway.resolvers.customer import resolve_customer
 from gateway.resolvers.nodes import resolve_node
 from gateway.schema.access import AccessMutation
@@ -26,11 +27,17 @@ from gateway.staff import StaffGuard
 
 @strawberry.type
 class CustomerQuery:
-    @strawberry.field(description="A customer number the viewer may see; NOT_FOUND otherwise.")
+    @strawberry.field(
+        permission_classes=[LoggedIn],
+        description="A customer number the viewer may see; NOT_FOUND otherwise.",
+    )
     async def customer(self, info: Info, number: str) -> Customer | None:
         return await resolve_customer(info, number)
 
-    @strawberry.field(description="Any object by its global ID; NOT_FOUND when missing or not yours.")
+    @strawberry.field(
+        permission_classes=[LoggedIn],
+        description="Any object by its global ID; NOT_FOUND when missing or not yours.",
+    )
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(info, id)
 

@@ -13,6 +13,7 @@ import strawberry
 
 from gateway import portal_accounts
 from gateway.context import Info
+from gateway.permissions import LoggedIn, public_fields
 from gateway.schema.access_grants import AccessGrant, OwnershipClaim, Scope
 from gateway.schema.accounts import attempt
 from gateway.schema.common import UserError
@@ -27,6 +28,7 @@ class GrantAccessInput:
     consent_text: str = strawberry.field(description="The wording the customer agreed to, recorded as given.")
 
 
+@public_fields
 @strawberry.type
 class GrantAccessPayload:
     grant: AccessGrant | None
@@ -39,6 +41,7 @@ class RevokeAccessInput:
     login: str
 
 
+@public_fields
 @strawberry.type
 class RevokeAccessPayload:
     ok: bool
@@ -51,6 +54,7 @@ class OwnershipClaimInput:
     login: str = strawberry.field(description="The claimant's login.")
 
 
+@public_fields
 @strawberry.type
 class OwnershipClaimPayload:
     claim: OwnershipClaim | None
@@ -59,7 +63,10 @@ class OwnershipClaimPayload:
 
 @strawberry.type
 class AccessMutation:
-    @strawberry.mutation(description="Give another portal user scopes on your customer number, with consent.")
+    @strawberry.mutation(
+        permission_classes=[LoggedIn],
+        description="Give another portal user scopes on your customer number, with consent.",
+    )
     async def grant_access(self, info: Info, input: GrantAccessInput) -> GrantAccessPayload:
         grantee, errors = await attempt(
             lambda: portal_accounts.grant_access(
@@ -74,7 +81,8 @@ class AccessMutation:
         return GrantAccessPayload(grant=AccessGrant.from_store(grantee) if grantee else None, errors=errors)
 
     @strawberry.mutation(
-        description="End a delegate's or a co-owner's access at once (the last owner cannot be removed)."
+        permission_classes=[LoggedIn],
+        description="End a delegate's or a co-owner's access at once (the last owner cannot be removed).",
     )
     async def revoke_access(self, info: Info, input: RevokeAccessInput) -> RevokeAccessPayload:
         _, errors = await attempt(
@@ -84,11 +92,17 @@ class AccessMutation:
         )
         return RevokeAccessPayload(ok=not errors, errors=errors)
 
-    @strawberry.mutation(description="Approve a pending ownership claim: the claimant becomes a co-owner.")
+    @strawberry.mutation(
+        permission_classes=[LoggedIn],
+        description="Approve a pending ownership claim: the claimant becomes a co-owner.",
+    )
     async def approve_ownership_claim(self, info: Info, input: OwnershipClaimInput) -> OwnershipClaimPayload:
         return await _decide(info, input, approve=True)
 
-    @strawberry.mutation(description="Reject a pending ownership claim: the claimant gets no access.")
+    @strawberry.mutation(
+        permission_classes=[LoggedIn],
+        description="Reject a pending ownership claim: the claimant gets no access.",
+    )
     async def reject_ownership_claim(self, info: Info, input: OwnershipClaimInput) -> OwnershipClaimPayload:
         return await _decide(info, input, approve=False)
 

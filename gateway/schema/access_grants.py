@@ -8,6 +8,7 @@ import datetime as dt
 import strawberry
 
 from gateway.domain import access as domain_access
+from gateway.permissions import public_fields
 from gateway.store import access as store_access
 from gateway.store import ownership as store_ownership
 from gateway.store.models import AccessRole as StoreAccessRole
@@ -21,6 +22,7 @@ ClaimStatus = strawberry.enum(
 )
 
 
+@public_fields
 @strawberry.type(description="One portal user who may see the customer number.")
 class AccessGrant:
     login: str
@@ -48,6 +50,7 @@ class AccessGrant:
         )
 
 
+@public_fields
 @strawberry.type(
     description="A user who proved the customer number with an invoice (variable symbol and total) "
     "asks to become a co-owner; an owner approves or rejects. No access until approved."

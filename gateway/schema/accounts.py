@@ -12,6 +12,7 @@ import strawberry
 from gateway import portal_accounts, sessions
 from gateway.context import Info
 from gateway.context import Viewer as ViewerState
+from gateway.permissions import PUBLIC, LoggedIn, NoRejectedCredential, public_fields
 from gateway.portal_accounts import Proof, Rejected
 from gateway.resolvers.access_grants import resolve_viewer_claims
 from gateway.schema.access_grants import OwnershipClaim
@@ -29,6 +30,7 @@ async def attempt(action: Callable[[], Awaitable[_T]]) -> tuple[_T | None, list[
         return None, [UserError(field=rejected.field, message=rejected.message, code=rejected.code)]
 
 
+@public_fields
 @strawberry.type(description="The logged-in portal user.")
 class Viewer:
     state: strawberry.Private[ViewerState]
@@ -70,6 +72,7 @@ class Viewer:
         return Customer.of(number) if number is not None else None
 
 
+@public_fields
 @strawberry.type(description="Another portal account of the same person (same verified e-mail).")
 class LinkedAccount:
     login: str
@@ -81,6 +84,7 @@ class LoginInput:
     password: str
 
 
+@public_fields
 @strawberry.type
 class LoginPayload:
     token: str | None = strawberry.field(description="Use as `Authorization: Bearer <token>`.")
@@ -88,6 +92,7 @@ class LoginPayload:
     errors: list[UserError]
 
 
+@public_fields
 @strawberry.type
 class LogoutPayload:
     ok: bool
@@ -134,6 +139,7 @@ class RegisterInput:
     proof: CustomerProofInput
 
 
+@public_fields
 @strawberry.type
 class RegisterPayload:
     token: str | None = strawberry.field(
@@ -149,12 +155,14 @@ class AddCustomerNumberInput:
     proof: CustomerProofInput
 
 
+@public_fields
 @strawberry.type
 class ViewerPayload:
     viewer: Viewer | None
     errors: list[UserError]
 
 
+@public_fields
 @strawberry.type
 class VerifyEmailPayload:
     ok: bool
@@ -166,6 +174,7 @@ class ChangePasswordInput:
     new_password: str
 
 
+@public_fields
 @strawberry.type
 class ChangePasswordPayload:
     token: str | None = strawberry.field(description="Every session ended; this is the new one.")
@@ -178,6 +187,7 @@ class UpdateRegistrationInput:
     email: str | None = strawberry.field(default=None, description="Takes effect once verified.")
 
 
+@public_fields
 @strawberry.type
 class UpdateRegistrationPayload:
     viewer: Viewer | None
@@ -192,6 +202,7 @@ class MergeAccountsInput:
     confirm: bool = strawberry.field(description="Must be true: the picked accounts are cancelled.")
 
 
+@public_fields
 @strawberry.type
 class MergeAccountsPayload:
     viewer: Viewer | None
@@ -207,14 +218,20 @@ def resolve_viewer(info: Info) -> Viewer | None:
 
 @strawberry.type
 class AccountsQuery:
-    @strawberry.field(description="The logged-in user; null when anonymous.")
+    @strawberry.field(
+        permission_classes=[NoRejectedCredential],
+        description="The logged-in user; null when anonymous (UNAUTHENTICATED when the credential "
+        "presented is not, or no longer, valid).",
+    )
     def viewer(self, info: Info) -> Viewer | None:
         return resolve_viewer(info)
 
 
 @strawberry.type
 class AccountsMutation:
-    @strawberry.mutation(description="Log in: sets the session cookie and returns a bearer token.")
+    @strawberry.mutation(
+        metadata=PUBLIC, description="Log in: sets the session cookie and returns a bearer token."
+    )
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         outcome = await sessions.log_in(info.context, login=input.login, password=input.password)
         if outcome is None:
@@ -228,11 +245,12 @@ class AccountsMutation:
         token, viewer = outcome
         return LoginPayload(token=token, viewer=Viewer(state=viewer), errors=[])
 
-    @strawberry.mutation(description="Log out: revokes this session and clears the cookie.")
+    @strawberry.mutation(metadata=PUBLIC, description="Log out: revokes this session and clears the cookie.")
     async def logout(self, info: Info) -> LogoutPayload:
         return LogoutPayload(ok=await sessions.log_out(info.context))
 
     @strawberry.mutation(
+        metadata=PUBLIC,
         description="A new account, logged in: the owner of the customer number it proves, or, when "
         "the number has an owner, with a pending claim (stronger proof) and no access until approved."
     )
@@ -253,6 +271,7 @@ class AccountsMutation:
         return RegisterPayload(token=token, viewer=Viewer(state=state), errors=[])
 
     @strawberry.mutation(
+        permission_classes=[LoggedIn],
         description="Add a further customer number to this account with a proof; a number that has an "
         "owner needs the stronger proof and gets a pending claim (`viewer.ownershipClaims`)."
     )
@@ -264,12 +283,15 @@ class AccountsMutation:
         )
         return ViewerPayload(viewer=Viewer(state=state) if state else None, errors=errors)
 
-    @strawberry.mutation(description="Confirm an e-mail address with the token mailed to it.")
+    @strawberry.mutation(
+        metadata=PUBLIC, description="Confirm an e-mail address with the token mailed to it."
+    )
     async def verify_email(self, info: Info, token: str) -> VerifyEmailPayload:
         return VerifyEmailPayload(ok=await portal_accounts.verify_email(info.context, token=token))
 
     @strawberry.mutation(
-        description="Change the password; every session ends and this client gets a new one."
+        permission_classes=[LoggedIn],
+        description="Change the password; every session ends and this client gets a new one.",
     )
     async def change_password(self, info: Info, input: ChangePasswordInput) -> ChangePasswordPayload:
         outcome, errors = await attempt(
@@ -282,7 +304,9 @@ class AccountsMutation:
         token, state = outcome
         return ChangePasswordPayload(token=token, viewer=Viewer(state=state), errors=[])
 
-    @strawberry.mutation(description="Change registration data; a new e-mail is verified again.")
+    @strawberry.mutation(
+        permission_classes=[LoggedIn], description="Change registration data; a new e-mail is verified again."
+    )
     async def update_registration(
         self, info: Info, input: UpdateRegistrationInput
     ) -> UpdateRegistrationPayload:
@@ -292,7 +316,8 @@ class AccountsMutation:
         return UpdateRegistrationPayload(viewer=resolve_viewer(info), pending_email=pending, errors=errors)
 
     @strawberry.mutation(
-        description="Cancel the picked accounts (same verified e-mail) and move their customer numbers here."
+        permission_classes=[LoggedIn],
+        description="Cancel the picked accounts (same verified e-mail) and move their customer numbers here.",
     )
     async def merge_accounts(self, info: Info, input: MergeAccountsInput) -> MergeAccountsPayload:
         result, errors = await attempt(
@@ -307,7 +332,10 @@ class AccountsMutation:
             errors=errors,
         )
 
-    @strawberry.mutation(description="Switch the customer number the portal shows in this session.")
+    @strawberry.mutation(
+        permission_classes=[LoggedIn],
+        description="Switch the customer number the portal shows in this session.",
+    )
     async def set_active_customer(self, info: Info, customer_number: str) -> ViewerPayload:
         state, errors = await attempt(
             lambda: portal_accounts.set_active_customer(info.context, customer_number=customer_number)

@@ -11,7 +11,7 @@ from gateway.context import Info
 from gateway.document_links import document_path, signed_document_url
 from gateway.domain import billing as domain
 from gateway.domain.access import Scope
-from gateway.permissions import requires
+from gateway.permissions import PUBLIC, public_fields, requires
 from gateway.schema.common import Money
 from gateway.schema.node import Node, to_global_id
 from gateway.schema.supply_points import SupplyPoint
@@ -24,6 +24,7 @@ PaymentMethod = strawberry.enum(domain.PaymentMethod)
 DepositFrequency = strawberry.enum(domain.DepositFrequency)
 
 
+@public_fields
 @strawberry.type(
     description="A PDF the billing system holds. `url` works for a session that may see it; "
     "`signedUrl` works without one, for a few minutes."
@@ -67,15 +68,15 @@ def _supply_point_id(raw_id: str | None) -> strawberry.ID | None:
 @strawberry.type
 class Invoice(Node):
     customer_number: strawberry.Private[str]
-    number: str
-    variable_symbol: str
-    issue_date: dt.date
-    due_date: dt.date
-    total: Money
-    amount_due: Money
-    status: InvoiceStatus  # type: ignore[valid-type]
-    document: Document | None
-    supply_point_id: strawberry.ID | None
+    number: str = strawberry.field(metadata=PUBLIC)
+    variable_symbol: str = strawberry.field(metadata=PUBLIC)
+    issue_date: dt.date = strawberry.field(metadata=PUBLIC)
+    due_date: dt.date = strawberry.field(metadata=PUBLIC)
+    total: Money = strawberry.field(metadata=PUBLIC)
+    amount_due: Money = strawberry.field(metadata=PUBLIC)
+    status: InvoiceStatus = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
+    document: Document | None = strawberry.field(metadata=PUBLIC)
+    supply_point_id: strawberry.ID | None = strawberry.field(metadata=PUBLIC)
 
     @classmethod
     def from_domain(cls, invoice: domain.Invoice) -> Invoice:
@@ -110,6 +111,7 @@ def customer_scoped_id(type_name: str, customer_number: str, raw_id: str) -> str
     return to_global_id(type_name, f"{customer_number}:{raw_id}")
 
 
+@public_fields
 @strawberry.type(description="One advance payment of a deposit plan.")
 class DepositItem:
     due_date: dt.date
@@ -131,16 +133,20 @@ class DepositItem:
 class DepositPlan(Node):
     customer_number: strawberry.Private[str]
     raw_supply_point_id: strawberry.Private[str]
-    supply_point_id: strawberry.ID
-    frequency: DepositFrequency  # type: ignore[valid-type]
-    payment_method: PaymentMethod  # type: ignore[valid-type]
+    supply_point_id: strawberry.ID = strawberry.field(metadata=PUBLIC)
+    frequency: DepositFrequency = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
+    payment_method: PaymentMethod = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
     bank_account: str | None = strawberry.field(
-        description="For direct debit and refunds: 19-2000145399/0800."
+        metadata=PUBLIC, description="For direct debit and refunds: 19-2000145399/0800."
     )
-    minimum_amount: Money = strawberry.field(description="The least deposit billing accepts.")
-    items: list[DepositItem] = strawberry.field(description="Every deposit of the plan, by due date.")
+    minimum_amount: Money = strawberry.field(
+        metadata=PUBLIC, description="The least deposit billing accepts."
+    )
+    items: list[DepositItem] = strawberry.field(
+        metadata=PUBLIC, description="Every deposit of the plan, by due date."
+    )
 
-    @strawberry.field(description="The earliest unpaid deposit, if any.")
+    @strawberry.field(metadata=PUBLIC, description="The earliest unpaid deposit, if any.")
     def next_item(self) -> DepositItem | None:
         return next((item for item in self.items if not item.paid), None)
 
@@ -181,13 +187,13 @@ async def _own_invoices(info: Info, customer_number: str, ids: tuple[str, ...]) 
 class Payment(Node):
     customer_number: strawberry.Private[str]
     invoice_id: strawberry.Private[str | None]
-    direction: PaymentDirection  # type: ignore[valid-type]
-    date: dt.date
-    amount: Money
-    variable_symbol: str
-    method: PaymentMethod  # type: ignore[valid-type]
+    direction: PaymentDirection = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
+    date: dt.date = strawberry.field(metadata=PUBLIC)
+    amount: Money = strawberry.field(metadata=PUBLIC)
+    variable_symbol: str = strawberry.field(metadata=PUBLIC)
+    method: PaymentMethod = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
 
-    @strawberry.field(description="The invoice this payment settled, if any.")
+    @strawberry.field(metadata=PUBLIC, description="The invoice this payment settled, if any.")
     async def invoice(self, info: Info) -> Invoice | None:
         if self.invoice_id is None:
             return None
@@ -213,16 +219,18 @@ class Reminder(Node):
     customer_number: strawberry.Private[str]
     invoice_ids: strawberry.Private[tuple[str, ...]]
     document_id: strawberry.Private[str | None]
-    level: int = strawberry.field(description="1: a reminder; 2: a reminder with a contractual penalty.")
-    issue_date: dt.date
-    amount: Money = strawberry.field(description="What is owed.")
-    fee: Money
+    level: int = strawberry.field(
+        metadata=PUBLIC, description="1: a reminder; 2: a reminder with a contractual penalty."
+    )
+    issue_date: dt.date = strawberry.field(metadata=PUBLIC)
+    amount: Money = strawberry.field(metadata=PUBLIC, description="What is owed.")
+    fee: Money = strawberry.field(metadata=PUBLIC)
 
-    @strawberry.field(description="The invoices the reminder concerns.")
+    @strawberry.field(metadata=PUBLIC, description="The invoices the reminder concerns.")
     async def invoices(self, info: Info) -> list[Invoice]:
         return await _own_invoices(info, self.customer_number, self.invoice_ids)
 
-    @strawberry.field(description="The reminder's PDF.")
+    @strawberry.field(metadata=PUBLIC, description="The reminder's PDF.")
     async def document(self, info: Info) -> Document | None:
         if self.document_id is None:
             return None

@@ -6,6 +6,7 @@ import strawberry
 
 from gateway.context import Info
 from gateway.domain import catalogue as domain
+from gateway.permissions import PUBLIC, public_fields
 from gateway.resolvers.catalogue import resolve_request_types
 from gateway.schema.requests import RequestKind
 from gateway.schema.supply_points import Commodity
@@ -24,6 +25,7 @@ NotAllowedReason = strawberry.enum(
 )
 
 
+@public_fields
 @strawberry.type(description="A kind of request the portal offers (one entry of the catalogue).")
 class RequestType:
     code: RequestTypeCode  # type: ignore[valid-type]
@@ -70,6 +72,7 @@ class RequestType:
         )
 
 
+@public_fields
 @strawberry.type(description="How to reach the customer line.")
 class ContactInfo:
     phone: str = strawberry.field(description="E.164.")
@@ -91,8 +94,9 @@ CONTACT_INFO = ContactInfo(
 @strawberry.type
 class CatalogueQuery:
     @strawberry.field(
+        metadata=PUBLIC,
         description="The catalogue of request kinds; with `supplyPointId`, only what that supply point "
-        "offers (NOT_FOUND when it is not the viewer's)."
+        "offers (needs a login; NOT_FOUND when it is not the viewer's).",
     )
     async def request_types(
         self,
@@ -105,6 +109,8 @@ class CatalogueQuery:
         )
         return [RequestType.from_domain(entry, denied=denied) for entry in entries]
 
-    @strawberry.field(description="The customer line's phone, hours and e-mail (the portal's footer).")
+    @strawberry.field(
+        metadata=PUBLIC, description="The customer line's phone, hours and e-mail (the portal's footer)."
+    )
     def contact_info(self) -> ContactInfo:
         return CONTACT_INFO

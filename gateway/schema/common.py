@@ -11,11 +11,13 @@ import strawberry
 from gateway.domain import customers as domain_customers
 from gateway.domain.money import Money as DomainMoney
 from gateway.errors import BadUserInput
+from gateway.permissions import public_fields
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
 
+@public_fields
 @strawberry.type(description="An amount of money. `amount` is a decimal string, never a float.")
 class Money:
     amount: Decimal
@@ -26,6 +28,7 @@ class Money:
         return cls(amount=money.amount, currency=money.currency)
 
 
+@public_fields
 @strawberry.type
 class Address:
     street: str
@@ -46,6 +49,7 @@ class Address:
         )
 
 
+@public_fields
 @strawberry.type
 class PageInfo:
     has_next_page: bool
@@ -54,6 +58,7 @@ class PageInfo:
     end_cursor: str | None
 
 
+@public_fields
 @strawberry.type(description="Why a mutation did not do what was asked; `field` is the path of the input.")
 class UserError:
     field: list[str] | None

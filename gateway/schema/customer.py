@@ -11,7 +11,7 @@ from gateway.domain import customers as domain
 from gateway.domain.access import Scope
 from gateway.domain.customers import Customer as DomainCustomer
 from gateway.errors import NotFound
-from gateway.permissions import OWNER_OR_STAFF, REQUEST_READERS, requires
+from gateway.permissions import OWNER_OR_STAFF, PUBLIC, REQUEST_READERS, Role, requires, requires_any
 from gateway.resolvers.access_grants import resolve_access_grants, resolve_ownership_claims
 from gateway.resolvers.billing import resolve_invoices
 from gateway.resolvers.deposits import resolve_deposit_plans
@@ -51,7 +51,7 @@ async def _master_data(info: Info, number: str) -> DomainCustomer:
 
 @strawberry.type(description="A customer number (zákaznické číslo) the viewer may see.")
 class Customer(Node):
-    number: str
+    number: str = strawberry.field(metadata=PUBLIC)
     customer_number: strawberry.Private[str]
 
     @classmethod
@@ -59,15 +59,21 @@ class Customer(Node):
         """Only after the viewer's access to ``number`` has been checked."""
         return cls(id=to_global_id("Customer", number), number=number, customer_number=number)
 
-    @strawberry.field
+    @strawberry.field(
+        permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)],
+        description="Personal data: needs VIEW_SUPPLY_POINTS (owners and staff hold it).",
+    )
     async def name(self, info: Info) -> str | None:
         return (await _master_data(info, self.number)).name
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def segment(self, info: Info) -> Segment | None:  # type: ignore[valid-type]
         return (await _master_data(info, self.number)).segment
 
-    @strawberry.field
+    @strawberry.field(
+        permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)],
+        description="Personal data: needs VIEW_SUPPLY_POINTS (owners and staff hold it).",
+    )
     async def permanent_address(self, info: Info) -> Address | None:
         return Address.from_domain((await _master_data(info, self.number)).permanent_address)
 
@@ -145,12 +151,17 @@ class Customer(Node):
         return await resolve_ownership_claims(info, self.number)
 
     @strawberry.field(
-        description="The front page: every part loads concurrently, each with its own permission."
+        metadata=PUBLIC,
+        description="The front page: every part loads concurrently, each with its own permission.",
     )
     def overview(self) -> AccountOverview:
         return AccountOverview(customer_number=self.number)
 
-    @strawberry.field(description="The nomination contract; null unless the customer is a LARGE consumer.")
+    @strawberry.field(
+        permission_classes=[requires_any(Scope.MANAGE_NOMINATION, Role.STAFF)],
+        description="The nomination contract; null unless the customer is a LARGE consumer. "
+        "Needs MANAGE_NOMINATION (or staff).",
+    )
     async def nomination(self, info: Info) -> NominationContract | None:
         contract = await resolve_nomination_contract(info, self.number)
         return NominationContract.from_domain(contract) if contract is not None else None

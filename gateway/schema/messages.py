@@ -7,6 +7,7 @@ import datetime as dt
 import strawberry
 
 from gateway.domain import messages as domain
+from gateway.permissions import PUBLIC
 from gateway.schema.node import Node, to_global_id
 
 MessageKind = strawberry.enum(domain.MessageKind)
@@ -20,11 +21,11 @@ def message_global_id(customer_number: str, message_id: str) -> strawberry.ID:
 @strawberry.type(description="A message from the supplier: an offer, product news or a notice.")
 class Message(Node):
     customer_number: strawberry.Private[str]
-    kind: MessageKind  # type: ignore[valid-type]
-    subject: str
-    body: str
-    sent_at: dt.datetime
-    read: bool
+    kind: MessageKind = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
+    subject: str = strawberry.field(metadata=PUBLIC)
+    body: str = strawberry.field(metadata=PUBLIC)
+    sent_at: dt.datetime = strawberry.field(metadata=PUBLIC)
+    read: bool = strawberry.field(metadata=PUBLIC)
 
     @classmethod
     def from_domain(cls, message: domain.Message) -> Message:

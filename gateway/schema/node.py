@@ -8,11 +8,12 @@ import binascii
 import strawberry
 
 from gateway.errors import NotFound
+from gateway.permissions import PUBLIC
 
 
 @strawberry.interface(description="An object with a global ID, fetchable with `node(id:)`.")
 class Node:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(metadata=PUBLIC)
 
 
 def to_global_id(type_name: str, raw_id: str) -> strawberry.ID:

@@ -14,6 +14,7 @@ import strawberry
 from gateway.context import Info
 from gateway.domain import nomination as domain
 from gateway.nomination.intervals import energy_mwh
+from gateway.permissions import LoggedIn, public_fields
 from gateway.resolvers.nomination import (
     SubmissionOutcome,
     resolve_day,
@@ -36,6 +37,7 @@ NominationKind = strawberry.enum(domain.NominationKind)
 NominationErrorCode = strawberry.enum(domain.ProblemKind, name="NominationErrorCode")
 
 
+@public_fields
 @strawberry.type(description="One trading interval: average power in MW, and its energy.")
 class NominationInterval:
     start: dt.datetime = strawberry.field(description="The interval's start, with its UTC offset.")
@@ -56,12 +58,14 @@ def _total(series: tuple[domain.Interval, ...], resolution: domain.Resolution) -
     return energy_mwh(series, resolution) if series else None
 
 
+@public_fields
 @strawberry.type
 class MonthlyVolume:
     month: str = strawberry.field(description="YYYY-MM")
     contracted_mwh: Decimal
 
 
+@public_fields
 @strawberry.type(description="The weekly values of a Monday-to-Sunday week (167 or 169 hours on DST weeks).")
 class NominationWeek:
     week_start: dt.date
@@ -89,6 +93,7 @@ class NominationWeek:
         )
 
 
+@public_fields
 @strawberry.type(description="The daily refinement of one local day (92, 96 or 100 quarter-hours).")
 class NominationDay:
     date: dt.date
@@ -116,6 +121,7 @@ class NominationDay:
         )
 
 
+@public_fields
 @strawberry.type(description="A month's refined volume against the contracted one.")
 class NominationMonth:
     month: str = strawberry.field(description="YYYY-MM")
@@ -137,6 +143,7 @@ class NominationMonth:
         )
 
 
+@public_fields
 @strawberry.type(description="A large consumer's nomination contract and its periods.")
 class NominationContract:
     customer_number: strawberry.Private[str]
@@ -227,6 +234,7 @@ class SubmitMonthlyRefinementInput:
     idempotency_key: str
 
 
+@public_fields
 @strawberry.type(description="An accepted submission, as the nomination system confirmed it.")
 class NominationSubmission:
     submission_id: str
@@ -237,6 +245,7 @@ class NominationSubmission:
     energy_mwh: Decimal | None
 
 
+@public_fields
 @strawberry.type(description="Why a submission was refused, and where.")
 class NominationError:
     code: NominationErrorCode  # type: ignore[valid-type]
@@ -247,6 +256,7 @@ class NominationError:
     field: list[str] | None = strawberry.field(description="The path of the offending input field.")
 
 
+@public_fields
 @strawberry.type
 class SubmitNominationPayload:
     submission: NominationSubmission | None
@@ -311,8 +321,9 @@ def payload_of(outcome: SubmissionOutcome) -> SubmitNominationPayload:
 @strawberry.type
 class NominationMutation:
     @strawberry.mutation(
+        permission_classes=[LoggedIn],
         description="Submit a week's values (the owner, or a delegate with MANAGE_NOMINATION). "
-        "Idempotent per `idempotencyKey`."
+        "Idempotent per `idempotencyKey`.",
     )
     async def submit_weekly_nomination(
         self, info: Info, input: SubmitWeeklyNominationInput
@@ -327,7 +338,10 @@ class NominationMutation:
         )
         return payload_of(outcome)
 
-    @strawberry.mutation(description="Submit the refinement of one day. Idempotent per `idempotencyKey`.")
+    @strawberry.mutation(
+        permission_classes=[LoggedIn],
+        description="Submit the refinement of one day. Idempotent per `idempotencyKey`.",
+    )
     async def submit_daily_refinement(
         self, info: Info, input: SubmitDailyRefinementInput
     ) -> SubmitNominationPayload | None:
@@ -340,7 +354,10 @@ class NominationMutation:
         )
         return payload_of(outcome)
 
-    @strawberry.mutation(description="Submit a month's refined MWh. Idempotent per `idempotencyKey`.")
+    @strawberry.mutation(
+        permission_classes=[LoggedIn],
+        description="Submit a month's refined MWh. Idempotent per `idempotencyKey`.",
+    )
     async def submit_monthly_refinement(
         self, info: Info, input: SubmitMonthlyRefinementInput
     ) -> SubmitNominationPayload | None:

@@ -17,7 +17,7 @@ from gateway.context import Info
 from gateway.domain import billing as domain_billing
 from gateway.domain.access import Scope
 from gateway.errors import NotFound
-from gateway.permissions import OWNER_OR_STAFF, REQUEST_READERS, requires
+from gateway.permissions import OWNER_OR_STAFF, PUBLIC, public_fields, requires, requires_any
 from gateway.resolvers.catalogue import submit_denial
 from gateway.resolvers.messages import resolve_unread_message_count
 from gateway.resolvers.overview import (
@@ -35,6 +35,7 @@ from gateway.schema.supply_points import SupplyPoint
 Count = Annotated[int, strawberry.argument(description="At most 20.")]
 
 
+@public_fields
 @strawberry.type(description="One unpaid advance payment, from the deposit plan of a supply point.")
 class UpcomingDeposit:
     due_date: dt.date
@@ -60,18 +61,18 @@ class UpcomingDeposit:
 class AccountOverview:
     customer_number: strawberry.Private[str]
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     def number(self) -> str:
         return self.customer_number
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)])
     async def name(self, info: Info) -> str | None:
         customer = await info.context.loaders.customer_by_number.load(self.customer_number)
         if customer is None:
             raise NotFound
         return customer.name
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)])
     async def permanent_address(self, info: Info) -> Address | None:
         customer = await info.context.loaders.customer_by_number.load(self.customer_number)
         if customer is None:
@@ -107,9 +108,9 @@ class AccountOverview:
         return await resolve_recent_reminders(info, self.customer_number, first)
 
     @strawberry.field(
-        permission_classes=[REQUEST_READERS],
+        permission_classes=[requires_any(Scope.SUBMIT_REQUESTS, Scope.VIEW_SUPPLY_POINTS)],
         description="Quick start: the request kinds the customer files most, among those its supply "
-        "points offer.",
+        "points offer. Needs SUBMIT_REQUESTS or VIEW_SUPPLY_POINTS.",
     )
     async def quick_request_types(self, info: Info, first: Count = 4) -> list[RequestType] | None:
         entries = await resolve_quick_request_types(info, self.customer_number, first)

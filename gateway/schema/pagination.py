@@ -12,18 +12,21 @@ from typing import Generic, TypeVar
 
 import strawberry
 
+from gateway.permissions import public_fields
 from gateway.schema.common import PageInfo, decode_offset_cursor, offset_cursor, page_size
 
 NodeT = TypeVar("NodeT")
 ItemT = TypeVar("ItemT")
 
 
+@public_fields
 @strawberry.type
 class Edge(Generic[NodeT]):
     cursor: str
     node: NodeT
 
 
+@public_fields
 @strawberry.type
 class Connection(Generic[NodeT]):
     edges: list[Edge[NodeT]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import strawberry
 
 from gateway.context import Info
+from gateway.permissions import LoggedIn
 from gateway.requests.submission import submit_request
 from gateway.resolvers.request_tracking import (
     resolve_cancel_request,
@@ -36,7 +37,8 @@ from gateway.schema.requests import CustomerRequest
 @strawberry.type
 class RequestsMutation:
     @strawberry.mutation(
-        description="File a request of any kind in the catalogue. Owner or a delegate with SUBMIT_REQUESTS."
+        permission_classes=[LoggedIn],
+        description="File a request of any kind in the catalogue. Owner or a delegate with SUBMIT_REQUESTS.",
     )
     async def submit_request(self, info: Info, input: SubmitRequestInput) -> SubmitRequestPayload:
         outcome = await submit_request(
@@ -57,16 +59,23 @@ class RequestsMutation:
             ],
         )
 
-    @strawberry.mutation(description="Change an open request's description; closed requests are read-only.")
+    @strawberry.mutation(
+        permission_classes=[LoggedIn],
+        description="Change an open request's description; closed requests are read-only.",
+    )
     async def update_request(self, info: Info, input: UpdateRequestInput) -> RequestPayload:
         return await resolve_update_request(info, input)
 
-    @strawberry.mutation(description="Cancel an open request; closed requests keep their history.")
+    @strawberry.mutation(
+        permission_classes=[LoggedIn],
+        description="Cancel an open request; closed requests keep their history.",
+    )
     async def cancel_request(self, info: Info, input: CancelRequestInput) -> RequestPayload:
         return await resolve_cancel_request(info, input)
 
     @strawberry.mutation(
-        description="Mark inbox messages read (the owner's inbox); answers the new unread count."
+        permission_classes=[LoggedIn],
+        description="Mark inbox messages read (the owner's inbox); answers the new unread count.",
     )
     async def mark_messages_read(self, info: Info, input: MarkMessagesReadInput) -> MarkMessagesReadPayload:
         return await resolve_mark_messages_read(info, input)

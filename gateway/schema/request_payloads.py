@@ -6,11 +6,13 @@ import datetime as dt
 
 import strawberry
 
+from gateway.permissions import public_fields
 from gateway.schema.catalogue import RequestTypeCode
 from gateway.schema.common import UserError
 from gateway.schema.requests import CustomerRequest
 
 
+@public_fields
 @strawberry.type(description="An instant change, carried out.")
 class AppliedChange:
     type: RequestTypeCode  # type: ignore[valid-type]
@@ -18,6 +20,7 @@ class AppliedChange:
     applied_at: dt.datetime
 
 
+@public_fields
 @strawberry.type
 class SubmitRequestPayload:
     request: CustomerRequest | None = strawberry.field(description="The case filed, for a tracked kind.")
@@ -26,12 +29,14 @@ class SubmitRequestPayload:
     errors: list[UserError]
 
 
+@public_fields
 @strawberry.type
 class RequestPayload:
     request: CustomerRequest | None
     errors: list[UserError]
 
 
+@public_fields
 @strawberry.type
 class MarkMessagesReadPayload:
     marked_count: int

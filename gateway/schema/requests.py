@@ -9,7 +9,7 @@ import strawberry
 from gateway.context import Info
 from gateway.domain import requests as domain
 from gateway.domain.access import Scope
-from gateway.permissions import requires
+from gateway.permissions import PUBLIC, public_fields, requires
 from gateway.schema.node import Node, to_global_id
 from gateway.schema.supply_points import SupplyPoint
 
@@ -19,6 +19,7 @@ RequestState = strawberry.enum(
 )
 
 
+@public_fields
 @strawberry.type
 class RequestHistoryEntry:
     at: dt.datetime
@@ -30,14 +31,16 @@ class RequestHistoryEntry:
 class CustomerRequest(Node):
     customer_number: strawberry.Private[str]
     raw_supply_point_id: strawberry.Private[str | None]
-    kind: RequestKind  # type: ignore[valid-type]
-    state: RequestState  # type: ignore[valid-type]
-    closed: bool = strawberry.field(description="Resolved, rejected or cancelled: it can no longer change.")
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    summary: str
-    supply_point_id: strawberry.ID | None
-    history: list[RequestHistoryEntry] = strawberry.field(description="Oldest first.")
+    kind: RequestKind = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
+    state: RequestState = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
+    closed: bool = strawberry.field(
+        metadata=PUBLIC, description="Resolved, rejected or cancelled: it can no longer change."
+    )
+    created_at: dt.datetime = strawberry.field(metadata=PUBLIC)
+    updated_at: dt.datetime = strawberry.field(metadata=PUBLIC)
+    summary: str = strawberry.field(metadata=PUBLIC)
+    supply_point_id: strawberry.ID | None = strawberry.field(metadata=PUBLIC)
+    history: list[RequestHistoryEntry] = strawberry.field(metadata=PUBLIC, description="Oldest first.")
 
     @strawberry.field(permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)])
     async def supply_point(self, info: Info) -> SupplyPoint | None:

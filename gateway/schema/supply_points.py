@@ -12,7 +12,7 @@ from gateway.domain import catalogue as domain_catalogue
 from gateway.domain import supply_points as domain
 from gateway.domain.access import Scope
 from gateway.domain.offerings import Offering, offers
-from gateway.permissions import requires
+from gateway.permissions import PUBLIC, public_fields, requires
 from gateway.schema.common import Address
 from gateway.schema.node import Node, to_global_id
 
@@ -39,6 +39,7 @@ InvoiceDelivery = strawberry.enum(
 BillingCycle = strawberry.enum(domain.BillingCycle)
 
 
+@public_fields
 @strawberry.type
 class ElectricityTechnicalData:
     main_breaker_amps: int = strawberry.field(description="25 for a 3x25 A breaker.")
@@ -50,6 +51,7 @@ class ElectricityTechnicalData:
     next_reading_date: dt.date | None
 
 
+@public_fields
 @strawberry.type
 class GasTechnicalData:
     meter_number: str
@@ -62,6 +64,7 @@ class GasTechnicalData:
 TechnicalData = Annotated[ElectricityTechnicalData | GasTechnicalData, strawberry.union("TechnicalData")]
 
 
+@public_fields
 @strawberry.type
 class MeterRegister:
     code: str = strawberry.field(description="The register's code, e.g. 1.8.1.")
@@ -81,6 +84,7 @@ class MeterRegister:
         )
 
 
+@public_fields
 @strawberry.type
 class Meter:
     number: str
@@ -93,6 +97,7 @@ class Meter:
         return cls(number=meter.number, registers=[MeterRegister.from_domain(r) for r in meter.registers])
 
 
+@public_fields
 @strawberry.type
 class Correspondence:
     address: Address = strawberry.field(description="Where letters (and paper invoices) go.")
@@ -108,6 +113,7 @@ class Correspondence:
         )
 
 
+@public_fields
 @strawberry.type
 class BillingDetails:
     cycle: BillingCycle  # type: ignore[valid-type]
@@ -153,22 +159,28 @@ def technical_from_domain(
 class SupplyPoint(Node):
     customer_number: strawberry.Private[str]
     point: strawberry.Private[domain.SupplyPoint]
-    code: str = strawberry.field(description="EAN (18 digits) for electricity, EIC (16 characters) for gas.")
-    commodity: Commodity  # type: ignore[valid-type]
-    contract_type: ContractType  # type: ignore[valid-type]
-    address: Address
-    product: str
+    code: str = strawberry.field(
+        metadata=PUBLIC, description="EAN (18 digits) for electricity, EIC (16 characters) for gas."
+    )
+    commodity: Commodity = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
+    contract_type: ContractType = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
+    address: Address = strawberry.field(metadata=PUBLIC)
+    product: str = strawberry.field(metadata=PUBLIC)
     technical: TechnicalData | None = strawberry.field(
-        description="Null on a supply-only contract: the distributor holds the technical data."
+        metadata=PUBLIC,
+        description="Null on a supply-only contract: the distributor holds the technical data.",
     )
     expected_annual_consumption_kwh: int = strawberry.field(
-        description="Expected annual consumption, known on every contract (deposits are set from it)."
+        metadata=PUBLIC,
+        description="Expected annual consumption, known on every contract (deposits are set from it).",
     )
     meter: Meter | None = strawberry.field(
-        description="The meter and its registers; null on a supply-only contract: the distributor holds them."
+        metadata=PUBLIC,
+        description="The meter and its registers; null on a supply-only contract: the distributor "
+        "holds them.",
     )
-    correspondence: Correspondence
-    billing_details: BillingDetails
+    correspondence: Correspondence = strawberry.field(metadata=PUBLIC)
+    billing_details: BillingDetails = strawberry.field(metadata=PUBLIC)
 
     @classmethod
     def from_domain(cls, point: domain.SupplyPoint) -> SupplyPoint:
@@ -189,14 +201,17 @@ class SupplyPoint(Node):
             billing_details=BillingDetails.from_domain(point.billing),
         )
 
-    @strawberry.field(description="What the portal offers for this supply point, by its contract type.")
+    @strawberry.field(
+        metadata=PUBLIC, description="What the portal offers for this supply point, by its contract type."
+    )
     def offers(self) -> list[OfferingEnum]:  # type: ignore[valid-type]
         point = self.point
         return [o for o in Offering if offers(point.contract_type, point.commodity, o)]
 
     @strawberry.field(
+        metadata=PUBLIC,
         description="The request kinds the portal offers for this supply point, each saying whether "
-        "the viewer may submit it."
+        "the viewer may submit it.",
     )
     def request_types(
         self, info: Info

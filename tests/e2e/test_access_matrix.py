@@ -1,9 +1,10 @@
 """Every persona against every root field and every node type, one test per cell.
 
 Own objects are readable; a foreign object and a missing one answer the identical
-NOT_FOUND (same message, code, path and data); the delegate ``poradce`` (VIEW_BILLING on
-novak's number) reads billing objects but gets FORBIDDEN on supply points and messages;
-staff read everything and change nothing.
+NOT_FOUND (same message, code, path and data); anonymous callers get the identical
+UNAUTHENTICATED for both; the delegate ``poradce`` (VIEW_BILLING on novak's number) reads
+billing objects but gets FORBIDDEN on supply points, messages and the customer's personal
+data; staff read everything and change nothing.
 
 The cells only read, so they share one app per module and each persona logs in once
 (Argon2 is slow on purpose). The IDs come from real data: each owner's lists.
@@ -76,6 +77,21 @@ query Node($id: ID!) {
 """
 VIEWER = "{ viewer { login customers { number } activeCustomer { number } } }"
 CUSTOMER = "query Customer($n: String!) { customer(number: $n) { number name } }"
+PERSONAL = """
+query Personal($n: String!) {
+  customer(number: $n) {
+    number segment name permanentAddress { city }
+    overview { number name permanentAddress { city } quickRequestTypes { code } nearestInvoices { number } }
+  }
+}
+"""
+PERSONAL_PATHS = [
+    ["customer", "name"],
+    ["customer", "permanentAddress"],
+    ["customer", "overview", "name"],
+    ["customer", "overview", "permanentAddress"],
+    ["customer", "overview", "quickRequestTypes"],
+]
 DELEGATE_FIELDS = """
 query Fields($n: String!) { customer(number: $n) { invoices(first: 1) { totalCount } supplyPoints { id } } }
 """
@@ -192,6 +208,17 @@ def assert_not_found(result: dict[str, Any], field_name: str, *, nullable: bool 
     assert result["data"] == ({field_name: None} if nullable else None)
 
 
+def assert_refused(result: dict[str, Any], field_name: str, persona: str, *, nullable: bool = True) -> None:
+    """NOT_FOUND for someone; for anonymous callers UNAUTHENTICATED (who asks comes first)."""
+    if persona != "anonymous":
+        assert_not_found(result, field_name, nullable=nullable)
+        return
+    assert error_codes(result) == ["UNAUTHENTICATED"], result
+    assert result["errors"][0]["message"] == "You need to log in."
+    assert result["errors"][0]["path"] == [field_name]
+    assert result["data"] == ({field_name: None} if nullable else None)
+
+
 @pytest.mark.parametrize("type_name", NODE_TYPES)
 @pytest.mark.parametrize("persona", PERSONAS)
 async def test_node_type(matrix: Matrix, persona: str, type_name: str) -> None:
@@ -209,7 +236,7 @@ async def test_node_type(matrix: Matrix, persona: str, type_name: str) -> None:
 
     # then: a foreign object is indistinguishable from a missing one (staff see it)
     for answer in missing:
-        assert_not_found(answer, "node")
+        assert_refused(answer, "node", persona)
         if persona != "staff":
             assert answer == foreign
     if persona == "staff":
@@ -264,7 +291,7 @@ async def check_customer(matrix: Matrix, gql: GraphQLClient, persona: str) -> No
     missing = await gql.execute(CUSTOMER, {"n": MISSING})
     foreign = await gql.execute(CUSTOMER, {"n": foreign_number})
 
-    assert_not_found(missing, "customer")
+    assert_refused(missing, "customer", persona)
     if persona == "staff":
         assert error_codes(foreign) == []
         assert foreign["data"]["customer"]["number"] == foreign_number
@@ -274,9 +301,13 @@ async def check_customer(matrix: Matrix, gql: GraphQLClient, persona: str) -> No
     visible = OWNED.get(persona) or DELEGATED.get(persona)
     if visible is not None:
         own = await gql.execute(CUSTOMER, {"n": visible})
-        assert error_codes(own) == []
         assert own["data"]["customer"]["number"] == visible
-        assert own["data"]["customer"]["name"]
+        if persona in DELEGATED:  # the name is personal data, outside VIEW_BILLING
+            assert error_codes(own) == ["FORBIDDEN"]
+            assert own["data"]["customer"]["name"] is None
+        else:
+            assert error_codes(own) == []
+            assert own["data"]["customer"]["name"]
 
 
 async def check_node(matrix: Matrix, gql: GraphQLClient, persona: str) -> None:
@@ -292,7 +323,7 @@ async def check_node(matrix: Matrix, gql: GraphQLClient, persona: str) -> None:
 
     answers = [await gql.execute(NODE, {"id": global_id}) for global_id in nonsense]
 
-    assert_not_found(reference, "node")
+    assert_refused(reference, "node", persona)
     assert answers == [reference] * len(nonsense)
 
 
@@ -306,7 +337,7 @@ async def check_request_types(matrix: Matrix, gql: GraphQLClient, persona: str) 
 
     assert error_codes(catalogue) == [] and catalogue["data"]["requestTypes"]
     kinds = {entry["kind"] for entry in catalogue["data"]["requestTypes"]}
-    assert_not_found(missing, "requestTypes", nullable=False)  # a non-null list: data is null
+    assert_refused(missing, "requestTypes", persona, nullable=False)  # a non-null list: data is null
     if persona == "staff":
         assert error_codes(foreign) == []
         assert {entry["kind"] for entry in foreign["data"]["requestTypes"]} <= kinds
@@ -361,3 +392,35 @@ async def test_staff_read_but_change_nothing(matrix: Matrix) -> None:
     assert error_codes(result) == ["FORBIDDEN"]
     unread_after = (await staff.execute(UNREAD, {"n": NOVAK}))["data"]["customer"]["unreadMessageCount"]
     assert unread_after == unread_before > 0
+
+
+async def test_a_billing_delegate_sees_no_personal_data_nor_quick_request_types(matrix: Matrix) -> None:
+    # given: poradce holds VIEW_BILLING on novak's number, nothing more
+    gql = await matrix.client("poradce")
+
+    # when
+    result = await gql.execute(PERSONAL, {"n": NOVAK})
+
+    # then: the billing parts arrive, the name, the address and the quick start do not
+    assert sorted(error["path"] for error in result["errors"]) == sorted(PERSONAL_PATHS)
+    assert set(error_codes(result)) == {"FORBIDDEN"}
+    customer = result["data"]["customer"]
+    assert (customer["number"], customer["segment"]) == (NOVAK, "HOUSEHOLD")
+    assert customer["name"] is None and customer["permanentAddress"] is None
+    overview = customer["overview"]
+    assert overview["nearestInvoices"] and overview["number"] == NOVAK
+    assert overview["name"] is None and overview["permanentAddress"] is None
+    assert overview["quickRequestTypes"] is None
+
+
+@pytest.mark.parametrize("persona", ["novak", "staff"])
+async def test_the_owner_and_staff_see_the_personal_data(matrix: Matrix, persona: str) -> None:
+    gql = await matrix.client(persona)
+
+    result = await gql.execute(PERSONAL, {"n": NOVAK})
+
+    assert error_codes(result) == []
+    customer = result["data"]["customer"]
+    assert customer["name"] and customer["permanentAddress"]["city"]
+    assert customer["overview"]["name"] == customer["name"]
+    assert customer["overview"]["quickRequestTypes"]

@@ -95,10 +95,12 @@ async def test_another_customers_number_and_a_missing_one_answer_the_same_not_fo
     assert result["errors"][0]["message"] == "Not found."
 
 
-async def test_anonymous_reads_nothing(gql: GraphQLClient) -> None:
+async def test_anonymous_reads_nothing_and_is_asked_to_log_in(gql: GraphQLClient) -> None:
     result = await gql.execute(CUSTOMER, {"number": "1000012345"})
 
-    assert error_codes(result) == ["NOT_FOUND"]
+    assert error_codes(result) == ["UNAUTHENTICATED"]
+    assert result["errors"][0]["message"] == "You need to log in."
+    assert result["data"] == {"customer": None}
 
 
 async def test_node_fetches_own_objects_and_hides_foreign_ones(gql: GraphQLClient) -> None:

@@ -407,8 +407,9 @@ async def test_a_delegate_without_manage_nomination_is_forbidden(
     read = await gql.execute(NOMINATION_ONLY, {"number": personas.TEPLARNA})
     submitted = await gql.execute(SUBMIT_MONTH, month_input("2026-08", "100", "poradce-1"))
 
-    # then: reading needs any access, submitting needs the scope
-    assert read["data"]["customer"]["nomination"]["contractNumber"]
+    # then: reading and submitting both need the scope
+    assert error_codes(read) == ["FORBIDDEN"]
+    assert read["data"]["customer"]["nomination"] is None
     assert error_codes(submitted) == ["FORBIDDEN"]
     assert submitted["data"]["submitMonthlyRefinement"] is None
 

@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 
 from gateway.cli import main
 from gateway.config import Settings
+from gateway.sessions import API_KEY_REFUSED
 from gateway.store import audit
 from gateway.store.db import transaction
 from gateway.store.models import ActorKind
@@ -49,12 +50,13 @@ async def test_staff_cannot_mutate(gql: GraphQLClient) -> None:
     assert error_codes(result) == ["FORBIDDEN"]
 
 
-async def test_an_unknown_key_is_anonymous(gql: GraphQLClient) -> None:
+async def test_an_unknown_key_is_refused_as_unauthenticated(gql: GraphQLClient) -> None:
     gql.headers["X-API-Key"] = "not-a-key"
 
     result = await gql.execute(READ)
 
-    assert set(error_codes(result)) == {"NOT_FOUND"}
+    assert set(error_codes(result)) == {"UNAUTHENTICATED"}
+    assert {error["message"] for error in result["errors"]} == {API_KEY_REFUSED}
 
 
 async def test_the_cli_creates_a_key_once_and_revokes_it(
@@ -80,4 +82,4 @@ async def test_the_cli_creates_a_key_once_and_revokes_it(
 
     await asyncio.to_thread(run, "api-key", "revoke", key_id)
 
-    assert set(error_codes(await staff.execute(READ))) == {"NOT_FOUND"}
+    assert set(error_codes(await staff.execute(READ))) == {"UNAUTHENTICATED"}
