@@ -1,0 +1,124 @@
+"""What one HTTP request may carry, refused before anything is parsed or run.
+
+- The body: at most ``settings.max_body_bytes``, checked on ``Content-Length`` and again on
+  the bytes as they stream in (a body without a length, or one that lies, is cut off at the
+  limit): ``413``.
+- The JSON of a GraphQL request: UTF-8, an object, ``variables`` and ``extensions`` nested
+  at most ``MAX_JSON_DEPTH`` deep and holding at most ``MAX_JSON_VALUES`` values, and every
+  string in it (keys, values, the query, the operation name) clean text
+  (``gateway.schema.text_input``): else ``400`` with ``BAD_USER_INPUT``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from cross_web import HTTPException
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.http import GraphQLRequestData
+
+from gateway.http.refusals import refusal
+from gateway.schema.text_input import REFUSAL, is_clean_text
+
+MAX_JSON_DEPTH = 10  # the deepest input (a nomination's intervals) is 4
+MAX_JSON_VALUES = 10_000  # a week of quarter-hour intervals is some 2,000
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodyLimitMiddleware:
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            await self._refuse(scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracked_send)
+        except BodyTooLarge:
+            if started:  # the app answered before reading it all: nothing more to say
+                raise
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        message = f"The request body is too large (at most {self.max_bytes} bytes)."
+        await refusal(413, message, headers={"Connection": "close"})(scope, receive, send)
+
+
+def bad_request(message: str) -> HTTPException:
+    """Strawberry's refusal, answered by ``GatewayGraphQL`` as a JSON ``400``."""
+    return HTTPException(400, message)
+
+
+def decode_request_json(data: str | bytes) -> dict[str, Any]:
+    """A GraphQL request's JSON object (a POST body, or GET's ``variables`` / ``extensions``)."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise bad_request("The request body is not UTF-8.") from None
+    try:
+        decoded = json.loads(data)
+    except RecursionError:
+        raise bad_request(f"The JSON is nested too deeply (at most {MAX_JSON_DEPTH} levels).") from None
+    if not isinstance(decoded, dict):
+        raise bad_request("A GraphQL request, its variables and its extensions are JSON objects.")
+    return decoded
+
+
+def check_request(request: GraphQLRequestData) -> None:
+    """Refuses ``request`` unless its strings are clean text and its JSON within bounds."""
+    for text in (request.query, request.operation_name):
+        if isinstance(text, str) and not is_clean_text(text):
+            raise bad_request(REFUSAL)
+    values = 0
+    for value in (request.variables, request.extensions):
+        for depth, item in _walk(value):
+            values += 1
+            if depth > MAX_JSON_DEPTH:
+                raise bad_request(f"The JSON is nested too deeply (at most {MAX_JSON_DEPTH} levels).")
+            if values > MAX_JSON_VALUES:
+                raise bad_request(f"The variables hold too many values (at most {MAX_JSON_VALUES}).")
+            if isinstance(item, str) and not is_clean_text(item):
+                raise bad_request(REFUSAL)
+
+
+def _walk(value: object) -> Iterator[tuple[int, object]]:
+    """Every value (and object key) in ``value`` with its depth, the top level being 0."""
+    stack: list[tuple[int, object]] = [(0, value)]
+    while stack:
+        depth, item = stack.pop()
+        yield depth, item
+        if isinstance(item, dict):
+            stack.extend((depth + 1, key) for key in item)
+            stack.extend((depth + 1, child) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((depth + 1, child) for child in item)
