@@ -3,15 +3,18 @@
 - The body: at most ``settings.max_body_bytes``, checked on ``Content-Length`` and again on
   the bytes as they stream in (a body without a length, or one that lies, is cut off at the
   limit): ``413``.
-- The JSON of a GraphQL request: UTF-8, an object, ``variables`` and ``extensions`` nested
-  at most ``MAX_JSON_DEPTH`` deep and holding at most ``MAX_JSON_VALUES`` values, and every
-  string in it (keys, values, the query, the operation name) clean text
-  (``gateway.schema.text_input``): else ``400`` with ``BAD_USER_INPUT``.
+- The JSON of a GraphQL request: UTF-8, strict JSON (no ``NaN``, no number that overflows
+  to infinity, no integer of more digits than Python converts), an object, ``variables``
+  and ``extensions`` nested at most ``MAX_JSON_DEPTH`` deep and holding at most
+  ``MAX_JSON_VALUES`` values, and every string in it (keys, values, the query, the
+  operation name) clean text (``gateway.schema.text_input``): else ``400`` with
+  ``BAD_USER_INPUT``.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,7 +44,10 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         length = Headers(scope=scope).get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+        if length is not None and not length.isdigit():
+            await refusal(400, "Content-Length is not a number.")(scope, receive, send)
+            return
+        if length is not None and int(length) > self.max_bytes:
             await self._refuse(scope, receive, send)
             return
         received = 0
@@ -86,12 +92,25 @@ def decode_request_json(data: str | bytes) -> dict[str, Any]:
         except UnicodeDecodeError:
             raise bad_request("The request body is not UTF-8.") from None
     try:
-        decoded = json.loads(data)
+        decoded = json.loads(data, parse_constant=_no_constant, parse_float=_finite_float)
     except RecursionError:
         raise bad_request(f"The JSON is nested too deeply (at most {MAX_JSON_DEPTH} levels).") from None
+    except ValueError:  # not JSON, a number it will not take, a 5,000-digit integer
+        raise bad_request("Unable to parse request body as JSON") from None
     if not isinstance(decoded, dict):
         raise bad_request("A GraphQL request, its variables and its extensions are JSON objects.")
     return decoded
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} overflows")
+    return number
 
 
 def check_request(request: GraphQLRequestData) -> None:

@@ -48,6 +48,17 @@ async def test_a_body_that_is_not_a_json_object_is_a_400(client: httpx.AsyncClie
     refused(await client.post("/graphql", content=body, headers=JSON))
 
 
+@pytest.mark.parametrize(
+    "number", [b"NaN", b"-Infinity", b"1e400", b"1" * 5000, b'"x", "w": 1e999'], ids=lambda n: n[:12].decode()
+)
+async def test_a_number_json_does_not_have_or_python_cannot_take_is_a_400(
+    client: httpx.AsyncClient, number: bytes
+) -> None:
+    body = b'{"query": "query($v: Float) { viewer { login } }", "variables": {"v": ' + number + b"}}"
+
+    refused(await client.post("/graphql", content=body, headers=JSON))
+
+
 @pytest.mark.parametrize("body", [b"\xff\xfe{\x00}\x00", b'{"query": "{ viewer { login } } # \xe9"}'])
 async def test_a_body_that_is_not_utf8_is_a_400(client: httpx.AsyncClient, body: bytes) -> None:
     refused(await client.post("/graphql", content=body, headers=JSON))
