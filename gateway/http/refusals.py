@@ -29,7 +29,6 @@ _CODE_BY_STATUS = {
 _MESSAGE_BY_STATUS = {
     404: "Not found.",
     405: "This method is not allowed here.",
-    413: "The request body is too large.",
 }
 
 
@@ -59,7 +58,7 @@ async def http_exception(request: Request, exc: Exception) -> Response:
 
 
 async def unexpected(request: Request, exc: Exception) -> Response:
-    # Starlette's ServerErrorMiddleware logs the exception with its trace and re-raises it.
+    # Starlette's ServerErrorMiddleware re-raises it after this answer: the server logs its trace.
     return refusal(500, INTERNAL_MESSAGE)
 
 
