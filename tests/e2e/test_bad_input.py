@@ -10,6 +10,10 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from gateway.http.limits import MAX_JSON_DEPTH, MAX_JSON_VALUES
 from tests.e2e.client import LOGIN, GraphQLClient, error_codes
@@ -235,3 +239,20 @@ async def test_every_http_refusal_is_json_with_a_code(
     response = await client.request(method, path, headers=headers)
 
     refused(response, *expected)
+
+
+async def test_an_unexpected_failure_is_a_json_500_without_a_trace(app: Starlette) -> None:
+    # given: a route with a bug
+    async def broken(request: Request) -> Response:
+        raise RuntimeError("secret detail of a bug")
+
+    app.router.routes.append(Route("/broken", broken))
+    transport = httpx.ASGITransport(app, raise_app_exceptions=False)
+
+    # when
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
+        response = await http.get("/broken")
+
+    # then
+    refused(response, 500, "INTERNAL")
+    assert "secret detail" not in response.text
