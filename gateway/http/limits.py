@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
 from typing import Any
 
 from cross_web import HTTPException
@@ -118,26 +117,29 @@ def check_request(request: GraphQLRequestData) -> None:
     for text in (request.query, request.operation_name):
         if isinstance(text, str) and not is_clean_text(text):
             raise bad_request(REFUSAL)
-    values = 0
+    budget = MAX_JSON_VALUES
     for value in (request.variables, request.extensions):
-        for depth, item in _walk(value):
-            values += 1
-            if depth > MAX_JSON_DEPTH:
-                raise bad_request(f"The JSON is nested too deeply (at most {MAX_JSON_DEPTH} levels).")
-            if values > MAX_JSON_VALUES:
-                raise bad_request(f"The variables hold too many values (at most {MAX_JSON_VALUES}).")
-            if isinstance(item, str) and not is_clean_text(item):
-                raise bad_request(REFUSAL)
+        budget = _check_json(value, 0, budget)
 
 
-def _walk(value: object) -> Iterator[tuple[int, object]]:
-    """Every value (and object key) in ``value`` with its depth, the top level being 0."""
-    stack: list[tuple[int, object]] = [(0, value)]
-    while stack:
-        depth, item = stack.pop()
-        yield depth, item
-        if isinstance(item, dict):
-            stack.extend((depth + 1, key) for key in item)
-            stack.extend((depth + 1, child) for child in item.values())
-        elif isinstance(item, list):
-            stack.extend((depth + 1, child) for child in item)
+def _check_json(value: object, depth: int, budget: int) -> int:
+    """``budget`` less the values (and object keys) in ``value``, refusing what is too deep, too
+    many or not clean text. Recursion is bounded: nothing deeper than ``MAX_JSON_DEPTH`` is entered."""
+    budget -= 1
+    if budget < 0:
+        raise bad_request(f"The variables hold too many values (at most {MAX_JSON_VALUES}).")
+    if isinstance(value, str):
+        if not is_clean_text(value):
+            raise bad_request(REFUSAL)
+        return budget
+    if not isinstance(value, dict | list):
+        return budget
+    if depth >= MAX_JSON_DEPTH:
+        raise bad_request(f"The JSON is nested too deeply (at most {MAX_JSON_DEPTH} levels).")
+    if isinstance(value, dict):
+        for key, child in value.items():
+            budget = _check_json(child, depth + 1, _check_json(key, depth + 1, budget))
+        return budget
+    for child in value:
+        budget = _check_json(child, depth + 1, budget)
+    return budget

@@ -27,7 +27,8 @@ REFUSAL = "Text may not contain NUL, control characters or unpaired surrogates."
 
 
 def is_clean_text(value: str) -> bool:
-    return _NOT_XML_CHAR.search(value) is None
+    # Printable ASCII (most input) is clean: checked in C before the regular expression.
+    return (value.isascii() and value.isprintable()) or _NOT_XML_CHAR.search(value) is None
 
 
 def is_clean_identifier(value: str) -> bool:
