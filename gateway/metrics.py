@@ -14,6 +14,11 @@ numbers (Prometheus scrapes per replica); multi-process aggregation is not set u
     gateway_breaker_state{backend}                              0 closed, 1 half-open, 2 open
     gateway_breaker_transitions_total{backend, to}
 
+``operation`` is bounded: the name of a document that validated (the persisted manifest's
+operations always, other names first come up to ``MAX_OPERATION_NAMES``), ``anonymous`` for
+a valid document without a name, ``other`` for the rest and for every document that did
+not validate, so junk sent under made-up names never takes a label.
+
 Back-end call outcomes: ``ok``; ``client_error`` (the back end answered, e.g. not found);
 ``unavailable``; ``timeout``; ``protocol_error``; ``rejected`` (not sent: breaker open or
 concurrency cap full).
