@@ -99,6 +99,7 @@ async def test_client_errors_are_one_line_each_without_a_traceback(
     errors = [r.getMessage() for r in records if r.name == "gateway.graphql"]
     for code in codes:
         assert sum(code in line for line in errors) == 1, errors
+    assert gql.headers["Authorization"].removeprefix("Bearer ") not in everything_logged(caplog)
 
 
 async def test_a_get_requests_document_and_variables_stay_out_of_the_access_log(
