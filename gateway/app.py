@@ -16,13 +16,19 @@ from starlette.staticfiles import StaticFiles
 from gateway.adapters.connect import open_backends
 from gateway.cache.store import open_cache
 from gateway.config import DEMO_SECRET_KEY, Settings
+from gateway.http.access_log import AccessLogMiddleware
 from gateway.http.csrf import CSRFMiddleware
 from gateway.http.documents import document_endpoint
 from gateway.http.graphql import STATIC_DIR, GatewayGraphQL
+from gateway.http.headers import SecurityHeadersMiddleware
 from gateway.http.health import healthz, readyz
+from gateway.http.limits import BodyLimitMiddleware
+from gateway.http.metrics import metrics_endpoint
 from gateway.http.persisted_queries import open_persisted_queries
+from gateway.http.refusals import EXCEPTION_HANDLERS
 from gateway.metrics import Metrics
 from gateway.outbox import DirectoryOutbox
+from gateway.schema.operation_metrics import operation_names
 from gateway.services import Backends, Clock, Services, utc_now
 from gateway.store.db import create_engine, create_sessionmaker, transaction
 from gateway.store.demo import seed_demo
@@ -42,9 +48,15 @@ def create_app(
         raise ValueError("Set GATEWAY_SECRET_KEY outside demo mode: it signs the links to documents.")
     metrics = Metrics()
     app = Starlette(
-        routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics.endpoint)],
+        routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics_endpoint)],
         lifespan=_lifespan,
-        middleware=[Middleware(CSRFMiddleware, cookie_name=settings.cookie_name)],
+        middleware=[
+            Middleware(AccessLogMiddleware),
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(CSRFMiddleware, cookie_name=settings.cookie_name),
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.settings = settings
     app.state.metrics = metrics
@@ -99,14 +111,16 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
                 persisted_only=settings.persisted_only,
             )
         )
+        metrics.know_operations(operation_names(persisted_queries.manifest.values()))
         graphql = GatewayGraphQL(settings=settings, services=services, persisted_queries=persisted_queries)
         app.router.routes.extend(
             [
                 Route("/graphql", graphql, methods=["GET", "POST"]),
                 Route("/documents/{id}", document_endpoint, methods=["GET"]),
-                Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
             ]
         )
+        if STATIC_DIR.is_dir():  # GraphiQL's assets, when packed (README); else /static/... is 404
+            app.router.routes.append(Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"))
         log.info("gateway ready on http://%s:%d/graphql", settings.host, settings.port)
         # What startup built (the schema, SOAP clients, ORM mappers: some 190,000 objects the
         # GC tracks) lives as long as the process. Frozen, the cyclic GC stops walking it in

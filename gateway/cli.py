@@ -43,6 +43,7 @@ def _serve(settings: Settings) -> None:
         port=settings.port,
         workers=settings.workers,
         log_level=settings.log_level,
+        access_log=False,  # gateway.http.access_log writes it, without signatures and documents
         proxy_headers=True,
     )
 
@@ -72,7 +73,11 @@ async def _demo(settings: Settings) -> None:
     print("Staff API key: demo-staff-key (header X-API-Key)\n", flush=True)
     gateway = uvicorn.Server(
         uvicorn.Config(
-            create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level,
+            access_log=False,  # gateway.http.access_log writes it
         )
     )
     try:
@@ -121,7 +126,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     keys.add_parser("list", help="list the keys (never their values)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "alembic"):  # a line per back-end call, per migration plugin: noise
+    # A line per back-end call, per migration plugin, per SQL statement (with its parameters,
+    # password and token hashes among them): noise at best.
+    for noisy in ("httpx", "alembic", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
     if args.command == "serve":

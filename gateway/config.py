@@ -77,6 +77,12 @@ class Settings(BaseSettings):
         None, description="The front end's persisted operations, a JSON object {sha256 hash: document}."
     )
 
+    # HTTP (gateway.http).
+    max_body_bytes: int = Field(1_000_000, gt=0, description="Largest request body accepted; larger: 413.")
+    metrics_token: SecretStr | None = Field(
+        None, description="When set, GET /metrics needs Authorization: Bearer <this token>."
+    )
+
     secret_key: SecretStr = SecretStr(DEMO_SECRET_KEY)
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12

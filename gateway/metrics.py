@@ -14,6 +14,11 @@ numbers (Prometheus scrapes per replica); multi-process aggregation is not set u
     gateway_breaker_state{backend}                              0 closed, 1 half-open, 2 open
     gateway_breaker_transitions_total{backend, to}
 
+``operation`` is bounded: the name of a document that validated (the persisted manifest's
+operations always, other names first come up to ``MAX_OPERATION_NAMES``), ``anonymous`` for
+a valid document without a name, ``other`` for the rest and for every document that did
+not validate, so junk sent under made-up names never takes a label.
+
 Back-end call outcomes: ``ok``; ``client_error`` (the back end answered, e.g. not found);
 ``unavailable``; ``timeout``; ``protocol_error``; ``rejected`` (not sent: breaker open or
 concurrency cap full).
@@ -22,21 +27,12 @@ concurrency cap full).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    Counter,
-    Gauge,
-    Histogram,
-    generate_latest,
-)
-from starlette.requests import Request
-from starlette.responses import Response
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 OPERATION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
-NAMED_OPERATION = re.compile(r"\b(?:query|mutation|subscription)\s+([A-Za-z_][A-Za-z0-9_]*)")
-MAX_OPERATION_NAMES = 200  # client-chosen names: bound the label's cardinality
+MAX_OPERATION_NAMES = 200  # names of valid documents, first come: bound the label's cardinality
 
 REQUEST_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 BACKEND_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
@@ -87,31 +83,29 @@ class Metrics:
         self.breaker_transitions = Counter(
             "gateway_breaker_transitions", "Circuit breaker state changes.", ["backend", "to"], registry=r
         )
-        self._operation_names: set[str] = set()
+        self._persisted_names: set[str] = set()
+        self._seen_names: set[str] = set()
 
-    def operation_label(self, name: str | None) -> str:
-        """A bounded label for a client-chosen operation name."""
-        if not name or not OPERATION_NAME.fullmatch(name):
-            return "anonymous" if not name else "other"
-        if name in self._operation_names:
-            return name
-        if len(self._operation_names) >= MAX_OPERATION_NAMES:
+    def know_operations(self, names: Iterable[str]) -> None:
+        """Names that always have their own label (the persisted operations' of the manifest)."""
+        self._persisted_names.update(name for name in names if OPERATION_NAME.fullmatch(name))
+
+    def operation_label(self, name: str | None, *, valid: bool) -> str:
+        """A bounded label for a document that validated: a persisted operation's name, or a
+        name first seen while fewer than ``MAX_OPERATION_NAMES`` were; ``anonymous`` without a
+        name; ``other`` for the rest and for every document that did not validate."""
+        if not valid:
             return "other"
-        self._operation_names.add(name)
+        if not name:
+            return "anonymous"
+        if name in self._persisted_names or name in self._seen_names:
+            return name
+        if len(self._seen_names) >= MAX_OPERATION_NAMES or not OPERATION_NAME.fullmatch(name):
+            return "other"
+        self._seen_names.add(name)
         return name
 
-    @staticmethod
-    def operation_name(document: str | None, given: str | None) -> str | None:
-        """The name the client gave, else the first operation's name in the document."""
-        if given or not document:
-            return given
-        named = NAMED_OPERATION.search(document)
-        return named.group(1) if named else None
-
-    def record_request(self, *, operation: str | None, outcome: str, seconds: float) -> None:
-        label = self.operation_label(operation)
+    def record_request(self, *, operation: str | None, valid: bool, outcome: str, seconds: float) -> None:
+        label = self.operation_label(operation, valid=valid)
         self.requests.labels(operation=label, outcome=outcome).inc()
         self.request_seconds.labels(operation=label).observe(seconds)
-
-    async def endpoint(self, request: Request) -> Response:
-        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)

@@ -6,12 +6,16 @@ custom header without a CORS preflight (which this server never approves). So a 
 carries the session cookie must be JSON or carry ``X-Requested-With`` or
 ``Apollo-Require-Preflight``. Requests with a bearer token or an API key carry no ambient
 credentials and pass untouched; GET never mutates (Strawberry refuses mutations over GET).
+
+A request counts as carrying the session cookie when its Cookie header names it at all, not
+only when some parser finds it: parsers differ on malformed headers (the one that
+authenticates, Starlette's, reads it as browsers write it and finds the cookie where
+``http.cookies`` gives up), and a false alarm costs only a JSON content type.
 """
 
 from __future__ import annotations
 
 import json
-from http.cookies import SimpleCookie
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -29,12 +33,7 @@ REFUSAL = {
 
 
 def _has_cookie(headers: Headers, name: str) -> bool:
-    cookie = SimpleCookie()
-    try:
-        cookie.load(headers.get("cookie", ""))
-    except Exception:
-        return True
-    return name in cookie
+    return any(name in header for header in headers.getlist("cookie"))
 
 
 class CSRFMiddleware:

@@ -9,7 +9,9 @@ document's customer, or anyone holding a valid signed link (``?sig=``, minted by
     a signature that is forged or expired           403 (checked before any lookup)
     a document that is missing or someone else's    404, alike
     access to its customer, but not VIEW_BILLING    403
-    billing unavailable or unreadable               503, JSON, never a stack trace
+    billing unavailable or unreadable               503, never a stack trace
+
+Every refusal is JSON in the gateway's error shape (``gateway.http.refusals``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from gateway.document_links import signature_allows
 from gateway.domain.access import Scope
 from gateway.domain.billing import Document
 from gateway.errors import BackendError, ErrorCode, GatewayError, NotFound, Unauthenticated
+from gateway.http.refusals import refusal
 from gateway.schema.node import from_global_id
 from gateway.services import Services
 
@@ -37,11 +40,7 @@ CHUNK = 64 * 1024
 
 
 def error(status: int, code: ErrorCode, message: str, *, retryable: bool = False) -> JSONResponse:
-    return JSONResponse(
-        {"error": {"code": code.value, "message": message, "retryable": retryable}},
-        status_code=status,
-        headers={"Cache-Control": "no-store"},
-    )
+    return refusal(status, message, code=code, retryable=retryable)
 
 
 def unauthenticated(context: Context, exc: Unauthenticated) -> JSONResponse:

@@ -1,13 +1,20 @@
-"""``/graphql``: Strawberry's ASGI view with our context, error format and offline GraphiQL."""
+"""``/graphql``: Strawberry's ASGI view with our context, error format and offline GraphiQL.
+
+Strawberry's own refusals (not JSON, not a GraphQL request, a method it does not take) are
+answered in the gateway's JSON error shape (``gateway.http.refusals``); the request's JSON is
+bounded and checked (``gateway.http.limits``) before anything parses it as GraphQL.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -20,13 +27,13 @@ from gateway.config import Settings
 from gateway.context import Context
 from gateway.dataloaders import Loaders
 from gateway.errors import GatewayError
+from gateway.http.headers import content_security_policy
+from gateway.http.limits import check_request, decode_request_json
 from gateway.http.persisted_queries import PersistedQueries
+from gateway.http.refusals import refusal
 from gateway.schema import schema
 from gateway.schema.errors import format_error
 from gateway.services import Services
-
-if TYPE_CHECKING:
-    from cross_web import AsyncHTTPRequestAdapter  # Strawberry's request adapter, for the annotation only
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 GRAPHIQL_ASSETS = STATIC_DIR / "graphiql"
@@ -38,12 +45,18 @@ Run <code>make graphiql-assets</code> (needs npm) and restart.
 The API itself works: POST JSON to /graphql.</p>"""
 
 
+PERSISTED_HEADERS = "shouldPersistHeaders: true"
+
+
 def offline_graphiql_html(template: str) -> str:
-    """Strawberry's GraphiQL page with every CDN URL pointed at our own /static copy."""
+    """Strawberry's GraphiQL page with every CDN URL pointed at our own /static copy, and
+    headers (an API key, a bearer token) never written to the browser's localStorage."""
     html = template.replace(CDN_PREFIXES[0], "/static/graphiql/plugin-explorer/")
     for package in ("graphiql@3.8.3/", "react@18.2.0/umd/", "react-dom@18.2.0/umd/", "js-cookie@3.0.5/dist/"):
         html = html.replace(CDN_PREFIXES[1] + package, "/static/graphiql/")
-    return html
+    if PERSISTED_HEADERS not in html:
+        raise ValueError("Strawberry's GraphiQL page changed: check that it does not persist headers")
+    return html.replace(PERSISTED_HEADERS, "shouldPersistHeaders: false")
 
 
 class GatewayGraphQL(GraphQL[Context, None]):
@@ -64,9 +77,30 @@ class GatewayGraphQL(GraphQL[Context, None]):
             if (GRAPHIQL_ASSETS / "graphiql.min.js").exists()
             else GRAPHIQL_MISSING
         )
+        self._ide_headers = {"Content-Security-Policy": content_security_policy(self._ide_html)}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as exc:  # Strawberry's messages are its own, never the client's input
+            response = refusal(exc.status_code, exc.reason)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_request_json(data)
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
+        parsed = await super().parse_http_body(request)
+        if isinstance(parsed, list):  # batching is off: Strawberry refuses lists first
+            raise HTTPException(400, "Batching is not enabled")
+        check_request(parsed)
+        return parsed
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(self._ide_html)
+        return HTMLResponse(self._ide_html, headers=self._ide_headers)
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         # A GET naming a persisted operation has no ``query`` but wants JSON, not GraphiQL.

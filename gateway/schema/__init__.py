@@ -14,6 +14,7 @@ from gateway.schema.accounts import AccountsMutation, AccountsQuery
 from gateway.schema.billing import DepositPlan, Invoice, Payment, Reminder
 from gateway.schema.catalogue import CatalogueQuery
 from gateway.schema.customer import Customer
+from gateway.schema.error_log import GatewaySchema
 from gateway.schema.limits import LIMIT_EXTENSIONS
 from gateway.schema.messages import Message
 from gateway.schema.node import Node
@@ -22,6 +23,7 @@ from gateway.schema.operation_metrics import OperationMetrics
 from gateway.schema.request_mutations import RequestsMutation
 from gateway.schema.requests import CustomerRequest
 from gateway.schema.supply_points import SupplyPoint
+from gateway.schema.text_input import string_literal_rule
 from gateway.staff import StaffGuard
 
 
@@ -45,7 +47,7 @@ class CustomerQuery:
 Query = merge_types("Query", (AccountsQuery, CustomerQuery, CatalogueQuery))
 Mutation = merge_types("Mutation", (AccountsMutation, AccessMutation, NominationMutation, RequestsMutation))
 
-schema = strawberry.Schema(
+schema = GatewaySchema(
     query=Query,
     mutation=Mutation,
     types=[
@@ -58,5 +60,5 @@ schema = strawberry.Schema(
         CustomerRequest,
         Message,
     ],
-    extensions=[*LIMIT_EXTENSIONS, StaffGuard, OperationMetrics],
+    extensions=[string_literal_rule, *LIMIT_EXTENSIONS, StaffGuard, OperationMetrics],
 )

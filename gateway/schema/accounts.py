@@ -252,7 +252,7 @@ class AccountsMutation:
     @strawberry.mutation(
         metadata=PUBLIC,
         description="A new account, logged in: the owner of the customer number it proves, or, when "
-        "the number has an owner, with a pending claim (stronger proof) and no access until approved."
+        "the number has an owner, with a pending claim (stronger proof) and no access until approved.",
     )
     async def register(self, info: Info, input: RegisterInput) -> RegisterPayload:
         outcome, errors = await attempt(
@@ -273,7 +273,7 @@ class AccountsMutation:
     @strawberry.mutation(
         permission_classes=[LoggedIn],
         description="Add a further customer number to this account with a proof; a number that has an "
-        "owner needs the stronger proof and gets a pending claim (`viewer.ownershipClaims`)."
+        "owner needs the stronger proof and gets a pending claim (`viewer.ownershipClaims`).",
     )
     async def add_customer_number(self, info: Info, input: AddCustomerNumberInput) -> ViewerPayload:
         state, errors = await attempt(

@@ -1,19 +1,17 @@
 """Every error a client sees, mapped to ``extensions.code`` in this one place.
 
 Gateway errors keep their message; anything unexpected becomes ``INTERNAL`` with a
-generic message (the stack trace goes to the log, never to the client).
+generic message (the stack trace goes to the log, ``gateway.schema.error_log``, never to the
+client).
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSyntaxError
 
 from gateway.errors import BackendError, ErrorCode, GatewayError, RateLimited
-
-log = logging.getLogger("gateway.errors")
 
 INTERNAL_MESSAGE = "Something went wrong on our side."
 
@@ -54,8 +52,6 @@ def classify(error: GraphQLError) -> tuple[ErrorCode, bool, dict[str, Any]]:
 def format_error(error: GraphQLError) -> dict[str, Any]:
     code, retryable, extra = classify(error)
     message = INTERNAL_MESSAGE if code is ErrorCode.INTERNAL else error.message
-    if code is ErrorCode.INTERNAL:
-        log.error("unexpected error at %s", error.path, exc_info=error.original_error or error)
     formatted: dict[str, Any] = {"message": message}
     if error.locations:
         formatted["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]

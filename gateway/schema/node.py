@@ -1,4 +1,10 @@
-"""Global object identification: ``Node`` and its opaque IDs (base64 of ``Type:id``)."""
+"""Global object identification: ``Node`` and its opaque IDs (base64 of ``Type:id``).
+
+Decoding is the one gate for every ID a client sends (``node``, ``nodes``, arguments,
+``/documents/{id}``): anything that is not base64 of UTF-8 ``Type:id``, or whose parts hold a
+control character (a NUL would reach a SOAP envelope or SQL), answers NOT_FOUND, like a
+missing object.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import strawberry
 
 from gateway.errors import NotFound
 from gateway.permissions import PUBLIC
+from gateway.schema.text_input import is_clean_identifier
 
 
 @strawberry.interface(description="An object with a global ID, fetchable with `node(id:)`.")
@@ -27,5 +34,7 @@ def from_global_id(global_id: str, *, expected: str | None = None) -> tuple[str,
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise NotFound from None
     if not sep or not raw_id or (expected is not None and type_name != expected):
+        raise NotFound
+    if not is_clean_identifier(type_name) or not is_clean_identifier(raw_id):
         raise NotFound
     return type_name, raw_id

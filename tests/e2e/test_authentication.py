@@ -171,7 +171,10 @@ async def test_a_document_needs_a_login_and_a_stale_cookie_is_told_to_log_in_aga
     anonymous = await client.get(path)
 
     # then
-    assert (expired.status_code, expired.json()["error"]["code"]) == (401, "UNAUTHENTICATED")
-    assert expired.json()["error"]["message"] == SESSION_ENDED
+    assert (expired.status_code, expired.json()["errors"][0]["extensions"]["code"]) == (
+        401,
+        "UNAUTHENTICATED",
+    )
+    assert expired.json()["errors"][0]["message"] == SESSION_ENDED
     assert "Max-Age=0" in expired.headers["set-cookie"]
-    assert (anonymous.status_code, anonymous.json()["error"]["message"]) == (401, LOG_IN)
+    assert (anonymous.status_code, anonymous.json()["errors"][0]["message"]) == (401, LOG_IN)

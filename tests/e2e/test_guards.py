@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from gateway.schema.limits import ALIAS_RULE, DEPTH_RULE
 from tests.e2e.client import LOGIN, PASSWORD, GraphQLClient, error_codes
@@ -31,6 +32,27 @@ async def test_a_cookie_authenticated_form_post_is_refused(client: httpx.AsyncCl
     assert form.status_code == text.status_code == 403
     assert form.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     still = await client.post("/graphql", json={"query": "{ viewer { login } }"})
+    assert still.json()["data"]["viewer"] == {"login": "novak"}  # the logout never ran
+
+
+@pytest.mark.parametrize("malformed", ["theme=dark mode; ", 'x="unclosed; ', "\\; "])
+async def test_a_cookie_header_a_strict_parser_rejects_still_counts_as_carrying_the_session(
+    client: httpx.AsyncClient, malformed: str
+) -> None:
+    # given: the session cookie behind a pair http.cookies gives up on
+    await logged_in_by_cookie(client)
+    header = {"cookie": f"{malformed}portal_session={client.cookies['portal_session']}"}
+    client.cookies.clear()
+    authenticated = await client.post("/graphql", json={"query": "{ viewer { login } }"}, headers=header)
+    assert authenticated.json()["data"]["viewer"] == {"login": "novak"}  # it does authenticate
+
+    # when: what a cross-site form can send
+    form = await client.post("/graphql", data={"query": LOGOUT}, headers=header)
+
+    # then
+    assert form.status_code == 403
+    assert form.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    still = await client.post("/graphql", json={"query": "{ viewer { login } }"}, headers=header)
     assert still.json()["data"]["viewer"] == {"login": "novak"}  # the logout never ran
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import gc
+import hashlib
+import re
 
 import httpx
 import pytest
@@ -100,3 +103,50 @@ async def test_the_objects_built_at_startup_are_frozen_for_the_apps_lifetime_onl
             assert (await client.get("/healthz")).status_code == 200
 
     assert gc.get_freeze_count() == 0
+
+
+async def test_every_graphql_answer_is_no_store_and_nosniff(client: httpx.AsyncClient) -> None:
+    answers = [
+        await client.post("/graphql", json={"query": "{ viewer { login } }"}),  # 200
+        await client.post("/graphql", json={"query": "{ viewer { nope } }"}),  # 200 with errors
+        await client.post("/graphql", content=b"[", headers={"content-type": "application/json"}),  # 400
+        await client.request("DELETE", "/graphql"),  # 405
+        await client.get("/no-such-page"),  # 404
+    ]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 400, 405, 404]
+    for answer in answers:
+        assert answer.headers["cache-control"] == "no-store"
+        assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+def inline_script_hashes(html: str) -> set[str]:
+    scripts = re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
+    return {f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts}
+
+
+async def test_graphiql_runs_under_a_csp_of_its_own_scripts_and_keeps_no_headers(
+    client: httpx.AsyncClient,
+) -> None:
+    # given (make test packs them with npm; CI forbids the skip)
+    if not (GRAPHIQL_ASSETS / "graphiql.min.js").exists():
+        pytest.skip("GraphiQL's assets are not installed: run `make graphiql-assets` (needs npm)")
+
+    # when
+    page = await client.get("/graphql", headers={"Accept": "text/html"})
+
+    # then: only scripts from this server, and the page's inline script by its hash
+    policy = dict(
+        directive.strip().split(" ", 1) for directive in page.headers["content-security-policy"].split(";")
+    )
+    script_src = policy["script-src"].split()
+    assert policy["default-src"] == "'self'"
+    assert policy["object-src"] == "'none'"
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    hashes = inline_script_hashes(page.text)
+    assert hashes and hashes <= set(script_src)
+    assert set(script_src) == {"'self'", *hashes}
+    assert all(src.startswith("/static/") for src in re.findall(r'<script[^>]* src="([^"]+)"', page.text))
+    # and an API key typed into the headers editor is never written to localStorage
+    assert "shouldPersistHeaders: false" in page.text
+    assert "shouldPersistHeaders: true" not in page.text

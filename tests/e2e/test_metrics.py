@@ -4,15 +4,20 @@ back end that keeps failing, refuses without calling it, and closes after a good
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import SecretStr
 from starlette.applications import Starlette
 
 from gateway.app import create_app
 from gateway.config import Settings
+from gateway.http.persisted_queries import document_hash
+from gateway.metrics import MAX_OPERATION_NAMES
 from tests.e2e.client import GraphQLClient, error_codes, set_faults
 
 OVERVIEW = """
@@ -111,3 +116,73 @@ async def test_the_breaker_opens_on_repeated_failure_and_closes_after_a_probe(
         assert state[("gateway_breaker_state", frozenset({("backend", "billing")}))] == 0
         partial = frozenset({("operation", "Overview"), ("outcome", "partial")})
         assert state[("gateway_requests_total", partial)] == 3
+
+
+def request_labels(text: str) -> set[str]:
+    return {dict(labels)["operation"] for name, labels in samples(text) if name == "gateway_requests_total"}
+
+
+async def test_invalid_documents_never_claim_an_operation_label(
+    client: httpx.AsyncClient, gql: GraphQLClient
+) -> None:
+    # given: more made-up names than there are labels, in documents that do not validate
+    for n in range(MAX_OPERATION_NAMES + 10):
+        assert error_codes(await gql.execute(f"query Junk{n} {{ nope }}")) == ["GRAPHQL_VALIDATION_FAILED"]
+    await gql.execute("query Typo { viewer { login }")  # does not even parse
+
+    # when
+    await gql.execute("query Real { viewer { login } }")
+
+    # then
+    labels = request_labels((await client.get("/metrics")).text)
+    assert labels == {"other", "Real"}
+
+
+@pytest.fixture
+async def manifest_app(settings: Settings, tmp_path: Path) -> AsyncIterator[Starlette]:
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({document_hash(OVERVIEW): OVERVIEW}))
+    app = create_app(settings.model_copy(update={"persisted_manifest": manifest}))
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+async def test_a_persisted_operation_keeps_its_label_whatever_else_clients_send(
+    manifest_app: Starlette,
+) -> None:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(manifest_app), base_url="http://gateway.test"
+    ) as http:
+        gql = GraphQLClient(http)
+        await gql.login("novak")
+        # given: every free label taken by valid documents with made-up names
+        for n in range(MAX_OPERATION_NAMES + 10):
+            assert "errors" not in await gql.execute(f"query Junk{n} {{ viewer {{ login }} }}")
+
+        # when
+        await gql.execute(OVERVIEW, {"number": NOVAK})
+
+        # then
+        found = samples((await http.get("/metrics")).text)
+        assert (
+            found[("gateway_requests_total", frozenset({("operation", "Overview"), ("outcome", "ok")}))] == 1
+        )
+        assert "Junk205" not in request_labels((await http.get("/metrics")).text)
+
+
+async def test_metrics_need_the_bearer_token_when_one_is_set(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"metrics_token": SecretStr("scrape-me-7f3a")}))
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://gateway.test") as http,
+    ):
+        anonymous = await http.get("/metrics")
+        wrong = await http.get("/metrics", headers={"Authorization": "Bearer scrape-me-7f3b"})
+        right = await http.get("/metrics", headers={"Authorization": "Bearer scrape-me-7f3a"})
+
+    for refused in (anonymous, wrong):
+        assert refused.status_code == 401
+        assert refused.headers["www-authenticate"] == "Bearer"
+        assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert right.status_code == 200
+    assert "gateway_requests_total" in right.text

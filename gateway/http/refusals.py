@@ -1,0 +1,68 @@
+"""Every answer the HTTP layer gives instead of running a request: JSON in the GraphQL error
+shape, ``{"errors": [{"message", "extensions": {"code", "retryable"}}]}``, never text/plain.
+
+Starlette's own refusals (no such route, a method the route does not take, a static file
+that is not there) and anything unexpected (500, with no trace) come through the handlers
+here; Strawberry's (a body that is not a GraphQL request) through ``GatewayGraphQL``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ExceptionHandler
+
+from gateway.errors import ErrorCode
+from gateway.schema.errors import INTERNAL_MESSAGE
+
+NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+_CODE_BY_STATUS = {
+    401: ErrorCode.UNAUTHENTICATED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+    429: ErrorCode.RATE_LIMITED,
+}
+_MESSAGE_BY_STATUS = {
+    404: "Not found.",
+    405: "This method is not allowed here.",
+}
+
+
+def code_for_status(status: int) -> ErrorCode:
+    if status >= 500:
+        return ErrorCode.INTERNAL
+    return _CODE_BY_STATUS.get(status, ErrorCode.BAD_USER_INPUT)
+
+
+def refusal(
+    status: int,
+    message: str,
+    *,
+    code: ErrorCode | None = None,
+    retryable: bool = False,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    code = code or code_for_status(status)
+    body = {"errors": [{"message": message, "extensions": {"code": code.value, "retryable": retryable}}]}
+    return JSONResponse(body, status_code=status, headers={**NO_STORE, **(headers or {})})
+
+
+async def http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    message = _MESSAGE_BY_STATUS.get(exc.status_code, "This request cannot be served.")
+    return refusal(exc.status_code, message, headers=exc.headers)
+
+
+async def unexpected(request: Request, exc: Exception) -> Response:
+    # Starlette's ServerErrorMiddleware re-raises it after this answer: the server logs its trace.
+    return refusal(500, INTERNAL_MESSAGE)
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, ExceptionHandler] = {
+    HTTPException: http_exception,
+    Exception: unexpected,
+}

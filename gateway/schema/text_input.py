@@ -1,0 +1,49 @@
+"""Text a client may send: XML 1.0 characters, nothing else.
+
+Every string argument ends up in a SOAP envelope (lxml refuses NUL and control characters),
+in PostgreSQL (refuses NUL) or in a hash (a lone surrogate has no UTF-8). So a string with
+NUL, another C0 control character but tab, LF and CR, a lone surrogate, U+FFFE or U+FFFF is
+refused as BAD_USER_INPUT before anything runs, in two places that between them see every
+string: ``gateway.http.limits`` for the request's JSON (variables, query, extensions) and
+``StringLiteralRule`` here for the string literals written in the document.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from graphql import GraphQLError, StringValueNode, ValidationRule
+from strawberry.extensions import AddValidationRules, SchemaExtension
+
+from gateway.errors import ErrorCode
+
+# The complement of XML 1.0's Char production.
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What an identifier (a global ID's parts) may not hold: any control character at all.
+_NOT_ID_CHAR = re.compile("[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+REFUSAL = "Text may not contain NUL, control characters or unpaired surrogates."
+
+
+def is_clean_text(value: str) -> bool:
+    # Printable ASCII (most input) is clean: checked in C before the regular expression.
+    return (value.isascii() and value.isprintable()) or _NOT_XML_CHAR.search(value) is None
+
+
+def is_clean_identifier(value: str) -> bool:
+    return _NOT_ID_CHAR.search(value) is None
+
+
+class StringLiteralRule(ValidationRule):
+    """Refuses a string literal of the document that ``is_clean_text`` refuses."""
+
+    def enter_string_value(self, node: StringValueNode, *_args: Any) -> None:
+        if not is_clean_text(node.value):
+            self.report_error(
+                GraphQLError(REFUSAL, node, extensions={"code": ErrorCode.BAD_USER_INPUT.value})
+            )
+
+
+def string_literal_rule() -> SchemaExtension:
+    return AddValidationRules([StringLiteralRule])
