@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     workers: int = 1
     demo: bool = Field(False, description="Demo mode: seed the demo accounts, relax Secure cookies.")
     graphiql: bool = Field(True, description="Serve GraphiQL at GET /graphql to browsers.")
+    introspection: bool | None = Field(
+        None, description="Introspection and 'Did you mean' suggestions; default: on only in demo mode."
+    )
     log_level: str = "info"
 
     database_url: str = "sqlite+aiosqlite:///var/gateway.db"
@@ -110,6 +113,10 @@ class Settings(BaseSettings):
             daily=self.nomination_daily_gate,
             monthly=self.nomination_monthly_gate,
         )
+
+    @cached_property
+    def allows_introspection(self) -> bool:
+        return self.introspection if self.introspection is not None else self.demo
 
     @cached_property
     def secure_cookies(self) -> bool:
