@@ -80,6 +80,14 @@ class Settings(BaseSettings):
         None, description="The front end's persisted operations, a JSON object {sha256 hash: document}."
     )
 
+    # Request budget (gateway.ratelimit): a request costs 1 + its fields weighted by page sizes.
+    rate_limit_points: int = Field(
+        20_000, ge=0, description="Points a user's or staff key's budget holds (an address: 5x); 0: none."
+    )
+    rate_limit_refill: float = Field(
+        200.0, gt=0, description="Points a budget regains per second (an address: 5x)."
+    )
+
     secret_key: SecretStr = SecretStr(DEMO_SECRET_KEY)
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12

@@ -11,6 +11,7 @@ from strawberry.types import Info as StrawberryInfo
 from gateway.config import Settings
 from gateway.dataloaders import Loaders
 from gateway.permissions import STAFF_ACCESS, Access
+from gateway.ratelimit.buckets import Decision
 from gateway.services import Services
 
 
@@ -45,6 +46,8 @@ class Context:
     session_token: str | None = field(default=None, repr=False)
     # Customer numbers staff touched in this request: ``gateway.staff`` audits them at its end.
     staff_reads: set[str] = field(default_factory=set)
+    # What this request's cost left of the caller's budget (gateway.schema.rate_limits).
+    rate_limit: Decision | None = None
 
     def access(self, customer_number: str) -> Access | None:
         """The viewer's access to ``customer_number`` (loaded from the store for this request

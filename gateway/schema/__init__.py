@@ -18,6 +18,7 @@ from gateway.schema.messages import Message
 from gateway.schema.node import Node
 from gateway.schema.nomination import NominationMutation
 from gateway.schema.operation_metrics import OperationMetrics
+from gateway.schema.rate_limits import RateLimitQuery, RequestBudgetGuard
 from gateway.schema.request_mutations import RequestsMutation
 from gateway.schema.requests import CustomerRequest
 from gateway.schema.supply_points import SupplyPoint
@@ -35,7 +36,7 @@ class CustomerQuery:
         return await resolve_node(info, id)
 
 
-Query = merge_types("Query", (AccountsQuery, CustomerQuery, CatalogueQuery))
+Query = merge_types("Query", (AccountsQuery, CustomerQuery, CatalogueQuery, RateLimitQuery))
 Mutation = merge_types("Mutation", (AccountsMutation, AccessMutation, NominationMutation, RequestsMutation))
 
 schema = strawberry.Schema(
@@ -51,5 +52,5 @@ schema = strawberry.Schema(
         CustomerRequest,
         Message,
     ],
-    extensions=[*LIMIT_EXTENSIONS, StaffGuard, OperationMetrics],
+    extensions=[*LIMIT_EXTENSIONS, RequestBudgetGuard, StaffGuard, OperationMetrics],
 )

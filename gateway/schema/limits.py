@@ -210,12 +210,12 @@ class DocumentSize:
     def aliases(self) -> int:
         return sum(size.aliases for _, size in self.operations)
 
-    def operation(self, name: str | None) -> Size:
-        """The size of the operation ``name`` (the only one when None), EMPTY if absent."""
+    def operation(self, name: str | None) -> Size | None:
+        """The size of the operation ``name`` (the first when None); None if there is none."""
         for operation, size in self.operations:
             if name is None or (operation.name is not None and operation.name.value == name):
                 return size
-        return EMPTY
+        return None
 
 
 def _measure(document: DocumentNode) -> DocumentSize:
@@ -257,10 +257,12 @@ def measure(document: DocumentNode) -> DocumentSize:
     return size
 
 
-def operation_cost(document: DocumentNode, operation_name: str | None) -> int:
+def operation_cost(document: DocumentNode, operation_name: str | None) -> int | None:
     """Points the operation costs: 1 for the request, plus each field weighted by the page
-    sizes above it (``invoices(first: 10) { edges { node { number } } }``: 1 + 1 + 10 x 3)."""
-    return 1 + measure(document).operation(operation_name).cost
+    sizes above it (``invoices(first: 10) { edges { node { number } } }``: 1 + 1 + 10 x 3).
+    None when the document has no such operation."""
+    size = measure(document).operation(operation_name)
+    return None if size is None else 1 + size.cost
 
 
 def _too_complex(message: str, node: OperationDefinitionNode | None = None) -> GraphQLError:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 
 import pytest
-from graphql import parse
+from graphql import DocumentNode, parse
 
 from gateway.schema.limits import (
     MAX_DEPTH,
     MAX_FIELDS,
     MAX_PAGE_NODES,
     MAX_REPEATS,
+    Size,
     limit_errors,
     measure,
     operation_cost,
@@ -38,6 +39,12 @@ def aliased_chain(levels: int, width: int = 40) -> str:
     return "query { ...F0 } " + " ".join(fragments)
 
 
+def size_of(document: DocumentNode) -> Size:
+    size = measure(document).operation(None)
+    assert size is not None
+    return size
+
+
 def codes(document: str) -> list[str]:
     return [error.extensions["code"] for error in limit_errors(parse(document)) if error.extensions]
 
@@ -53,7 +60,7 @@ def test_a_chain_of_fragments_is_measured_once_per_fragment(levels: int) -> None
     elapsed = time.perf_counter() - started
 
     # then
-    assert measure(document).operation(None).fields == 10 ** (levels - 1)
+    assert size_of(document).fields == 10 ** (levels - 1)
     assert [error.extensions["code"] for error in errors if error.extensions] == ["QUERY_TOO_COMPLEX"]
     assert f"at most {MAX_FIELDS}" in errors[0].message
     assert elapsed < LINEAR_BOUND_SECONDS
@@ -69,7 +76,7 @@ def test_a_wide_chain_of_aliased_spreads_is_measured_once_per_fragment() -> None
     elapsed = time.perf_counter() - started
 
     # then
-    size = measure(document).operation(None)
+    size = size_of(document)
     assert size.aliases == sum(40**i for i in range(6))
     assert any("aliases found" in message for message in errors)
     assert any("fields" in message for message in errors)
@@ -83,7 +90,7 @@ def test_a_fragment_cycle_ends_the_walk() -> None:
     )
 
     # when
-    size = measure(document).operation(None)
+    size = size_of(document)
 
     # then
     assert size.fields == 2  # viewer, login: the spread closing the cycle counts as empty
@@ -107,7 +114,7 @@ def test_nested_pages_multiply_through_fragments_and_an_omitted_first_counts_as_
     )
 
     # when
-    size = measure(parse(inside_fragment)).operation(None)
+    size = size_of(parse(inside_fragment))
 
     # then
     assert size.page_nodes == 20 * (1 + 100)
