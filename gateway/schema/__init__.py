@@ -13,7 +13,7 @@ from gateway.schema.accounts import AccountsMutation, AccountsQuery
 from gateway.schema.billing import DepositPlan, Invoice, Payment, Reminder
 from gateway.schema.catalogue import CatalogueQuery
 from gateway.schema.customer import Customer
-from gateway.schema.limits import LIMIT_EXTENSIONS
+from gateway.schema.limits import LIMIT_EXTENSIONS, GatewayExecutor
 from gateway.schema.messages import Message
 from gateway.schema.node import Node
 from gateway.schema.nomination import NominationMutation
@@ -53,4 +53,5 @@ schema = strawberry.Schema(
         Message,
     ],
     extensions=[*LIMIT_EXTENSIONS, RequestBudgetGuard, StaffGuard, OperationMetrics],
+    execution_context_class=GatewayExecutor,
 )

@@ -36,6 +36,7 @@ import functools
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from graphql import (
     DocumentNode,
@@ -52,6 +53,7 @@ from graphql import (
 )
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
@@ -321,6 +323,25 @@ def validate_document(
 def introspection_allowed(context: object) -> bool:
     """The app's setting; a schema executed without the gateway's context allows it."""
     return context.settings.allows_introspection if isinstance(context, Context) else True
+
+
+class GatewayExecutor(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's executor; with introspection off, a variable that does not coerce is not
+    told the names it could have meant either (an enum's values, an input's fields)."""
+
+    @classmethod
+    def build(
+        cls,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        root_value: Any = None,
+        context_value: Any = None,
+        *args: Any,
+        hide_suggestions: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        kwargs["hide_suggestions"] = hide_suggestions or not introspection_allowed(context_value)
+        return super().build(schema, document, root_value, context_value, *args, **kwargs)
 
 
 class DocumentValidation(SchemaExtension):

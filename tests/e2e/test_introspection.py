@@ -16,6 +16,12 @@ from tests.e2e.client import error_codes
 INTROSPECTION = "{ __schema { queryType { name } } }"
 TYPE = '{ __type(name: "Invoice") { name } }'
 MISSPELLED = "{ viewr { login } }"
+MISSPELLED_VARIABLE = """
+query($number: String!, $status: [InvoiceStatus!]) {
+  customer(number: $number) { invoices(filter: {status: $status}) { totalCount } }
+}
+"""
+NOVAK: dict[str, object] = {"number": "1000012345", "status": ["UNPAI"]}
 
 
 @pytest.fixture
@@ -28,8 +34,11 @@ async def closed_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def post(client: httpx.AsyncClient, query: str) -> dict[str, object]:
-    body: dict[str, object] = (await client.post("/graphql", json={"query": query})).json()
+async def post(
+    client: httpx.AsyncClient, query: str, variables: dict[str, object] | None = None
+) -> dict[str, object]:
+    response = await client.post("/graphql", json={"query": query, "variables": variables or {}})
+    body: dict[str, object] = response.json()
     return body
 
 
@@ -53,6 +62,7 @@ async def test_with_introspection_off_the_schema_is_not_described_and_nothing_is
     one_type = await post(closed_client, TYPE)
     misspelled = await post(closed_client, MISSPELLED)
     typename = await post(closed_client, "{ __typename }")
+    bad_variable = await post(closed_client, MISSPELLED_VARIABLE, NOVAK)
 
     # then
     for refused in (schema, one_type):
@@ -64,6 +74,9 @@ async def test_with_introspection_off_the_schema_is_not_described_and_nothing_is
     assert "viewr" in messages(misspelled)
     assert "Did you mean" not in messages(misspelled)
     assert typename["data"] == {"__typename": "Query"}
+    assert bad_variable.get("data") is None
+    assert "UNPAI" in messages(bad_variable)
+    assert "Did you mean" not in messages(bad_variable)
 
 
 async def test_with_introspection_on_graphiql_can_read_the_schema_and_suggestions_help(
@@ -71,9 +84,11 @@ async def test_with_introspection_on_graphiql_can_read_the_schema_and_suggestion
 ) -> None:
     schema = await post(client, INTROSPECTION)
     misspelled = await post(client, MISSPELLED)
+    bad_variable = await post(client, MISSPELLED_VARIABLE, NOVAK)
 
     assert schema["data"] == {"__schema": {"queryType": {"name": "Query"}}}
     assert "Did you mean 'viewer'?" in messages(misspelled)
+    assert "Did you mean the enum value 'UNPAID'" in messages(bad_variable)
 
 
 async def test_with_introspection_off_the_validation_cache_still_hits(
