@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gateway.nomination.validation import DAY_OF_MONTH, DAYS_BEFORE, GateClosureRules, parse_gate
+from gateway.ratelimit.buckets import DEFAULT_POLICY
 
 DEMO_SECRET_KEY = "change-me-outside-demo"  # noqa: S105 -- refused outside demo mode (app.create_app)
 
@@ -82,10 +83,12 @@ class Settings(BaseSettings):
 
     # Request budget (gateway.ratelimit): a request costs 1 + its fields weighted by page sizes.
     rate_limit_points: int = Field(
-        20_000, ge=0, description="Points a user's or staff key's budget holds (an address: 5x); 0: none."
+        DEFAULT_POLICY.capacity,
+        ge=0,
+        description="Points a user's or staff key's budget holds (an address: 5x); 0: none.",
     )
     rate_limit_refill: float = Field(
-        200.0, gt=0, description="Points a budget regains per second (an address: 5x)."
+        DEFAULT_POLICY.refill, gt=0, description="Points a budget regains per second (an address: 5x)."
     )
 
     secret_key: SecretStr = SecretStr(DEMO_SECRET_KEY)

@@ -116,4 +116,4 @@ async def test_staff_are_budgeted_per_key(budgeted: GraphQLClient) -> None:
 async def test_the_default_budget_is_reported_on_an_ordinary_app(gql: GraphQLClient) -> None:
     info = await gql.execute(INFO)
 
-    assert info["data"]["rateLimitInfo"]["limit"] == 20_000 * 5  # anonymous: the address's budget
+    assert info["data"]["rateLimitInfo"]["limit"] == 50_000 * 5  # anonymous: the address's budget
