@@ -107,7 +107,29 @@ def _page_size(field: FieldNode, child: Size) -> int | None:
     return DEFAULT_PAGE_SIZE if child.selects_edges else None
 
 
-def _level(selections: SelectionSetNode, fragment: Callable[[str], Size]) -> Counter[str]:
+class _Fragments:
+    """The fragments measured so far. Merging a fragment's top level into each level that
+    spreads it costs its names: past ``MAX_FIELDS`` names merged the document is refused as
+    too large (``overflow``) and merging stops, so the walk stays linear."""
+
+    def __init__(self) -> None:
+        self.sizes: dict[str, Size] = {}
+        self.merge_allowance = MAX_FIELDS
+        self.overflow = False
+
+    def size(self, name: str) -> Size:
+        return self.sizes.get(name, EMPTY)  # unknown, or a cycle: validation refuses both
+
+    def level(self, name: str) -> Mapping[str, int]:
+        level = self.size(name).level
+        self.merge_allowance -= len(level)
+        if self.merge_allowance < 0:
+            self.overflow = True
+            return {}
+        return level
+
+
+def _level(selections: SelectionSetNode, fragments: _Fragments) -> Counter[str]:
     """How many fields of each response name one level merges: its own, those of its inline
     fragments and of the fragments it spreads (each once, as graphql-core compares them)."""
     counts: Counter[str] = Counter()
@@ -122,22 +144,22 @@ def _level(selections: SelectionSetNode, fragment: Callable[[str], Size]) -> Cou
             elif isinstance(selection, FragmentSpreadNode):
                 spreads.add(selection.name.value)
     for name in spreads:
-        counts.update(fragment(name).level)
+        counts.update(fragments.level(name))
     return counts
 
 
 def _measure_selections(
-    selections: SelectionSetNode, fragment: Callable[[str], Size], *, starts_level: bool = True
+    selections: SelectionSetNode, fragments: _Fragments, *, starts_level: bool = True
 ) -> Size:
     """``starts_level``: the selection set is a level of its own, not an inline fragment's."""
     fields = aliases = depth = page_nodes = cost = 0
-    level = _level(selections, fragment) if starts_level else Counter()
+    level = _level(selections, fragments) if starts_level else Counter()
     repeats = max(level.values(), default=0)
     selects_edges = False
     for selection in selections.selections:
         if isinstance(selection, FieldNode):
             child = (
-                _measure_selections(selection.selection_set, fragment) if selection.selection_set else EMPTY
+                _measure_selections(selection.selection_set, fragments) if selection.selection_set else EMPTY
             )
             page = _page_size(selection, child)
             fields += 1 + child.fields
@@ -154,9 +176,9 @@ def _measure_selections(
             selects_edges = selects_edges or selection.name.value == "edges"
             continue
         if isinstance(selection, InlineFragmentNode):
-            child = _measure_selections(selection.selection_set, fragment, starts_level=False)
+            child = _measure_selections(selection.selection_set, fragments, starts_level=False)
         elif isinstance(selection, FragmentSpreadNode):
-            child = fragment(selection.name.value)
+            child = fragments.size(selection.name.value)
         else:  # pragma: no cover -- the three kinds of selection
             continue
         fields += child.fields
@@ -207,6 +229,7 @@ class DocumentSize:
     # (operation, size) pairs: AST nodes hash by their whole content, so no dict of them.
     operations: tuple[tuple[OperationDefinitionNode, Size], ...]
     repeats: int  # over every operation and fragment, spread or not: all are validated
+    overflow: bool  # its levels merge more than MAX_FIELDS fragment fields: too large
 
     @property
     def aliases(self) -> int:
@@ -221,25 +244,21 @@ class DocumentSize:
 
 
 def _measure(document: DocumentNode) -> DocumentSize:
-    fragments = {
+    definitions = {
         definition.name.value: definition
         for definition in document.definitions
         if isinstance(definition, FragmentDefinitionNode)
     }
-    sizes: dict[str, Size] = {}
-
-    def fragment(name: str) -> Size:
-        return sizes.get(name, EMPTY)  # unknown, or a cycle: validation refuses both
-
-    for name in _dependency_order(fragments):
-        sizes[name] = _measure_selections(fragments[name].selection_set, fragment)
+    fragments = _Fragments()
+    for name in _dependency_order(definitions):
+        fragments.sizes[name] = _measure_selections(definitions[name].selection_set, fragments)
     operations = tuple(
-        (definition, _measure_selections(definition.selection_set, fragment))
+        (definition, _measure_selections(definition.selection_set, fragments))
         for definition in document.definitions
         if isinstance(definition, OperationDefinitionNode)
     )
-    repeats = max((size.repeats for size in [*sizes.values(), *(size for _, size in operations)]), default=0)
-    return DocumentSize(operations, repeats)
+    sizes = [*fragments.sizes.values(), *(size for _, size in operations)]
+    return DocumentSize(operations, max((size.repeats for size in sizes), default=0), fragments.overflow)
 
 
 # ParserCache hands out one DocumentNode per query text, so a measure is kept by the
@@ -298,6 +317,8 @@ def limit_errors(document: DocumentNode) -> list[GraphQLError]:
                     operation,
                 )
             )
+    if size.overflow:
+        errors.append(_too_complex(f"The document expands to more than {MAX_FIELDS} fields."))
     if size.repeats > MAX_REPEATS:
         errors.append(
             _too_complex(f"A selection asks for one field {size.repeats} times; at most {MAX_REPEATS}.")

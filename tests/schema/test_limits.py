@@ -143,3 +143,24 @@ def test_the_cost_weights_every_field_by_the_page_sizes_above_it() -> None:
     # viewer, customers, invoices: 3; edges, node, number, status under a page of 10: 40; the request: 1
     assert operation_cost(document, "Page") == 1 + 3 + 10 * 4
     assert operation_cost(document, "Small") == 1 + 2
+
+
+def test_a_wide_fragment_spread_at_many_levels_stops_being_merged_once_too_large() -> None:
+    # given: 1,000 names merged into each of 150 levels
+    document = parse(
+        "{ "
+        + "a { ...F } " * 150
+        + "} fragment F on Query { "
+        + " ".join(f"f{i}" for i in range(1000))
+        + " }"
+    )
+
+    # when
+    started = time.perf_counter()
+    errors = [error.message for error in limit_errors(document)]
+    elapsed = time.perf_counter() - started
+
+    # then
+    assert measure(document).overflow
+    assert f"The document expands to more than {MAX_FIELDS} fields." in errors
+    assert elapsed < LINEAR_BOUND_SECONDS
