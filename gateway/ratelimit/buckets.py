@@ -30,7 +30,7 @@ log = logging.getLogger("gateway.ratelimit")
 
 ADDRESS_SHARE = 5
 RATE_LIMITED_MESSAGE = "Too many requests; try again later."
-MAX_KEYS = 100_000  # in-process buckets kept at most; full ones are forgotten first
+MAX_KEYS = 100_000  # in-process buckets past which full ones are forgotten
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +75,20 @@ class BucketStore(Protocol):
 
 
 class MemoryBuckets:
-    """Buckets in this process's memory: check and take without an ``await`` in between."""
+    """Buckets in this process's memory: check and take without an ``await`` in between.
+    A bucket full again is forgotten (it is what a new one would be) when the table grows
+    past ``MAX_KEYS``, and then only after it has doubled: amortised, never a scan a request."""
 
     def __init__(self) -> None:
-        self._levels: dict[str, tuple[float, float]] = {}  # key: (points, as of)
+        self._levels: dict[str, tuple[float, float, float]] = {}  # key: (points, as of, full again at)
+        self._prune_above = MAX_KEYS
+
+    def __len__(self) -> int:
+        """Buckets kept."""
+        return len(self._levels)
 
     def _level(self, bucket: Bucket, now: float) -> float:
-        points, at = self._levels.get(bucket.key, (bucket.capacity, now))
+        points, at, _ = self._levels.get(bucket.key, (bucket.capacity, now, now))
         return min(bucket.capacity, points + max(0.0, now - at) * bucket.refill)
 
     async def take(self, buckets: Sequence[Bucket], *, cost: int, now: float) -> Decision:
@@ -90,16 +97,16 @@ class MemoryBuckets:
         if allowed:
             levels = [level - cost for level in levels]
         for bucket, level in zip(buckets, levels, strict=True):
-            self._levels[bucket.key] = (level, now)
-        if len(self._levels) > MAX_KEYS:
-            self._forget_idle(now)
+            self._levels[bucket.key] = (level, now, now + (bucket.capacity - level) / bucket.refill)
+        if len(self._levels) > self._prune_above:
+            self._forget_full(now)
         return _decision(buckets, levels, allowed=allowed, wait=wait)
 
-    def _forget_idle(self, now: float) -> None:
-        # A bucket unused for an hour is full under any sane refill: what a new one is.
-        for key, (_, at) in list(self._levels.items()):
-            if now - at > 3600:
+    def _forget_full(self, now: float) -> None:
+        for key, (_, _, full_at) in list(self._levels.items()):
+            if full_at <= now:
                 del self._levels[key]
+        self._prune_above = max(MAX_KEYS, 2 * len(self._levels))
 
 
 # KEYS: the buckets; ARGV: now, cost, then capacity and refill of each bucket.

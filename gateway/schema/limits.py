@@ -17,7 +17,11 @@ Per operation, after fragment expansion:
 - ``cost``: every field weighted by the page sizes above it; the points a request costs
   (``operation_cost``, gateway.schema.rate_limits).
 
-Aliases are summed over the whole document: at most ``MAX_ALIASES``. Every violation answers
+Per document: at most ``MAX_ALIASES`` aliases in all, and at most ``MAX_REPEATS`` fields of one
+response name merged at one level (directly, through inline fragments and through spread
+fragments, each counted once), since graphql-core's OverlappingFieldsCanBeMerged compares
+those pairwise; merging a fragment's names into every level that spreads it stops, and the
+document is refused, past ``MAX_FIELDS`` names (``overflow``). Every violation answers
 QUERY_TOO_COMPLEX, and is checked before graphql-core's own validation (whose
 OverlappingFieldsCanBeMerged can be slow on a large expansion): an oversized document is
 refused in milliseconds and never validated further. Tokens are bounded by the parser

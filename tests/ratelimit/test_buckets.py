@@ -129,3 +129,22 @@ async def test_a_zero_capacity_means_no_budget(store: BucketStore) -> None:
     budget = RequestBudget(store, BudgetPolicy(capacity=0, refill=1))
 
     assert await budget.charge(principal="user:1", address="10.0.0.1", cost=10**6, now=NOW) is None
+
+
+async def test_in_process_buckets_full_again_are_forgotten_once_there_are_too_many(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: a table of at most 3 buckets, two of them full again by now
+    monkeypatch.setattr("gateway.ratelimit.buckets.MAX_KEYS", 3)
+    store = MemoryBuckets()
+    for address in ("10.0.0.1", "10.0.0.2"):
+        await store.take([Bucket(f"address:{address}", capacity=10, refill=1)], cost=5, now=NOW)
+    await store.take([Bucket("address:10.0.0.3", capacity=10, refill=1)], cost=5, now=NOW + 9)
+
+    # when: a fourth bucket, 10 s later
+    await store.take([Bucket("address:10.0.0.4", capacity=10, refill=1)], cost=5, now=NOW + 10)
+
+    # then: the two full ones are gone, the others kept their points
+    assert len(store) == 2
+    again = await store.take([Bucket("address:10.0.0.3", capacity=10, refill=1)], cost=0, now=NOW + 10)
+    assert again.remaining == 6
