@@ -28,6 +28,7 @@ from gateway.http.persisted_queries import open_persisted_queries
 from gateway.http.refusals import EXCEPTION_HANDLERS
 from gateway.metrics import Metrics
 from gateway.outbox import DirectoryOutbox
+from gateway.ratelimit.buckets import BudgetPolicy, open_budget
 from gateway.schema.operation_metrics import operation_names
 from gateway.services import Backends, Clock, Services, utc_now
 from gateway.store.db import create_engine, create_sessionmaker, transaction
@@ -94,6 +95,11 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
             open_backends(settings, cache=cache, metrics=metrics)
         )
         throttle = await stack.enter_async_context(open_throttle(settings.redis_url))
+        budget = await stack.enter_async_context(
+            open_budget(
+                settings.redis_url, BudgetPolicy(settings.rate_limit_points, settings.rate_limit_refill)
+            )
+        )
         services = Services(
             backends=backends,
             store=store,
@@ -102,6 +108,7 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
             throttle=throttle,
             outbox=DirectoryOutbox(settings.outbox_dir),
             metrics=metrics,
+            budget=budget,
         )
         app.state.services = services
         persisted_queries = await stack.enter_async_context(

@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gateway.nomination.validation import DAY_OF_MONTH, DAYS_BEFORE, GateClosureRules, parse_gate
+from gateway.ratelimit.buckets import DEFAULT_POLICY
 
 DEMO_SECRET_KEY = "change-me-outside-demo"  # noqa: S105 -- refused outside demo mode (app.create_app)
 
@@ -24,6 +25,9 @@ class Settings(BaseSettings):
     workers: int = 1
     demo: bool = Field(False, description="Demo mode: seed the demo accounts, relax Secure cookies.")
     graphiql: bool = Field(True, description="Serve GraphiQL at GET /graphql to browsers.")
+    introspection: bool | None = Field(
+        None, description="Introspection and 'Did you mean' suggestions; default: on only in demo mode."
+    )
     log_level: str = "info"
 
     database_url: str = "sqlite+aiosqlite:///var/gateway.db"
@@ -83,6 +87,16 @@ class Settings(BaseSettings):
         None, description="When set, GET /metrics needs Authorization: Bearer <this token>."
     )
 
+    # Request budget (gateway.ratelimit): a request costs 1 + its fields weighted by page sizes.
+    rate_limit_points: int = Field(
+        DEFAULT_POLICY.capacity,
+        ge=0,
+        description="Points a user's or staff key's budget holds (an address: 5x); 0: none.",
+    )
+    rate_limit_refill: float = Field(
+        DEFAULT_POLICY.refill, gt=0, description="Points a budget regains per second (an address: 5x)."
+    )
+
     secret_key: SecretStr = SecretStr(DEMO_SECRET_KEY)
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
@@ -116,6 +130,10 @@ class Settings(BaseSettings):
             daily=self.nomination_daily_gate,
             monthly=self.nomination_monthly_gate,
         )
+
+    @cached_property
+    def allows_introspection(self) -> bool:
+        return self.introspection if self.introspection is not None else self.demo
 
     @cached_property
     def secure_cookies(self) -> bool:

@@ -12,6 +12,7 @@ from gateway.config import Settings
 from gateway.dataloaders import Loaders
 from gateway.errors import Unauthenticated
 from gateway.permissions import STAFF_ACCESS, Access
+from gateway.ratelimit.buckets import Decision
 from gateway.services import Services
 
 
@@ -46,6 +47,8 @@ class Context:
     session_token: str | None = field(default=None, repr=False)
     # Customer numbers staff touched in this request: ``gateway.staff`` audits them at its end.
     staff_reads: set[str] = field(default_factory=set)
+    # What this request's cost left of the caller's budget (gateway.schema.rate_limits).
+    rate_limit: Decision | None = None
     # Why the credential the request presented (session, bearer token, API key) was refused;
     # the caller is then anonymous, and told so wherever a login is needed.
     rejected_credential: str | None = None

@@ -15,6 +15,7 @@ from gateway.adapters.nomination.protocol import NominationBackend
 from gateway.metrics import Metrics
 from gateway.nomination.validation import DEFAULT_GATE_CLOSURE, GateClosureRules
 from gateway.outbox import DirectoryOutbox
+from gateway.ratelimit.buckets import MemoryBuckets, RequestBudget
 from gateway.throttle import LoginThrottle, MemoryThrottleBackend
 
 Clock = Callable[[], dt.datetime]
@@ -40,3 +41,4 @@ class Services:
     throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(MemoryThrottleBackend()))
     metrics: Metrics | None = None
     outbox: DirectoryOutbox = field(default_factory=lambda: DirectoryOutbox(Path("var/outbox")))
+    budget: RequestBudget = field(default_factory=lambda: RequestBudget(MemoryBuckets()))

@@ -15,11 +15,12 @@ from gateway.schema.billing import DepositPlan, Invoice, Payment, Reminder
 from gateway.schema.catalogue import CatalogueQuery
 from gateway.schema.customer import Customer
 from gateway.schema.error_log import GatewaySchema
-from gateway.schema.limits import LIMIT_EXTENSIONS
+from gateway.schema.limits import LIMIT_EXTENSIONS, GatewayExecutor
 from gateway.schema.messages import Message
 from gateway.schema.node import Node
 from gateway.schema.nomination import NominationMutation
 from gateway.schema.operation_metrics import OperationMetrics
+from gateway.schema.rate_limits import RateLimitQuery, RequestBudgetGuard
 from gateway.schema.request_mutations import RequestsMutation
 from gateway.schema.requests import CustomerRequest
 from gateway.schema.supply_points import SupplyPoint
@@ -44,7 +45,7 @@ class CustomerQuery:
         return await resolve_node(info, id)
 
 
-Query = merge_types("Query", (AccountsQuery, CustomerQuery, CatalogueQuery))
+Query = merge_types("Query", (AccountsQuery, CustomerQuery, CatalogueQuery, RateLimitQuery))
 Mutation = merge_types("Mutation", (AccountsMutation, AccessMutation, NominationMutation, RequestsMutation))
 
 schema = GatewaySchema(
@@ -60,5 +61,6 @@ schema = GatewaySchema(
         CustomerRequest,
         Message,
     ],
-    extensions=[string_literal_rule, *LIMIT_EXTENSIONS, StaffGuard, OperationMetrics],
+    extensions=[string_literal_rule, *LIMIT_EXTENSIONS, RequestBudgetGuard, StaffGuard, OperationMetrics],
+    execution_context_class=GatewayExecutor,
 )

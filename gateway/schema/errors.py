@@ -15,12 +15,8 @@ from gateway.errors import BackendError, ErrorCode, GatewayError, RateLimited
 
 INTERNAL_MESSAGE = "Something went wrong on our side."
 
-# Strawberry's and graphql-core's limits (gateway.schema.limits) carry no code of their own.
-TOO_COMPLEX_MESSAGES = (
-    "exceeds maximum operation depth",
-    "aliases found. Allowed:",
-    "Document contains more than",
-)
+# The parser's token limit (gateway.schema.limits) carries no code of its own.
+TOO_COMPLEX_MESSAGES = ("Document contains more than",)
 
 
 def classify(error: GraphQLError) -> tuple[ErrorCode, bool, dict[str, Any]]:
