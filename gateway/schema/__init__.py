@@ -20,6 +20,7 @@ from gateway.schema.nomination import NominationMutation
 from gateway.schema.operation_metrics import OperationMetrics
 from gateway.schema.request_mutations import RequestsMutation
 from gateway.schema.requests import CustomerRequest
+from gateway.schema.scalars import SCALAR_OVERRIDES
 from gateway.schema.supply_points import SupplyPoint
 from gateway.staff import StaffGuard
 
@@ -52,4 +53,5 @@ schema = strawberry.Schema(
         Message,
     ],
     extensions=[*LIMIT_EXTENSIONS, StaffGuard, OperationMetrics],
+    scalar_overrides=SCALAR_OVERRIDES,
 )
