@@ -81,9 +81,7 @@ async def test_a_write_is_never_retried() -> None:
     assert backend.calls == 1
 
 
-@pytest.mark.parametrize(
-    "error", [BackendProtocolError("billing"), NotFound(), BackendRejected("billing")]
-)
+@pytest.mark.parametrize("error", [BackendProtocolError("billing"), NotFound(), BackendRejected("billing")])
 async def test_an_error_that_retrying_cannot_help_is_not_retried(error: Exception) -> None:
     backend = Backend(failures=1, error=error)
 
