@@ -1,10 +1,10 @@
 """Whether one customer's bad input refuses other customers' billing reads (issue 9, item 3).
 
-    .venv/bin/python -m bench.bad_input [--seconds 10] [--rate 2]
+    .venv/bin/python -m bench.bad_input [--seconds 10] [--rate 2] [--read-every 1]
 
-One customer (novak) sends ``rate`` bad invoice filters a second for ``seconds``; meanwhile
-two other customers (svobodova, pekarna) read their invoices five times a second each, with
-the cache off so that every read goes to billing. Prints, per kind of bad input, how many of
+One customer (novak) sends ``rate`` bad invoice filters a second (open loop) for ``seconds``; meanwhile
+two other customers (svobodova, pekarna) each read their invoices every ``read-every``
+seconds, with the cache off so that every read goes to billing. Prints, per kind of bad input, how many of
 the others' reads were refused (``BACKEND_UNAVAILABLE``) and how many calls billing served.
 The gateway runs in process (httpx's ASGI transport), the simulators on real sockets.
 """
@@ -59,7 +59,7 @@ def code_of(body: dict[str, Any]) -> str:
 
 
 async def run(
-    settings: Settings, bad: dict[str, str], *, seconds: float, rate: float
+    settings: Settings, bad: dict[str, str], *, seconds: float, rate: float, read_every: float
 ) -> tuple[Counter[str], Counter[str]]:
     app = create_app(settings)
     async with app.router.lifespan_context(app):
@@ -69,19 +69,24 @@ async def run(
         attacks: Counter[str] = Counter()
         reads: Counter[str] = Counter()
 
-        async def attack() -> None:
+        async def one_attack() -> None:
+            variables = {"number": personas.NOVAK, "filter": bad}
+            answer = await attacker.post("/graphql", json={"query": INVOICES, "variables": variables})
+            attacks[code_of(answer.json())] += 1
+
+        async def attack() -> None:  # open loop: a request every 1/rate s, answered or not
+            sent: list[asyncio.Task[None]] = []
             while time.monotonic() < deadline:
-                variables = {"number": personas.NOVAK, "filter": bad}
-                answer = await attacker.post("/graphql", json={"query": INVOICES, "variables": variables})
-                attacks[code_of(answer.json())] += 1
+                sent.append(asyncio.create_task(one_attack()))
                 await asyncio.sleep(1 / rate)
+            await asyncio.gather(*sent)
 
         async def read(number: str, http: httpx.AsyncClient) -> None:
             while time.monotonic() < deadline:
                 variables = {"number": number}
                 answer = await http.post("/graphql", json={"query": INVOICES, "variables": variables})
                 reads[code_of(answer.json())] += 1
-                await asyncio.sleep(0.2)
+                await asyncio.sleep(read_every)
 
         try:
             await asyncio.gather(attack(), *(read(n, h) for n, h in others.items()))
@@ -95,6 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rate", type=float, default=2.0, help="bad requests a second")
+    parser.add_argument("--read-every", type=float, default=1.0, help="seconds between a customer's reads")
     args = parser.parse_args()
     with (
         tempfile.TemporaryDirectory() as directory,
@@ -113,7 +119,9 @@ def main() -> None:
                 outbox_dir=Path(directory) / "outbox",
             )
             httpx.delete(f"{billing}/__sim/stats")
-            attacks, reads = asyncio.run(run(settings, bad, seconds=args.seconds, rate=args.rate))
+            attacks, reads = asyncio.run(
+                run(settings, bad, seconds=args.seconds, rate=args.rate, read_every=args.read_every)
+            )
             served = httpx.get(f"{billing}/__sim/stats").json()["calls"].get("GetInvoiceList", 0)
             refused = reads["BACKEND_UNAVAILABLE"]
             total = sum(reads.values())
