@@ -74,7 +74,8 @@ class BadUserInput(GatewayError):
 
 
 class BackendRejected(BadUserInput):
-    """A back end answered that the input is wrong (a SOAP client fault, HTTP 400/409/422).
+    """A back end answered that the input is wrong (a SOAP client fault, HTTP 400/409/422),
+    or the adapter could not even send it (characters its protocol cannot carry).
 
     The back end works: a rejection is never retried and never counts for or against its
     circuit breaker (``gateway.resilience``); the client gets ``BAD_USER_INPUT`` with a

@@ -14,6 +14,7 @@ Failures become ``gateway.errors``, or what the adapter's fault table says:
     a fault whose code is in the adapter's table                     the table's exception
     connect error, timeout, HTTP 5xx, transient fault (1000, 1001)   BackendUnavailable
     a client fault (soap:Client) about the request's values          BackendRejected
+    a value XML cannot carry (a control character): not sent        BackendRejected
     malformed XML, unexpected shape, any other fault                 BackendProtocolError
 
 SOAP 1.1 sends every fault with HTTP 500, so the status does not tell a refusal from an
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -168,6 +170,20 @@ def legacy_decimal_text(value: Decimal, places: int | None = None) -> str:
 
 # -- the service ---------------------------------------------------------------------------
 
+# What XML 1.0 cannot carry: control characters other than tab and newlines, lone surrogates,
+# U+FFFE and U+FFFF. lxml refuses to build such an envelope (a ValueError, not a fault).
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_safe(value: object) -> bool:
+    if isinstance(value, str):
+        return NOT_XML.search(value) is None
+    if isinstance(value, Mapping):
+        return all(_xml_safe(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return all(_xml_safe(item) for item in value)
+    return True
+
 
 def load_client(
     *, wsdl_path: Path, http: httpx.AsyncClient, username: str, password: str
@@ -217,6 +233,11 @@ class SoapService:
 
     async def call(self, operation: str, **params: Any) -> etree._Element:
         """The ``{operation}Response`` element of the reply."""
+        if not _xml_safe(params):
+            log.info("%s %s: a value XML cannot carry; not sent", self.backend.name, operation)
+            raise BackendRejected(
+                self.backend.name, f"The {self.backend.name} system cannot take these characters."
+            )
         try:
             response = await self._service[operation](**params)
         except httpx.TimeoutException:

@@ -377,6 +377,18 @@ async def test_values_billing_refuses_are_a_rejection_not_an_outage(
     assert calls(control) == {"GetInvoiceList": 1}
 
 
+@pytest.mark.parametrize("text", ["\x01", "A\x1bB", "\ufffe", "\ud800"])
+async def test_characters_xml_cannot_carry_are_a_rejection_and_nothing_is_sent(
+    billing: SoapBilling, control: httpx.Client, text: str
+) -> None:
+    with pytest.raises(BackendRejected):
+        await billing.invoices_by_id([text])
+    with pytest.raises(BackendRejected):
+        await billing.invoice_pages([InvoiceQuery(personas.NOVAK, supply_point_id=text)])
+
+    assert calls(control) == {}
+
+
 async def test_wrong_credentials_are_a_protocol_error_not_an_empty_answer(
     http: httpx.AsyncClient, base_url: str
 ) -> None:
