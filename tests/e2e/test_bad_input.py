@@ -4,6 +4,7 @@ neither retried nor counted against the back end's circuit breaker, so nobody el
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -18,6 +19,11 @@ from tests.e2e.client import GraphQLClient, error_codes
 INVOICES = """
 query Invoices($number: String!, $filter: InvoiceFilter) {
   customer(number: $number) { invoices(first: 3, filter: $filter) { totalCount } }
+}
+"""
+INVOICES_AFTER = """
+query Invoices($number: String!, $after: String) {
+  customer(number: $number) { invoices(first: 3, after: $after) { totalCount } }
 }
 """
 INLINE_NAN = """
@@ -49,7 +55,8 @@ async def svobodova(app: Starlette) -> AsyncIterator[GraphQLClient]:
 
 @pytest.mark.parametrize(
     "filter",
-    [
+    ids=lambda filter: ",".join(f"{name}={value}" for name, value in filter.items()),
+    argvalues=[
         *({"amountFrom": amount} for amount in ("NaN", "sNaN", "Infinity", "-Infinity", "1E+999999")),
         {"amountTo": "-1e400"},
         {"amountTo": 1e308},
@@ -67,6 +74,18 @@ async def test_a_malformed_filter_is_bad_user_input_and_billing_is_not_called(
     result = await novak.execute(INVOICES, {"number": personas.NOVAK, "filter": filter})
 
     # then
+    assert error_codes(result) == ["BAD_USER_INPUT"]
+    assert billing_calls(simulators) == {}
+
+
+@pytest.mark.parametrize("offset", ["99999999999999999999", "2147483647", "-1"])
+async def test_a_cursor_past_any_page_is_bad_user_input_and_billing_is_not_called(
+    novak: GraphQLClient, simulators: dict[str, str], offset: str
+) -> None:
+    cursor = base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+
+    result = await novak.execute(INVOICES_AFTER, {"number": personas.NOVAK, "after": cursor})
+
     assert error_codes(result) == ["BAD_USER_INPUT"]
     assert billing_calls(simulators) == {}
 
