@@ -15,7 +15,6 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import dateutil.parser
 from strawberry.types.scalar import ScalarDefinition
 
 from gateway.errors import BadUserInput
@@ -74,8 +73,8 @@ def parse_datetime(value: object) -> dt.datetime:
     if not isinstance(value, str):
         raise BadUserInput("Not a date and time: give ISO 8601.")
     try:
-        moment = dateutil.parser.isoparse(_text(value, "a date and time"))
-    except (ValueError, OverflowError):
+        moment = dt.datetime.fromisoformat(_text(value, "a date and time"))
+    except ValueError:
         raise BadUserInput("Not a date and time: give ISO 8601.") from None
     _in_range(moment.date())
     return moment
