@@ -135,3 +135,23 @@ async def test_one_customers_bad_input_leaves_billing_open_to_everyone_else(
     assert billing_calls(simulators) == {"GetInvoiceList": 11}
     metrics = (await client.get("/metrics")).text
     assert 'gateway_breaker_state{backend="billing"} 0.0' in metrics
+
+
+NOMINATION_MONTH = """
+query Month($number: String!, $month: String!) {
+  customer(number: $number) { nomination { month(month: $month) { contractedMwh } } }
+}
+"""
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "0999-01"])
+async def test_a_month_outside_the_dates_the_api_names_is_bad_user_input_and_not_asked_for(
+    gql: GraphQLClient, simulators: dict[str, str], month: str
+) -> None:
+    await gql.login("teplarna")
+    httpx.delete(f"{simulators['nomination']}/__sim/stats")
+
+    result = await gql.execute(NOMINATION_MONTH, {"number": personas.TEPLARNA, "month": month})
+
+    assert error_codes(result) == ["BAD_USER_INPUT"]
+    assert httpx.get(f"{simulators['nomination']}/__sim/stats").json()["calls"] == {}
