@@ -154,4 +154,6 @@ async def test_a_month_outside_the_dates_the_api_names_is_bad_user_input_and_not
     result = await gql.execute(NOMINATION_MONTH, {"number": personas.TEPLARNA, "month": month})
 
     assert error_codes(result) == ["BAD_USER_INPUT"]
-    assert httpx.get(f"{simulators['nomination']}/__sim/stats").json()["calls"] == {}
+    calls = httpx.get(f"{simulators['nomination']}/__sim/stats").json()["calls"]
+    assert "GetMonth" not in calls  # only the contract, which `nomination` itself needs
+    assert calls == {"GetContract": 1}
