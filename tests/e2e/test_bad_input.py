@@ -157,3 +157,13 @@ async def test_a_month_outside_the_dates_the_api_names_is_bad_user_input_and_not
     calls = httpx.get(f"{simulators['nomination']}/__sim/stats").json()["calls"]
     assert "GetMonth" not in calls  # only the contract, which `nomination` itself needs
     assert calls == {"GetContract": 1}
+
+
+@pytest.mark.parametrize("raw_id", ["\x01", "D\x1b1"])
+async def test_a_document_id_billing_cannot_take_is_not_found_and_billing_is_not_called(
+    novak: GraphQLClient, simulators: dict[str, str], raw_id: str
+) -> None:
+    response = await novak.http.get(f"/documents/{to_global_id('Document', raw_id)}", headers=novak.headers)
+
+    assert response.status_code == 404  # like any missing document, not a billing outage
+    assert billing_calls(simulators) == {}
