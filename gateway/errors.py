@@ -6,6 +6,7 @@ them to ``extensions.code`` in one place.
     ├── Forbidden                     FORBIDDEN             no
     ├── NotFound                      NOT_FOUND             no
     ├── BadUserInput                  BAD_USER_INPUT        no
+    │   └── BackendRejected           (a back end refused the input: SOAP client fault, HTTP 400/409/422)
     ├── RateLimited                   RATE_LIMITED          yes, after ``retry_after`` seconds
     ├── QueryTooComplex               QUERY_TOO_COMPLEX     no
     ├── PersistedQueryNotFound        PERSISTED_QUERY_NOT_FOUND  yes, resent with the query (no: allow-list)
@@ -70,6 +71,20 @@ class NotFound(GatewayError):
 
 class BadUserInput(GatewayError):
     code = ErrorCode.BAD_USER_INPUT
+
+
+class BackendRejected(BadUserInput):
+    """A back end answered that the input is wrong (a SOAP client fault, HTTP 400/409/422),
+    or the adapter could not even send it (characters its protocol cannot carry).
+
+    The back end works: a rejection is never retried and never counts for or against its
+    circuit breaker (``gateway.resilience``); the client gets ``BAD_USER_INPUT`` with a
+    message written for it, never the back end's own text.
+    """
+
+    def __init__(self, backend: str, message: str | None = None) -> None:
+        super().__init__(message or f"The {backend} system did not accept these values.")
+        self.backend = backend
 
 
 class RateLimited(GatewayError):

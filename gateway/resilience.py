@@ -16,9 +16,19 @@ through it. For each attempt, in order:
 Reads (``idempotent=True``) that fail with a retryable ``BackendUnavailable`` are tried
 again, at most ``attempts`` times in all, with exponential back-off and jitter
 (tenacity). Writes are never retried: a write that timed out may have been applied.
-Only ``BackendUnavailable`` counts as a failure for the breaker: a malformed answer
-(``BackendProtocolError``) is not retried and does not open it, and domain answers
-(``NotFound``, ``BadUserInput``) are the back end working.
+
+What an attempt's outcome does to the breaker:
+
+    a result                                           success: closes it, clears the count
+    BackendUnavailable (refused, timed out, 5xx)       failure: counts, retried (reads)
+    a refusal of the input (BackendRejected, any       neither: not retried, the count and
+      other GatewayError such as NotFound)               the state stay as they were
+    BackendProtocolError, cancellation, a bug          neither
+
+A refusal shows the back end is alive, but not that it can serve: counting it as a
+success would let one client's stream of bad input clear the failures of everyone
+else's calls and keep a failing back end's breaker closed (or close it with a probe).
+So a refusal is neutral, and a half-open breaker lets the next call probe.
 """
 
 from __future__ import annotations
@@ -122,7 +132,7 @@ class CircuitBreaker:
                 self._move(BreakerState.OPEN)
 
     def release(self) -> None:
-        """The admitted call ended without a verdict (cancelled, or a protocol error)."""
+        """The admitted call ended without a verdict (cancelled, a refusal, a protocol error)."""
         if self._probing:
             self._probing = False
             # A probe without a verdict: stay half-open so the next call probes.
@@ -219,8 +229,8 @@ class Policy:
             self.breaker.release()
             raise
         except GatewayError:
-            outcome = "client_error"  # the back end answered: it works
-            self.breaker.success()
+            outcome = "client_error"  # the back end refused the input: neutral (see above)
+            self.breaker.release()
             raise
         except BaseException:
             outcome = "error"

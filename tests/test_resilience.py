@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from gateway.errors import BackendProtocolError, BackendUnavailable, NotFound
+from gateway.errors import BackendProtocolError, BackendRejected, BackendUnavailable, NotFound
 from gateway.metrics import Metrics
 from gateway.resilience import BreakerState, CircuitOpen, Policy, PolicySettings
 
@@ -81,7 +81,7 @@ async def test_a_write_is_never_retried() -> None:
     assert backend.calls == 1
 
 
-@pytest.mark.parametrize("error", [BackendProtocolError("billing"), NotFound()])
+@pytest.mark.parametrize("error", [BackendProtocolError("billing"), NotFound(), BackendRejected("billing")])
 async def test_an_error_that_retrying_cannot_help_is_not_retried(error: Exception) -> None:
     backend = Backend(failures=1, error=error)
 
@@ -183,3 +183,75 @@ async def test_back_end_calls_are_counted_per_attempt() -> None:
     assert sample("gateway_backend_calls_total", {**labels, "outcome": "unavailable"}) == 1
     assert sample("gateway_backend_calls_total", {**labels, "outcome": "ok"}) == 1
     assert sample("gateway_backend_call_duration_seconds_count", labels) == 2
+
+
+class Scripted:
+    """Answers each call with the next of ``outcomes``: an exception to raise, or a result."""
+
+    def __init__(self, *outcomes: Exception | str) -> None:
+        self.outcomes = list(outcomes)
+        self.calls = 0
+
+    async def __call__(self) -> str:
+        outcome = self.outcomes[self.calls]
+        self.calls += 1
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+
+async def test_rejections_neither_count_toward_the_threshold_nor_clear_the_failures() -> None:
+    # given: two failures of a threshold of three, then a stream of bad input
+    resilient = policy(attempts=3, failure_threshold=3)
+    backend = Scripted(
+        BackendUnavailable("billing"),
+        BackendUnavailable("billing"),
+        *(BackendRejected("billing") for _ in range(20)),
+        BackendUnavailable("billing"),
+    )
+    with pytest.raises(BackendUnavailable):
+        await resilient.call("invoice_pages", backend, idempotent=False)
+    with pytest.raises(BackendUnavailable):
+        await resilient.call("invoice_pages", backend, idempotent=False)
+
+    # when: twenty rejected reads
+    for _ in range(20):
+        with pytest.raises(BackendRejected):
+            await resilient.call("invoice_pages", backend, idempotent=True)
+
+    # then: none was retried, the breaker stayed closed, and the failures still count
+    assert backend.calls == 22
+    assert state_of(resilient) is BreakerState.CLOSED
+    with pytest.raises(BackendUnavailable):
+        await resilient.call("invoice_pages", backend, idempotent=False)
+    assert state_of(resilient) is BreakerState.OPEN
+
+
+async def test_timeouts_count_toward_the_threshold_and_are_retried() -> None:
+    backend = Backend(delay=5.0)
+    resilient = policy(timeout=0.01, attempts=2, failure_threshold=4)
+
+    for _ in range(2):
+        with pytest.raises(BackendUnavailable):
+            await resilient.call("invoice_pages", backend, idempotent=True)
+
+    assert backend.calls == 4
+    assert state_of(resilient) is BreakerState.OPEN
+
+
+async def test_a_probe_answered_with_a_rejection_leaves_the_next_call_to_probe() -> None:
+    # given: an open breaker, past its reset time
+    clock = Clock()
+    resilient = policy(clock, attempts=1, failure_threshold=1)
+    with pytest.raises(BackendUnavailable):
+        await resilient.call("invoice_pages", Scripted(BackendUnavailable("billing")), idempotent=True)
+    clock.now += 10
+
+    # when: the probe is bad input
+    with pytest.raises(BackendRejected):
+        await resilient.call("invoice_pages", Scripted(BackendRejected("billing")), idempotent=True)
+
+    # then: not closed by it; the next call is the probe, and its answer closes the breaker
+    assert state_of(resilient) is BreakerState.HALF_OPEN
+    assert await resilient.call("invoice_pages", Scripted("ok"), idempotent=True) == "ok"
+    assert state_of(resilient) is BreakerState.CLOSED

@@ -15,6 +15,11 @@ Concurrent misses of one key share one inner call (``SingleFlight``). When the i
 adapter raises ``BackendUnavailable`` and an entry past its TTL is still within the stale
 bound, that entry is served and the request records it (``extensions.stale``).
 
+A refusal of the input (``BackendRejected``) is never kept and never served stale: it is the
+answer to that input only. When it fails a batch of several keys, each key is asked for
+alone, so that only the key the back end refused fails; the others are kept and their
+waiters (other requests sharing the flight) get their data, not someone else's refusal.
+
 Writes pass through and invalidate the customer they changed; ``invalidate_customer`` is
 for writes that change a customer's data some other way.
 """
@@ -51,7 +56,7 @@ from gateway.domain.customers import Customer
 from gateway.domain.messages import Message
 from gateway.domain.requests import CustomerRequest, NewRequest
 from gateway.domain.supply_points import SupplyPoint
-from gateway.errors import BackendUnavailable
+from gateway.errors import BackendRejected, BackendUnavailable
 from gateway.metrics import Metrics
 
 log = logging.getLogger("gateway.cache")
@@ -122,15 +127,21 @@ class CacheLayer:
         answers: dict[K, tuple[object, float | None]] = {}
         if owned:
             try:
-                answers.update(
-                    await self._lookup_and_load(operation, kind, owned, storage, customer_of, load, shape)
+                loaded, refused = await self._lookup_and_load(
+                    operation, kind, owned, storage, customer_of, load, shape
                 )
             except BaseException as exc:
                 shared = exc if isinstance(exc, Exception) else BackendUnavailable(self.backend)
                 self._flights.fail_all(owned_storage, shared)
                 raise
+            answers.update(loaded)
             for k in owned:
-                self._flights.resolve(storage[k], answers[k])
+                if k in refused:
+                    self._flights.fail(storage[k], refused[k])
+                else:
+                    self._flights.resolve(storage[k], answers[k])
+            if refused:
+                raise next(iter(refused.values()))
         if waiting:
             shared_answers = await asyncio.gather(*waiting.values(), return_exceptions=True)
             for s, answer in zip(waiting, shared_answers, strict=True):
@@ -154,9 +165,10 @@ class CacheLayer:
         customer_of: dict[K, str],
         load: Callable[[Sequence[K]], Awaitable[list[V]]],
         shape: PerCustomer[K] | ById[V],
-    ) -> dict[K, tuple[object, float | None]]:
-        """``{key: (value, stale age or None)}`` for every owned key; raises when the
-        back end fails and a key has no stale copy to serve."""
+    ) -> tuple[dict[K, tuple[object, float | None]], dict[K, BackendRejected]]:
+        """``{key: (value, stale age or None)}`` for every owned key the back end did not
+        refuse, and the refusals by key; raises when the back end fails and a key has no
+        stale copy to serve."""
         ttl = TTL_SECONDS[kind]
         # 1. Look up: entries, then the generations of every customer involved.
         found: dict[K, Entry] = {}
@@ -187,8 +199,9 @@ class CacheLayer:
         missing = [k for k in owned if k not in answers]
         self._count(operation, "hit", len(answers))
         self._count(operation, "miss", len(missing))
+        refused: dict[K, BackendRejected] = {}
         if not missing:
-            return answers
+            return answers, refused
 
         # 2. Load what is missing, in one call; keep it; or serve stale copies within the bound.
         try:
@@ -199,7 +212,11 @@ class CacheLayer:
             self._count(operation, "stale", len(missing))
             for k in missing:
                 answers[k] = (stale_copies[k].value, stale_copies[k].age(now))
-            return answers
+            return answers, refused
+        except BackendRejected:
+            if len(missing) == 1:
+                raise
+            missing, loaded, refused = await self._load_each(missing, load)
         await self._keep(
             owned=missing,
             loaded=loaded,
@@ -212,7 +229,27 @@ class CacheLayer:
         )
         for k, value in zip(missing, loaded, strict=True):
             answers[k] = (value, None)
-        return answers
+        return answers, refused
+
+    @staticmethod
+    async def _load_each(
+        keys: list[K], load: Callable[[Sequence[K]], Awaitable[list[V]]]
+    ) -> tuple[list[K], list[V], dict[K, BackendRejected]]:
+        """Each key alone: ``(keys answered, their values, refusals by key)``; any other
+        failure is raised as the batch's."""
+        singles = await asyncio.gather(*(load([k]) for k in keys), return_exceptions=True)
+        answered: list[K] = []
+        values: list[V] = []
+        refused: dict[K, BackendRejected] = {}
+        for k, single in zip(keys, singles, strict=True):
+            if isinstance(single, BackendRejected):
+                refused[k] = single
+            elif isinstance(single, BaseException):
+                raise single
+            else:
+                answered.append(k)
+                values.extend(single)
+        return answered, values, refused
 
     async def _keep(
         self,

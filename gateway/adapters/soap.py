@@ -11,9 +11,16 @@ operations.
 
 Failures become ``gateway.errors``, or what the adapter's fault table says:
 
-    connect error, timeout, HTTP 5xx, transient fault (1000, 1001)   BackendUnavailable
     a fault whose code is in the adapter's table                     the table's exception
+    connect error, timeout, HTTP 5xx, transient fault (1000, 1001)   BackendUnavailable
+    a client fault (soap:Client) about the request's values          BackendRejected
+    a value XML cannot carry (a control character): not sent        BackendRejected
     malformed XML, unexpected shape, any other fault                 BackendProtocolError
+
+SOAP 1.1 sends every fault with HTTP 500, so the status does not tell a refusal from an
+outage: the fault code does. A client fault blames what was sent; one about the envelope or
+the credentials (1100, 1101, 1200) is the gateway's own mistake, never the user's, so it is
+a protocol error. Only ``BackendUnavailable`` is retried and counts against the breaker.
 
 The back end's own fault text is logged, never passed on.
 
@@ -24,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -37,12 +45,14 @@ from zeep.proxy import AsyncServiceProxy
 from zeep.transports import AsyncTransport
 from zeep.wsse.username import UsernameToken
 
-from gateway.errors import BackendProtocolError, BackendUnavailable
+from gateway.errors import BackendProtocolError, BackendRejected, BackendUnavailable
 
 log = logging.getLogger(__name__)
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 TRANSIENT_FAULTS = frozenset({1000, 1001})
+# Client faults that blame the envelope or the credentials: the gateway's fault, not the input's.
+GATEWAY_FAULTS = frozenset({1100, 1101, 1200})
 
 # Replies are read with no DTD, no entities, no network, and no recovery from broken XML.
 REPLY_PARSER = etree.XMLParser(
@@ -105,18 +115,22 @@ class SoapBackend:
         """The error for a SOAP fault, by its numeric legacy code (detail/CHYBA/KOD)."""
         code_text = fault.findtext("detail/{*}CHYBA/{*}KOD")
         code = int(code_text) if code_text and code_text.strip().isdigit() else None
+        fault_code = (fault.findtext("faultcode") or "").strip()
         log.warning(
             "%s fault %s (HTTP %s): %s %s",
             self.name,
             code,
             status_code,
-            fault.findtext("faultcode"),
+            fault_code,
             fault.findtext("faultstring"),
         )
         if code is not None and code in self.faults:
             raise self.faults[code](code)
-        if code in TRANSIENT_FAULTS or (code is None and status_code >= 500):
+        client_fault = fault_code.rpartition(":")[2] == "Client"
+        if code in TRANSIENT_FAULTS or (code is None and status_code >= 500 and not client_fault):
             raise BackendUnavailable(self.name)
+        if client_fault and code not in GATEWAY_FAULTS:
+            raise BackendRejected(self.name)
         raise BackendProtocolError(self.name)
 
 
@@ -155,6 +169,20 @@ def legacy_decimal_text(value: Decimal, places: int | None = None) -> str:
 
 
 # -- the service ---------------------------------------------------------------------------
+
+# What XML 1.0 cannot carry: control characters other than tab and newlines, lone surrogates,
+# U+FFFE and U+FFFF. lxml refuses to build such an envelope (a ValueError, not a fault).
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_safe(value: object) -> bool:
+    if isinstance(value, str):
+        return NOT_XML.search(value) is None
+    if isinstance(value, Mapping):
+        return all(_xml_safe(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return all(_xml_safe(item) for item in value)
+    return True
 
 
 def load_client(
@@ -205,6 +233,11 @@ class SoapService:
 
     async def call(self, operation: str, **params: Any) -> etree._Element:
         """The ``{operation}Response`` element of the reply."""
+        if not _xml_safe(params):
+            log.info("%s %s: a value XML cannot carry; not sent", self.backend.name, operation)
+            raise BackendRejected(
+                self.backend.name, f"The {self.backend.name} system cannot take these characters."
+            )
         try:
             response = await self._service[operation](**params)
         except httpx.TimeoutException:

@@ -29,7 +29,7 @@ from gateway.dataloaders import Loaders
 from gateway.document_links import signature_allows
 from gateway.domain.access import Scope
 from gateway.domain.billing import Document
-from gateway.errors import BackendError, ErrorCode, GatewayError, NotFound, Unauthenticated
+from gateway.errors import BackendError, BadUserInput, ErrorCode, GatewayError, NotFound, Unauthenticated
 from gateway.http.refusals import refusal
 from gateway.schema.node import from_global_id
 from gateway.services import Services
@@ -114,6 +114,8 @@ async def document_endpoint(request: Request) -> Response:
         (document,) = await services.backends.billing.documents([document_id])
     except BackendError as exc:
         return error(503, exc.code, exc.message, retryable=exc.retryable)
+    except BadUserInput:  # an id billing refuses (or XML cannot carry) names no document
+        return not_found()
     except GatewayError as exc:
         log.warning("document %s: %s", document_id, exc.code.value)
         return error(503, ErrorCode.BACKEND_UNAVAILABLE, "The billing system is not available right now.")

@@ -14,6 +14,7 @@ refused submission is not recorded, so the key may be used again for corrected v
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -81,14 +82,15 @@ async def resolve_day(info: Info, customer_number: str, day: dt.date) -> DailyRe
     return await info.context.loaders.nomination_day_by_period.load(NominationPeriod(customer_number, day))
 
 
+MONTH = re.compile(r"((?:19|2[0-9])[0-9]{2})-(0[1-9]|1[0-2])")  # the years a Date may name: 1900-2999
+
+
 def parse_month(text: str) -> dt.date:
     """``"2026-10"`` -> the first day of that month; ``BadUserInput`` otherwise."""
-    try:
-        if len(text) != 7 or text[4] != "-":
-            raise ValueError(text)
-        return dt.date(int(text[:4]), int(text[5:]), 1)
-    except ValueError:
-        raise BadUserInput(f"{text!r} is not a month written YYYY-MM.") from None
+    matched = MONTH.fullmatch(text)
+    if matched is None:
+        raise BadUserInput(f"{text!r} is not a month from 1900-01 to 2999-12 written YYYY-MM.")
+    return dt.date(int(matched[1]), int(matched[2]), 1)
 
 
 async def resolve_month(info: Info, customer_number: str, month: str) -> MonthlyRefinement | None:

@@ -23,6 +23,7 @@ from gateway.schema.operation_metrics import OperationMetrics
 from gateway.schema.rate_limits import RateLimitQuery, RequestBudgetGuard
 from gateway.schema.request_mutations import RequestsMutation
 from gateway.schema.requests import CustomerRequest
+from gateway.schema.scalars import SCALAR_OVERRIDES
 from gateway.schema.supply_points import SupplyPoint
 from gateway.schema.text_input import string_literal_rule
 from gateway.staff import StaffGuard
@@ -63,4 +64,5 @@ schema = GatewaySchema(
     ],
     extensions=[string_literal_rule, *LIMIT_EXTENSIONS, RequestBudgetGuard, StaffGuard, OperationMetrics],
     execution_context_class=GatewayExecutor,
+    scalar_overrides=SCALAR_OVERRIDES,
 )

@@ -15,6 +15,7 @@ from gateway.permissions import public_fields
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
+MAX_OFFSET = 2**31 - 1 - MAX_PAGE_SIZE  # a page from any cursor still fits the back ends' 32-bit offsets
 
 
 @public_fields
@@ -79,7 +80,7 @@ def decode_offset_cursor(cursor: str | None) -> int:
         offset = int(value)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise BadUserInput("`after` is not a cursor this API gave out.") from None
-    if kind != "offset" or offset < 0:
+    if kind != "offset" or not 0 <= offset <= MAX_OFFSET:
         raise BadUserInput("`after` is not a cursor this API gave out.")
     return offset + 1
 

@@ -21,7 +21,7 @@ from gateway.domain.billing import (
     PaymentDirection,
     PaymentMethod,
 )
-from gateway.errors import BackendProtocolError, BackendUnavailable, BadUserInput, NotFound
+from gateway.errors import BackendProtocolError, BackendRejected, BackendUnavailable, NotFound
 
 USER, PASSWORD = "portal-gw", "billing-secret"
 UNKNOWN = "9000000001"
@@ -254,7 +254,7 @@ async def test_deposit_and_payment_method_changes_persist(billing: SoapBilling) 
     assert after.payment_method is PaymentMethod.SIPO
     assert after.bank_account is None
     assert {item.amount.amount for item in after.items if not item.paid} == {amount}
-    with pytest.raises(BadUserInput):
+    with pytest.raises(BackendRejected):
         await billing.change_deposit_amount(plan_id=plan.id, amount=Decimal("1.00"))
     with pytest.raises(NotFound):
         await billing.change_payment_method(plan_id="Z9", method=PaymentMethod.SIPO)
@@ -292,7 +292,7 @@ async def test_a_frequency_change_reschedules_the_deposits_not_yet_due(
 async def test_a_frequency_change_outside_billings_range_changes_nothing(billing: SoapBilling) -> None:
     [[plan]] = await billing.deposit_plans(["1000077003"])
 
-    with pytest.raises(BadUserInput):  # above the monthly minimum, below the quarterly one
+    with pytest.raises(BackendRejected):  # above the monthly minimum, below the quarterly one
         await billing.change_deposit_frequency(
             plan_id=plan.id, frequency=DepositFrequency.QUARTERLY, amount=plan.minimum_amount.amount * 2
         )
@@ -356,6 +356,37 @@ async def test_a_refused_connection_is_unavailable(http: httpx.AsyncClient) -> N
 
     with pytest.raises(BackendUnavailable):
         await billing.ping()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        InvoiceQuery(personas.NOVAK, amount_from=Decimal("NaN")),
+        InvoiceQuery(personas.NOVAK, amount_to=Decimal("-Infinity")),
+        InvoiceQuery(personas.NOVAK, amount_from=Decimal("1E+20")),
+    ],
+)
+async def test_values_billing_refuses_are_a_rejection_not_an_outage(
+    billing: SoapBilling, control: httpx.Client, query: InvoiceQuery
+) -> None:
+    with pytest.raises(BackendRejected) as rejected:
+        await billing.invoice_pages([query])
+
+    assert rejected.value.backend == "billing"
+    assert rejected.value.message == "The billing system did not accept these values."
+    assert calls(control) == {"GetInvoiceList": 1}
+
+
+@pytest.mark.parametrize("text", ["\x01", "A\x1bB", "\ufffe", "\ud800"])
+async def test_characters_xml_cannot_carry_are_a_rejection_and_nothing_is_sent(
+    billing: SoapBilling, control: httpx.Client, text: str
+) -> None:
+    with pytest.raises(BackendRejected):
+        await billing.invoices_by_id([text])
+    with pytest.raises(BackendRejected):
+        await billing.invoice_pages([InvoiceQuery(personas.NOVAK, supply_point_id=text)])
+
+    assert calls(control) == {}
 
 
 async def test_wrong_credentials_are_a_protocol_error_not_an_empty_answer(

@@ -25,7 +25,7 @@ from gateway.domain.billing import (
     Reminder,
 )
 from gateway.domain.money import Money
-from gateway.errors import BackendProtocolError, BackendUnavailable
+from gateway.errors import BackendProtocolError, BackendRejected, BackendUnavailable
 from tests.cache import samples
 from tests.cache.stores import STORE_KINDS, FakeClock, open_test_store
 
@@ -40,13 +40,18 @@ class FakeBilling:
         self.failure: Exception | None = None
         self.gate: asyncio.Event | None = None
         self.invoices: dict[str, Invoice] = {}
+        self.refused: set[object] = set()  # keys whose values billing refuses, failing their batch
+        self.called = asyncio.Event()
 
     async def _enter(self, operation: str, keys: Sequence[object]) -> None:
         self.calls.append((operation, list(keys)))
+        self.called.set()
         if self.gate is not None:
             await self.gate.wait()
         if self.failure is not None:
             raise self.failure
+        if self.refused.intersection(keys):
+            raise BackendRejected("billing")
 
     async def invoice_pages(self, queries: Sequence[InvoiceQuery]) -> list[InvoicePage]:
         await self._enter("invoice_pages", queries)
@@ -192,6 +197,45 @@ async def test_a_shared_call_that_fails_fails_every_waiter(
 
     assert all(isinstance(r, BackendUnavailable) for r in results)
     assert len(inner.calls) == 1
+
+
+async def test_a_refusal_is_not_kept_and_not_served_stale(
+    billing: CachedBilling, inner: FakeBilling, store: CacheStore
+) -> None:
+    # given: a page cached, then past its TTL, and billing refusing it now
+    query = InvoiceQuery(NOVAK, amount_from=Decimal("100"))
+    await billing.invoice_pages([query])
+    advance(store, 31)
+    inner.refused.add(query)
+
+    # when / then: every ask reaches billing and is refused, not answered from the cache
+    for _ in range(2):
+        with pytest.raises(BackendRejected):
+            await billing.invoice_pages([query])
+    assert len(inner.calls_of("invoice_pages")) == 3
+
+
+async def test_a_refused_key_fails_only_itself_not_the_others_sharing_its_flight(
+    billing: CachedBilling, inner: FakeBilling
+) -> None:
+    # given: one request asks for a page billing refuses together with a good one, and
+    # another request waits on that good page's flight
+    inner.gate = asyncio.Event()
+    good, bad = InvoiceQuery(NOVAK), InvoiceQuery(NOVAK, amount_from=Decimal("-1"))
+    inner.refused.add(bad)
+    owner = asyncio.create_task(billing.invoice_pages([good, bad]))
+    await inner.called.wait()
+    waiter = asyncio.create_task(billing.invoice_pages([good]))
+
+    # when
+    inner.gate.set()
+    owned, waited = await asyncio.gather(owner, waiter, return_exceptions=True)
+
+    # then: the refusal is the owner's alone; the waiter gets its page, which is kept
+    assert isinstance(owned, BackendRejected)
+    assert waited == [samples.page(good)]
+    assert await billing.invoice_pages([good]) == [samples.page(good)]
+    assert sorted(map(len, inner.calls_of("invoice_pages"))) == [1, 1, 2]
 
 
 async def test_past_its_ttl_an_entry_is_loaded_again(

@@ -28,7 +28,7 @@ from gateway.domain.supply_points import (
     InvoiceDelivery,
     RegisterKind,
 )
-from gateway.errors import BackendProtocolError, BackendUnavailable, BadUserInput, NotFound
+from gateway.errors import BackendProtocolError, BackendRejected, BackendUnavailable, NotFound
 
 API_KEY = "contract-key"
 
@@ -235,13 +235,31 @@ async def test_a_request_is_created_changed_and_cancelled(crm: RestCrm) -> None:
         RequestState.CANCELLED,
     ]
 
-    with pytest.raises(BadUserInput):
+    with pytest.raises(BackendRejected):
         await crm.cancel_request(created.id)
-    with pytest.raises(BadUserInput):
+    with pytest.raises(BackendRejected):
         await crm.update_request(created.id, summary="too late")
     again, missing = await crm.requests_by_id([created.id, "1000088001-9999"])
     assert again == cancelled
     assert missing is None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ContactDetailsChange(email="not an address"),
+        ContactDetailsChange(phone="+42060112345"),
+        ContactDetailsChange(),
+    ],
+)
+async def test_values_the_crm_refuses_are_a_rejection_without_its_message(
+    crm: RestCrm, change: ContactDetailsChange
+) -> None:
+    with pytest.raises(BackendRejected) as rejected:
+        await crm.change_contact_details(personas.NOVAK, change)
+
+    assert rejected.value.backend == "crm"
+    assert rejected.value.message == "The crm system did not accept these values."
 
 
 async def test_writes_to_unknown_things_are_not_found(crm: RestCrm) -> None:
@@ -509,9 +527,9 @@ async def test_a_closed_case_can_be_neither_updated_nor_cancelled(crm: RestCrm, 
     created = await crm.create_request(NewRequest("1000077015", RequestKind.OTHER, "Dotaz"))
     httpx.post(f"{crm_url}/__sim/requests/{created.id}/advance", json={"state": 30}).raise_for_status()
 
-    with pytest.raises(BadUserInput):
+    with pytest.raises(BackendRejected):
         await crm.update_request(created.id, summary="Ještě doplňuji")
-    with pytest.raises(BadUserInput):
+    with pytest.raises(BackendRejected):
         await crm.cancel_request(created.id)
     (after,) = await crm.requests_by_id([created.id])
     assert after is not None

@@ -12,7 +12,7 @@ Failures become ``gateway.errors`` only:
     connect error, timeout, HTTP 5xx, transient fault (1000, 1001)   BackendUnavailable
     malformed XML, unexpected shape, any other fault                 BackendProtocolError
     fault 2001 unknown customer / 2002 unknown document or plan      an empty list / None
-    fault 1300 bad parameter on a change                             BadUserInput
+    fault 1300 bad parameter (a client fault)                        BackendRejected
 
 The back end's own fault text is logged, never passed on.
 """
@@ -52,7 +52,7 @@ from gateway.domain.billing import (
     Reminder,
 )
 from gateway.domain.money import Money
-from gateway.errors import BackendProtocolError, BackendUnavailable, BadUserInput, NotFound
+from gateway.errors import BackendProtocolError, BackendRejected, BackendUnavailable, NotFound
 
 BACKEND = "billing"
 WSDL_PATH = Path(__file__).with_name("billing.wsdl")
@@ -95,7 +95,7 @@ class UnknownObjectError(Exception):
 FAULTS: FaultTable = {
     UNKNOWN_CUSTOMER: UnknownObjectError,
     UNKNOWN_OBJECT: UnknownObjectError,
-    BAD_PARAMETER: lambda _: BadUserInput("The billing system did not accept these values."),
+    BAD_PARAMETER: lambda _: BackendRejected(BACKEND, "The billing system did not accept these values."),
 }
 SOAP = SoapBackend(BACKEND, NS, BINDING, WSDL_PATH, FAULTS)
 
@@ -365,7 +365,7 @@ class SoapBilling:
     # -- changes (online requests carried out at once)
 
     async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
-        """The plan with its future deposits at ``amount``. ``BadUserInput`` outside the allowed range."""
+        """The plan with its future deposits at ``amount``. ``BackendRejected`` outside the allowed range."""
         return await self._changed_plan(
             "ChangeDepositAmount", PLAN_ID=plan_id, CASTKA=legacy_decimal_text(amount, places=2)
         )

@@ -4,10 +4,12 @@ The app owns the client (its lifespan creates and closes it; timeouts are set on
 Everything legacy stops here: field names such as ``ZAK_CISLO``, ``YYYYMMDD`` dates,
 comma decimals, numeric codes. Failures leave as ``gateway.errors`` only:
 
-    refused, timed out, 5xx                  BackendUnavailable("crm")
-    malformed JSON, unexpected shape, 4xx    BackendProtocolError("crm")  (401: logged as misconfiguration)
-    404 on a write                           NotFound
-    409 (request already closed)             BadUserInput
+    refused, timed out, 5xx, 408, 429        BackendUnavailable("crm")   retried, counts for the breaker
+    400, 413, 414, 422 (values refused)      BackendRejected("crm")      BAD_USER_INPUT; neither
+    409 (request already closed)             BackendRejected("crm"), saying so
+    404 on a read / on a write               None / NotFound
+    malformed JSON, unexpected shape,        BackendProtocolError("crm")  (401/403: logged as
+      any other 4xx                                                         misconfiguration)
 
 Batches cost as few calls as the API allows: the batch endpoints take 50 keys a call;
 per-customer lists are fetched concurrently, and their further pages concurrently too.
@@ -52,7 +54,7 @@ from gateway.domain.supply_points import (
     SupplyPoint,
     TechnicalData,
 )
-from gateway.errors import BackendProtocolError, BackendUnavailable, BadUserInput, NotFound
+from gateway.errors import BackendProtocolError, BackendRejected, BackendUnavailable, NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +65,8 @@ PRAGUE = ZoneInfo("Europe/Prague")
 CUSTOMER_NUMBER = re.compile(r"\d{10}")
 SUPPLY_POINT_ID = re.compile(r"\d{13}")
 BREAKER = re.compile(r"([13])x(\d{1,4})")
+TRANSIENT_STATUSES = frozenset({408, 429})  # timed out, throttled: like a 5xx
+REJECTED_STATUSES = frozenset({400, 413, 414, 422})  # the values sent: the caller's input
 
 SEGMENTS = {1: Segment.HOUSEHOLD, 2: Segment.BUSINESS, 3: Segment.LARGE}
 COMMODITIES = {"E": Commodity.ELECTRICITY, "P": Commodity.GAS}
@@ -384,7 +388,7 @@ class RestCrm:
             logger.error("crm %s: %s", operation, type(exc).__name__)
             raise BackendProtocolError(BACKEND) from exc
         status = response.status_code
-        if status >= 500:
+        if status >= 500 or status in TRANSIENT_STATUSES:
             logger.warning("crm %s: HTTP %d", operation, status)
             raise BackendUnavailable(BACKEND)
         if status in (401, 403):
@@ -397,7 +401,11 @@ class RestCrm:
         if status == 404:
             return None
         if status == 409:
-            raise BadUserInput("The request is already closed and can no longer be changed.")
+            logger.info("crm %s: HTTP 409: %s", operation, response.text[:300])
+            raise BackendRejected(BACKEND, "The request is already closed and can no longer be changed.")
+        if status in REJECTED_STATUSES:
+            logger.info("crm %s: HTTP %d: %s", operation, status, response.text[:300])
+            raise BackendRejected(BACKEND)
         if not 200 <= status < 300:
             logger.error("crm %s: HTTP %d: %s", operation, status, response.text[:300])
             raise BackendProtocolError(BACKEND)

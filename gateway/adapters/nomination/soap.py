@@ -17,6 +17,7 @@ Failures become ``gateway.errors`` only:
     malformed XML, unexpected shape, any other fault                 BackendProtocolError
     fault 2001 no nomination contract                                None (reads), NotFound (submissions)
     fault 1300 bad parameter on a read (period outside the contract) None
+    fault 1300 on a submission, any other client fault               BackendRejected
     a refused submission (VYSLEDEK/KOD other than 0)                 NominationRejected, positioned
 
 The back end's own fault text is logged, never passed on.
@@ -59,7 +60,7 @@ from gateway.domain.nomination import (
     SubmissionReceipt,
     WeeklyNomination,
 )
-from gateway.errors import BackendProtocolError, BadUserInput, NotFound
+from gateway.errors import BackendProtocolError, BackendRejected, NotFound
 from gateway.nomination.intervals import (
     day_starts,
     describe,
@@ -105,7 +106,7 @@ class NoContractError(Exception):
 
 FAULTS: FaultTable = {
     NO_CONTRACT: NoContractError,
-    BAD_PARAMETER: lambda _: BadUserInput("The nomination system did not accept this period."),
+    BAD_PARAMETER: lambda _: BackendRejected(BACKEND, "The nomination system did not accept this period."),
 }
 SOAP = SoapBackend(BACKEND, NS, BINDING, WSDL_PATH, FAULTS)
 
@@ -351,7 +352,7 @@ class SoapNomination:
         """A read's answer; ``None`` without a contract or for a period the system refuses."""
         try:
             return await self._soap.call(operation, **params)
-        except (NoContractError, BadUserInput):
+        except (NoContractError, BackendRejected):
             return None
 
     # -- reads
