@@ -18,11 +18,13 @@ from gateway.cache.store import open_cache
 from gateway.config import DEMO_SECRET_KEY, Settings
 from gateway.http.csrf import CSRFMiddleware
 from gateway.http.documents import document_endpoint
+from gateway.http.forwarded import ForwardedClientMiddleware
 from gateway.http.graphql import STATIC_DIR, GatewayGraphQL
 from gateway.http.health import healthz, readyz
 from gateway.http.persisted_queries import open_persisted_queries
 from gateway.metrics import Metrics
 from gateway.outbox import DirectoryOutbox
+from gateway.passwords import PasswordHashing
 from gateway.services import Backends, Clock, Services, utc_now
 from gateway.store.db import create_engine, create_sessionmaker, transaction
 from gateway.store.demo import seed_demo
@@ -44,7 +46,10 @@ def create_app(
     app = Starlette(
         routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics.endpoint)],
         lifespan=_lifespan,
-        middleware=[Middleware(CSRFMiddleware, cookie_name=settings.cookie_name)],
+        middleware=[
+            Middleware(ForwardedClientMiddleware, trusted_proxies=settings.trusted_proxies),
+            Middleware(CSRFMiddleware, cookie_name=settings.cookie_name),
+        ],
     )
     app.state.settings = settings
     app.state.metrics = metrics
@@ -81,13 +86,21 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
         backends = app.state.given_backends or await stack.enter_async_context(
             open_backends(settings, cache=cache, metrics=metrics)
         )
-        throttle = await stack.enter_async_context(open_throttle(settings.redis_url))
+        clock: Clock = app.state.clock
+        throttle = await stack.enter_async_context(
+            open_throttle(settings.redis_url, clock=lambda: clock().timestamp())
+        )
+        hashing = PasswordHashing(
+            threads=settings.password_hash_threads, queue=settings.password_hash_queue, metrics=metrics
+        )
+        stack.callback(hashing.close)
         services = Services(
             backends=backends,
             store=store,
             clock=app.state.clock,
             gate_closure=settings.gate_closure,
             throttle=throttle,
+            passwords=hashing,
             outbox=DirectoryOutbox(settings.outbox_dir),
             metrics=metrics,
         )

@@ -43,7 +43,7 @@ def _serve(settings: Settings) -> None:
         port=settings.port,
         workers=settings.workers,
         log_level=settings.log_level,
-        proxy_headers=True,
+        proxy_headers=False,  # the app decides whom to believe (gateway.http.forwarded)
     )
 
 
@@ -72,7 +72,11 @@ async def _demo(settings: Settings) -> None:
     print("Staff API key: demo-staff-key (header X-API-Key)\n", flush=True)
     gateway = uvicorn.Server(
         uvicorn.Config(
-            create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level,
+            proxy_headers=False,  # the app decides whom to believe (gateway.http.forwarded)
         )
     )
     try:

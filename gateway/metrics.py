@@ -13,6 +13,7 @@ numbers (Prometheus scrapes per replica); multi-process aggregation is not set u
     gateway_cache_lookups_total{backend, operation, result}     result: hit | miss | stale
     gateway_breaker_state{backend}                              0 closed, 1 half-open, 2 open
     gateway_breaker_transitions_total{backend, to}
+    gateway_password_checks_total{outcome}                      Argon2 runs: run | refused (pool full)
 
 Back-end call outcomes: ``ok``; ``client_error`` (the back end answered, e.g. not found);
 ``unavailable``; ``timeout``; ``protocol_error``; ``rejected`` (not sent: breaker open or
@@ -86,6 +87,12 @@ class Metrics:
         )
         self.breaker_transitions = Counter(
             "gateway_breaker_transitions", "Circuit breaker state changes.", ["backend", "to"], registry=r
+        )
+        self.password_checks = Counter(
+            "gateway_password_checks",
+            "Argon2 hashes and verifications: run, or refused because the hashing pool was full.",
+            ["outcome"],
+            registry=r,
         )
         self._operation_names: set[str] = set()
 

@@ -38,6 +38,7 @@ from strawberry.extensions.max_aliases import create_validator as create_alias_v
 from strawberry.extensions.query_depth_limiter import create_validator as create_depth_validator
 
 from gateway.schema.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from gateway.schema.credential_fields import CredentialFieldsRule
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -113,7 +114,7 @@ def _is_connection(field: FieldNode) -> bool:
 
 DEPTH_RULE = create_depth_validator(MAX_DEPTH, None, None)
 ALIAS_RULE = create_alias_validator(MAX_ALIASES)
-LIMIT_RULES: Sequence[type[ValidationRule]] = (DEPTH_RULE, ALIAS_RULE, PageProductRule)
+LIMIT_RULES: Sequence[type[ValidationRule]] = (DEPTH_RULE, ALIAS_RULE, PageProductRule, CredentialFieldsRule)
 
 
 def _rules() -> SchemaExtension:
