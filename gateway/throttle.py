@@ -155,19 +155,27 @@ def _wait(counter: _Counter, policy: Policy, now: float) -> float:
     return 0.0
 
 
-# KEYS: per key its hash (failures, locked_until) and its sorted set of attempts in flight
-# (scored by when each lease lapses). ARGV: now, attempt, lease, then lock_after and
-# base_delay per key. Returns the wait as a string (Lua numbers would be truncated).
+# KEYS: per key its hash (failures, last_failure, locked_until) and its sorted set of
+# attempts in flight (scored by when each lease lapses). ARGV: now, attempt, lease, then
+# lock_after, base_delay and window per key. Returns the wait as a string (Lua numbers
+# would be truncated). The hash's TTL only collects garbage: the window is judged by
+# ``now``, the caller's clock, as in the memory backend.
 _RESERVE = """
 local now, attempt, lease = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
 local wait = 0
 for i = 1, #KEYS / 2 do
   local state, flight = KEYS[2 * i - 1], KEYS[2 * i]
-  local lock_after, base_delay = tonumber(ARGV[2 + 2 * i]), tonumber(ARGV[3 + 2 * i])
+  local at = 4 + 3 * (i - 1)
+  local lock_after, base_delay, window = tonumber(ARGV[at]), tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2])
   redis.call('ZREMRANGEBYSCORE', flight, '-inf', now)
   local in_flight = redis.call('ZCARD', flight)
   local failures = tonumber(redis.call('HGET', state, 'failures') or '0')
+  local last_failure = tonumber(redis.call('HGET', state, 'last_failure') or '0')
   local locked_until = tonumber(redis.call('HGET', state, 'locked_until') or '0')
+  if failures > 0 and now >= math.max(locked_until, last_failure + window) then
+    redis.call('DEL', state)
+    failures, locked_until = 0, 0
+  end
   if locked_until > now then
     wait = math.max(wait, locked_until - now)
   elseif in_flight > 0 and failures + in_flight >= lock_after then
@@ -194,6 +202,7 @@ for i = 1, #KEYS / 2 do
   redis.call('ZREM', flight, attempt)
   if outcome == 'failed' then
     local failures = redis.call('HINCRBY', state, 'failures', 1)
+    redis.call('HSET', state, 'last_failure', ARGV[1])
     local excess = failures - lock_after + 1
     local delay = 0
     if excess > 0 then delay = math.min(max_delay, base_delay * 2 ^ math.min(excess - 1, 30)) end
@@ -209,7 +218,7 @@ return 0
 
 
 class RedisThrottleBackend:
-    """Counters in Redis: per key a hash (``failures``, ``locked_until``) that expires
+    """Counters in Redis: per key a hash (``failures``, ``last_failure``, ``locked_until``) that expires
     ``window`` seconds after the last failure (or when its lock ends, if later), and a
     sorted set of the attempts in flight. Both keys of one throttle key share a hash
     tag, so a cluster keeps them on one node."""
@@ -227,7 +236,8 @@ class RedisThrottleBackend:
         names = [name for reservation in keys for name in self._names(reservation.key)]
         arguments: list[str | float] = [repr(now), attempt, repr(lease)]
         for reservation in keys:
-            arguments += [reservation.policy.lock_after, repr(reservation.policy.base_delay)]
+            policy = reservation.policy
+            arguments += [policy.lock_after, repr(policy.base_delay), repr(policy.window)]
         return float(await self._reserve(keys=names, args=arguments))
 
     async def settle(self, keys: Sequence[tuple[Reservation, Outcome]], *, attempt: str, now: float) -> None:
