@@ -4,21 +4,26 @@ address the per-address limit counts: over HTTP, with the real Argon2 hasher."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import statistics
+import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from sqlalchemy import select
 from starlette.applications import Starlette
 
+from fixtures.server import free_port
 from gateway.app import create_app
+from gateway.cli import server_options
 from gateway.config import Settings
-from gateway.store.db import transaction
+from gateway.store.db import create_engine, create_sessionmaker, transaction
 from gateway.store.models import AuditEntry
 from gateway.throttle import ADDRESS_POLICY, LOGIN_POLICY
 from tests.e2e.client import LOGIN, PASSWORD, GraphQLClient, error_codes
@@ -222,6 +227,39 @@ async def test_a_forwarded_address_is_ignored_unless_a_trusted_proxy_sent_it(
     # then: every attempt counted against its real address, which is now locked
     assert error_codes(last) == ["RATE_LIMITED"]
     assert set(await audited_addresses(app)) == {"127.0.0.1"}
+
+
+async def test_the_served_gateway_does_not_let_uvicorn_believe_forwarded_headers(settings: Settings) -> None:
+    # given: the gateway under uvicorn with the options ``gateway serve`` and ``gateway demo`` use
+    options = {**server_options(settings), "port": free_port()}
+    with serve_in_thread_with(create_app(settings), options) as base_url:
+        # when: a client on the same host sends a forged X-Forwarded-For
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            await post_login(http, "nobody", "wrong", **{"X-Forwarded-For": "203.0.113.9"})
+
+    # then: the failure counted against the real peer address
+    engine = create_engine(settings.database_url)
+    try:
+        async with transaction(create_sessionmaker(engine)) as db:
+            query = select(AuditEntry.client_address).where(AuditEntry.action == "login_failed")
+            assert list((await db.execute(query)).scalars()) == ["127.0.0.1"]
+    finally:
+        await engine.dispose()
+
+
+@contextlib.contextmanager
+def serve_in_thread_with(app: Starlette, options: dict[str, Any]) -> Iterator[str]:
+    server = uvicorn.Server(uvicorn.Config(app, **options))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            assert thread.is_alive(), "the gateway did not start"
+            time.sleep(0.01)
+        yield f"http://{options['host']}:{options['port']}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
 
 
 @pytest.fixture
