@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import ipaddress
 import statistics
 import threading
 import time
@@ -264,9 +265,8 @@ def serve_in_thread_with(app: Starlette, options: dict[str, Any]) -> Iterator[st
 
 @pytest.fixture
 async def proxied_app(settings: Settings, clock: SettableClock, tmp_path: Path) -> AsyncIterator[Starlette]:
-    trusted = settings.model_copy(
-        update={"trusted_proxies": Settings(trusted_proxies="127.0.0.1, 10.0.0.0/8").trusted_proxies}
-    )
+    proxies = [ipaddress.ip_network("127.0.0.1"), ipaddress.ip_network("10.0.0.0/8")]
+    trusted = settings.model_copy(update={"trusted_proxies": proxies})
     app = create_app(trusted, clock=clock)
     async with app.router.lifespan_context(app):
         yield app
