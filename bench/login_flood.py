@@ -104,16 +104,19 @@ def gateway(gateway_dir: Path, workdir: Path) -> Iterator[tuple[str, int]]:
 
 async def post(http: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> dict[str, Any]:
     response = await http.post("/graphql", json={"query": query, "variables": variables})
+    if not response.headers.get("content-type", "").startswith("application/json"):
+        return {"errors": [{"extensions": {"code": f"HTTP {response.status_code}"}}]}
     body: dict[str, Any] = response.json()
     return body
 
 
 async def overview_latencies(http: httpx.AsyncClient, count: int) -> list[float]:
+    """Seconds per read; a read that failed counts as infinitely slow."""
     latencies = []
     for _ in range(count):
         started = time.perf_counter()
-        await post(http, OVERVIEW, {"number": NOVAK})
-        latencies.append(time.perf_counter() - started)
+        failed = bool((await post(http, OVERVIEW, {"number": NOVAK})).get("errors"))
+        latencies.append(float("inf") if failed else time.perf_counter() - started)
     return latencies
 
 
@@ -171,7 +174,8 @@ async def flood(base: str, pid: int, attempts: int) -> None:
     p50_quiet, p50_during = statistics.median(quiet) * 1000, statistics.median(during) * 1000
     print(
         f"  other user's overview: p50 {p50_quiet:.1f} ms before; during the flood "
-        f"p50 {p50_during:.1f} ms, max {max(during) * 1000:.1f} ms ({len(during)} reads)"
+        f"p50 {p50_during:.1f} ms, max {max(during) * 1000:.1f} ms ({len(during)} reads, "
+        f"{sum(1 for seconds in during if seconds == float('inf'))} failed)"
     )
     print(f"  gateway RSS: {rss_before / 1024:.0f} MiB before, peak {peak / 1024:.0f} MiB during")
 

@@ -39,6 +39,8 @@ def request_token(context: Context) -> str | None:
 
 
 def client_address(request: Request) -> str | None:
+    """The client's address: the peer, or what a trusted proxy forwarded (resolved once per
+    request by ``gateway.http.forwarded``). Every throttle, session and audit entry uses this."""
     return request.client.host if request.client else None
 
 
