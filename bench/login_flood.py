@@ -103,7 +103,10 @@ def gateway(gateway_dir: Path, workdir: Path) -> Iterator[tuple[str, int]]:
 
 
 async def post(http: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    response = await http.post("/graphql", json={"query": query, "variables": variables})
+    try:
+        response = await http.post("/graphql", json={"query": query, "variables": variables})
+    except httpx.HTTPError as error:  # e.g. the gateway closed the connection
+        return {"errors": [{"extensions": {"code": type(error).__name__}}]}
     if not response.headers.get("content-type", "").startswith("application/json"):
         return {"errors": [{"extensions": {"code": f"HTTP {response.status_code}"}}]}
     body: dict[str, Any] = response.json()
@@ -143,7 +146,8 @@ async def flood(base: str, pid: int, attempts: int) -> None:
         async def sample() -> None:
             nonlocal peak
             while flooding:
-                peak = max(peak, rss_kib(pid))
+                with contextlib.suppress(FileNotFoundError):  # the gateway died
+                    peak = max(peak, rss_kib(pid))
                 await asyncio.sleep(0.02)
 
         async def reads() -> list[float]:
