@@ -88,6 +88,7 @@ class PasswordHashing:
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="argon2")
         self._slots = threading.BoundedSemaphore(threads + queue)
         self._metrics = metrics
+        self._executor.submit(dummy_hash)  # made now, so even the first unknown login costs one check
 
     async def hash(self, password: str) -> str:
         require_acceptable_length(password)
