@@ -19,6 +19,7 @@ from gateway.config import DEMO_SECRET_KEY, Settings
 from gateway.http.access_log import AccessLogMiddleware
 from gateway.http.csrf import CSRFMiddleware
 from gateway.http.documents import document_endpoint
+from gateway.http.forwarded import ForwardedClientMiddleware
 from gateway.http.graphql import STATIC_DIR, GatewayGraphQL
 from gateway.http.headers import SecurityHeadersMiddleware
 from gateway.http.health import healthz, readyz
@@ -28,6 +29,7 @@ from gateway.http.persisted_queries import open_persisted_queries
 from gateway.http.refusals import EXCEPTION_HANDLERS
 from gateway.metrics import Metrics
 from gateway.outbox import DirectoryOutbox
+from gateway.passwords import PasswordHashing
 from gateway.ratelimit.buckets import BudgetPolicy, open_budget
 from gateway.schema.operation_metrics import operation_names
 from gateway.services import Backends, Clock, Services, utc_now
@@ -55,6 +57,7 @@ def create_app(
             Middleware(AccessLogMiddleware),
             Middleware(SecurityHeadersMiddleware),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(ForwardedClientMiddleware, trusted_proxies=settings.trusted_proxies),
             Middleware(CSRFMiddleware, cookie_name=settings.cookie_name),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
@@ -94,7 +97,14 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
         backends = app.state.given_backends or await stack.enter_async_context(
             open_backends(settings, cache=cache, metrics=metrics)
         )
-        throttle = await stack.enter_async_context(open_throttle(settings.redis_url))
+        clock: Clock = app.state.clock
+        throttle = await stack.enter_async_context(
+            open_throttle(settings.redis_url, clock=lambda: clock().timestamp())
+        )
+        hashing = PasswordHashing(
+            threads=settings.password_hash_threads, queue=settings.password_hash_queue, metrics=metrics
+        )
+        stack.callback(hashing.close)
         budget = await stack.enter_async_context(
             open_budget(
                 settings.redis_url, BudgetPolicy(settings.rate_limit_points, settings.rate_limit_refill)
@@ -106,6 +116,7 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
             clock=app.state.clock,
             gate_closure=settings.gate_closure,
             throttle=throttle,
+            passwords=hashing,
             outbox=DirectoryOutbox(settings.outbox_dir),
             metrics=metrics,
             budget=budget,

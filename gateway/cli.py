@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import uvicorn
 
@@ -35,17 +36,21 @@ class _EmbeddedServer(uvicorn.Server):
         yield
 
 
+def server_options(settings: Settings) -> dict[str, Any]:
+    """Uvicorn's options for the gateway (``serve`` and ``demo``). Its proxy headers are off:
+    it would believe X-Forwarded-For from 127.0.0.1; the app believes only
+    ``GATEWAY_TRUSTED_PROXIES`` (``gateway.http.forwarded``)."""
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        "proxy_headers": False,
+        "access_log": False,  # gateway.http.access_log writes it, without signatures and documents
+    }
+
+
 def _serve(settings: Settings) -> None:
-    uvicorn.run(
-        "gateway.app:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        log_level=settings.log_level,
-        access_log=False,  # gateway.http.access_log writes it, without signatures and documents
-        proxy_headers=True,
-    )
+    uvicorn.run("gateway.app:create_app", factory=True, workers=settings.workers, **server_options(settings))
 
 
 async def _demo(settings: Settings) -> None:
@@ -71,15 +76,7 @@ async def _demo(settings: Settings) -> None:
     for login, what in DEMO_LOGINS:
         print(f"  {login:<10} {what}")
     print("Staff API key: demo-staff-key (header X-API-Key)\n", flush=True)
-    gateway = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings),
-            host=settings.host,
-            port=settings.port,
-            log_level=settings.log_level,
-            access_log=False,  # gateway.http.access_log writes it
-        )
-    )
+    gateway = uvicorn.Server(uvicorn.Config(create_app(settings), **server_options(settings)))
     try:
         await gateway.serve()
     finally:

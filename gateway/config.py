@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from gateway.nomination.validation import DAY_OF_MONTH, DAYS_BEFORE, GateClosureRules, parse_gate
 from gateway.ratelimit.buckets import DEFAULT_POLICY
@@ -104,6 +105,21 @@ class Settings(BaseSettings):
     outbox_dir: Path = Field(Path("var/outbox"), description="Where mail is written, one .eml per mail.")
     email_verification_hours: int = 48
     cookie_secure: bool | None = Field(None, description="Secure cookies; default: on unless demo mode.")
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = Field(
+        default_factory=list,
+        description="Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed.",
+    )
+    password_hash_threads: int = Field(2, ge=1, description="Argon2 hashes or verifications at once.")
+    password_hash_queue: int = Field(
+        8, ge=0, description="Argon2 jobs that may wait for a thread; beyond them, RATE_LIMITED."
+    )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("nomination_weekly_gate", "nomination_daily_gate")
     @classmethod

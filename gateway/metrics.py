@@ -13,6 +13,7 @@ numbers (Prometheus scrapes per replica); multi-process aggregation is not set u
     gateway_cache_lookups_total{backend, operation, result}     result: hit | miss | stale
     gateway_breaker_state{backend}                              0 closed, 1 half-open, 2 open
     gateway_breaker_transitions_total{backend, to}
+    gateway_password_checks_total{outcome}                      Argon2 runs: run | refused (pool full)
 
 ``operation`` is bounded: the name of a document that validated (the persisted manifest's
 operations always, other names first come up to ``MAX_OPERATION_NAMES``), ``anonymous`` for
@@ -85,6 +86,12 @@ class Metrics:
         )
         self._persisted_names: set[str] = set()
         self._seen_names: set[str] = set()
+        self.password_checks = Counter(
+            "gateway_password_checks",
+            "Argon2 hashes and verifications: run, or refused because the hashing pool was full.",
+            ["outcome"],
+            registry=r,
+        )
 
     def know_operations(self, names: Iterable[str]) -> None:
         """Names that always have their own label (the persisted operations' of the manifest)."""

@@ -3,14 +3,31 @@
 The stored string is the PHC-encoded hash (``$argon2id$v=19$m=...,t=...,p=...$salt$hash``),
 so parameters travel with each hash: raising them later only needs ``needs_rehash`` at
 the next successful login.
+
+Each hash or verification takes tens of milliseconds of CPU and 64 MiB of memory, so the
+gateway runs them only through ``PasswordHashing``: in its own few threads (never on the
+event loop, never holding a database connection: callers read the hash first and write
+afterwards), at most ``threads`` at once and ``queue`` more waiting; anything beyond is
+refused at once with ``RateLimited``. A password longer than ``MAX_PASSWORD_LENGTH`` is
+never hashed (``BadUserInput``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from gateway.errors import BadUserInput, RateLimited
+from gateway.metrics import Metrics
+
+_T = TypeVar("_T")
 
 # argon2-cffi's defaults are RFC 9106's "low memory" profile (t=3, m=64 MiB, p=4).
 HASHER = PasswordHasher(type=Type.ID)
@@ -43,13 +60,68 @@ def dummy_hash() -> str:
     return HASHER.hash("no user has this password: the login was unknown")
 
 
-def burn_verification(password: str) -> None:
-    """Spend the time of one verification, for the unknown-login path."""
-    verify_password(dummy_hash(), password)
+def _verify_or_spend(password_hash: str | None, password: str) -> bool:
+    if password_hash is None:
+        verify_password(dummy_hash(), password)  # the time a wrong password would take
+        return False
+    return verify_password(password_hash, password)
 
 
 MIN_PASSWORD_LENGTH = 10
-MAX_PASSWORD_LENGTH = 256  # Argon2 hashes anything, but a megabyte "password" is an attack
+MAX_PASSWORD_LENGTH = 128  # Argon2 hashes anything, but a megabyte "password" is an attack
+BUSY_MESSAGE = "Too many sign-ins at once; try again in a moment."
+BUSY_RETRY_AFTER = 1.0
+
+
+def require_acceptable_length(password: str) -> None:
+    """``BadUserInput`` for a password no account can have: it is not even hashed."""
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise BadUserInput(f"A password has at most {MAX_PASSWORD_LENGTH} characters.")
+
+
+class PasswordHashing:
+    """Argon2 off the event loop, bounded: ``threads`` at once, ``queue`` more waiting,
+    the rest refused (``RateLimited``) rather than queued without bound. Every hash or
+    verification the gateway runs for a request goes through one instance of this."""
+
+    def __init__(self, *, threads: int = 2, queue: int = 8, metrics: Metrics | None = None) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="argon2")
+        self._slots = threading.BoundedSemaphore(threads + queue)
+        self._metrics = metrics
+        self._executor.submit(dummy_hash)  # made now, so even the first unknown login costs one check
+
+    async def hash(self, password: str) -> str:
+        require_acceptable_length(password)
+        return await self._run(hash_password, password)
+
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        """Whether ``password`` matches ``password_hash``. ``None`` (an unknown login)
+        verifies against a dummy hash, so it costs what a wrong password costs."""
+        require_acceptable_length(password)
+        return await self._run(_verify_or_spend, password_hash, password)
+
+    async def _run(self, work: Callable[..., _T], *args: object) -> _T:
+        if not self._slots.acquire(blocking=False):
+            self._count("refused")
+            raise RateLimited(retry_after=BUSY_RETRY_AFTER, message=BUSY_MESSAGE)
+        self._count("run")
+        try:
+            future: Future[_T] = self._executor.submit(work, *args)
+        except BaseException:
+            self._slots.release()
+            raise
+        # Released when the work ends, not when the caller stops waiting: a cancelled
+        # request's hash still runs to its end and holds its slot until then.
+        future.add_done_callback(lambda _: self._slots.release())
+        return await asyncio.wrap_future(future)
+
+    def _count(self, outcome: str) -> None:
+        if self._metrics is not None:
+            self._metrics.password_checks.labels(outcome).inc()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
 
 # The most used passwords of public breach lists (and their Czech favourites); a password
 # equal to one of these, in any letter case, is refused.

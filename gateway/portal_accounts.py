@@ -153,15 +153,15 @@ def _is_amount(value: Decimal) -> bool:
 async def _check_proof(context: Context, customer_number: str, proof: Proof, field: list[str]) -> None:
     """``Rejected`` (PROOF_FAILED) unless the proof holds; failures count against the
     client address like failed logins, so proofs cannot be guessed in bulk."""
-    address = client_address(context.request)
-    await context.services.throttle.check(login=None, address=address)
     if bool(proof.variable_symbol) == bool(proof.supply_point_code):
         raise Rejected(
             [*field, "proof"], "Give either a variable symbol or a supply point code.", "BAD_PROOF"
         )
-    if not await proves_customer(context.loaders, customer_number.strip(), proof):
-        await context.services.throttle.failed(login=None, address=address)
-        raise Rejected([*field, "proof"], PROOF_FAILED, "PROOF_FAILED")
+    address = client_address(context.request)
+    async with context.services.throttle.attempt(login=None, address=address) as attempt:
+        if not await proves_customer(context.loaders, customer_number.strip(), proof):
+            attempt.failed()
+            raise Rejected([*field, "proof"], PROOF_FAILED, "PROOF_FAILED")
 
 
 def _check_password(password: str, login: str, field: list[str]) -> None:
@@ -207,11 +207,14 @@ async def register(
         if await accounts.find_user_by_login(db, login=login, include_cancelled=True) is not None:
             raise Rejected(["input", "login"], "This login is already taken.", "LOGIN_TAKEN")
     await _check_proof(context, customer_number, proof, ["input"])
+    password_hash = await context.services.passwords.hash(password)
     now = context.services.clock()
     number = customer_number.strip()
     async with transaction(context.services.store) as db:
         try:
-            user = await accounts.create_user(db, login=login, password=password, email=email, now=now)
+            user = await accounts.create_user(
+                db, login=login, password_hash=password_hash, email=email, now=now
+            )
         except accounts.LoginTaken:
             raise Rejected(["input", "login"], "This login is already taken.", "LOGIN_TAKEN") from None
         proven, notice = await _prove(context, db, user, number, proof)
@@ -343,29 +346,42 @@ async def verify_email(context: Context, *, token: str) -> bool:
     return True
 
 
+async def _password_hash(context: Context, viewer: Viewer) -> str:
+    """The viewer's stored hash, read in a transaction of its own: verifying it must not
+    hold a connection."""
+    async with transaction(context.services.store) as db:
+        user = await accounts.get_user(db, user_id=viewer.user_id)
+    if user is None:
+        raise Unauthenticated
+    return user.password_hash
+
+
 async def change_password(
     context: Context, *, current_password: str, new_password: str
 ) -> tuple[str, Viewer]:
     """A new password; every session of the user ends, and this client gets a new one."""
     viewer = _require_user(context)
     _check_password(new_password, viewer.login, ["input", "newPassword"])
-    throttle, address = context.services.throttle, client_address(context.request)
-    await throttle.check(login=viewer.login, address=address)
-    now = context.services.clock()
-    try:
-        async with transaction(context.services.store) as db:
-            await accounts.change_password(
-                db, user_id=viewer.user_id, old_password=current_password, new_password=new_password, now=now
-            )
-            await record_action(context, db, "password_changed")
-            user = await accounts.get_user(db, user_id=viewer.user_id)
-            assert user is not None
-            return await start_session(context, db, user, now, active_customer=viewer.active_customer)
-    except Forbidden:
-        await throttle.failed(login=viewer.login, address=address)
-        raise Rejected(
-            ["input", "currentPassword"], "The current password is not right.", "WRONG_PASSWORD"
-        ) from None
+    services, address = context.services, client_address(context.request)
+    wrong = Rejected(["input", "currentPassword"], "The current password is not right.", "WRONG_PASSWORD")
+    async with services.throttle.attempt(login=viewer.login, address=address) as attempt:
+        old_hash = await _password_hash(context, viewer)
+        if not await services.passwords.verify(old_hash, current_password):
+            attempt.failed()
+            raise wrong
+        new_hash = await services.passwords.hash(new_password)
+        now = services.clock()
+        try:
+            async with transaction(services.store) as db:
+                await accounts.change_password_hash(
+                    db, user_id=viewer.user_id, old_hash=old_hash, new_hash=new_hash, now=now
+                )
+                await record_action(context, db, "password_changed")
+                user = await accounts.get_user(db, user_id=viewer.user_id)
+                assert user is not None
+                return await start_session(context, db, user, now, active_customer=viewer.active_customer)
+        except Forbidden:  # changed meanwhile by another request: this one's check is stale
+            raise wrong from None
 
 
 async def update_registration(context: Context, *, email: str | None) -> str | None:
@@ -394,15 +410,18 @@ async def merge_accounts(
         raise Rejected(
             ["input", "confirm"], "Confirm that the picked accounts will be cancelled.", "NOT_CONFIRMED"
         )
-    throttle, address = context.services.throttle, client_address(context.request)
-    await throttle.check(login=viewer.login, address=address)
-    now = context.services.clock()
-    async with transaction(context.services.store) as db:
+    services, address = context.services, client_address(context.request)
+    wrong = Rejected(["input", "password"], "The current password is not right.", "WRONG_PASSWORD")
+    async with services.throttle.attempt(login=viewer.login, address=address) as attempt:
+        password_hash = await _password_hash(context, viewer)
+        if not await services.passwords.verify(password_hash, password):
+            attempt.failed()
+            raise wrong
+    now = services.clock()
+    async with transaction(services.store) as db:
         user = await accounts.get_user(db, user_id=viewer.user_id)
-        assert user is not None
-        if not await asyncio.to_thread(passwords.verify_password, user.password_hash, password):
-            await throttle.failed(login=viewer.login, address=address)
-            raise Rejected(["input", "password"], "The current password is not right.", "WRONG_PASSWORD")
+        if user is None or user.password_hash != password_hash:  # changed meanwhile
+            raise wrong
         sharing = {
             login_key(other.login): other for other in await accounts.users_sharing_email(db, user_id=user.id)
         }

@@ -15,6 +15,7 @@ from gateway.adapters.nomination.protocol import NominationBackend
 from gateway.metrics import Metrics
 from gateway.nomination.validation import DEFAULT_GATE_CLOSURE, GateClosureRules
 from gateway.outbox import DirectoryOutbox
+from gateway.passwords import PasswordHashing
 from gateway.ratelimit.buckets import MemoryBuckets, RequestBudget
 from gateway.throttle import LoginThrottle, MemoryThrottleBackend
 
@@ -39,6 +40,7 @@ class Services:
     clock: Clock = field(default=utc_now)
     gate_closure: GateClosureRules = DEFAULT_GATE_CLOSURE  # nomination deadlines
     throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(MemoryThrottleBackend()))
+    passwords: PasswordHashing = field(default_factory=PasswordHashing)
     metrics: Metrics | None = None
     outbox: DirectoryOutbox = field(default_factory=lambda: DirectoryOutbox(Path("var/outbox")))
     budget: RequestBudget = field(default_factory=lambda: RequestBudget(MemoryBuckets()))

@@ -11,13 +11,15 @@ import datetime as dt
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from starlette.requests import Request
 
+from gateway import passwords
 from gateway.context import Context, Staff, Viewer
+from gateway.errors import RateLimited
 from gateway.permissions import Access, Role
 from gateway.store import access as store_access
 from gateway.store import accounts, api_keys, audit
 from gateway.store import sessions as store_sessions
 from gateway.store.db import connect, transaction
-from gateway.store.models import AccessRole, ActorKind, User
+from gateway.store.models import AccessRole, ActorKind, User, UserStatus
 
 
 def _idle(context: Context) -> dt.timedelta:
@@ -37,6 +39,8 @@ def request_token(context: Context) -> str | None:
 
 
 def client_address(request: Request) -> str | None:
+    """The client's address: the peer, or what a trusted proxy forwarded (resolved once per
+    request by ``gateway.http.forwarded``). Every throttle, session and audit entry uses this."""
     return request.client.host if request.client else None
 
 
@@ -117,33 +121,68 @@ async def _resume_session(
 
 
 async def log_in(context: Context, *, login: str, password: str) -> tuple[str, Viewer] | None:
-    """A new session for these credentials (and its cookie), or None when they are wrong."""
-    now = context.services.clock()
+    """A new session for these credentials (and its cookie), or None when they are wrong.
+
+    The attempt is reserved first (``RateLimited`` before anything is read or hashed);
+    the user's hash is read in a short transaction, verified with no connection held
+    (an unknown login verifies a dummy hash: the same time, the same bound), and only a
+    right password opens the transaction that starts the session."""
+    passwords.require_acceptable_length(password)
+    services = context.services
     address = client_address(context.request)
-    throttle = context.services.throttle
-    await throttle.check(login=login, address=address)  # RateLimited before any hashing
-    async with transaction(context.services.store) as db:
-        user = await accounts.authenticate(db, login=login, password=password, now=now)
-        if user is None:
-            await throttle.failed(login=login, address=address)
+    async with services.throttle.attempt(login=login, address=address) as attempt:
+        async with transaction(services.store) as db:
+            user = await accounts.find_user_by_login(db, login=login)
+            known = (user.id, user.password_hash) if user is not None else None
+        if not await services.passwords.verify(known[1] if known else None, password):
+            attempt.failed()
+            async with transaction(services.store) as db:
+                await audit.write_audit(
+                    db,
+                    now=services.clock(),
+                    actor_kind=ActorKind.ANONYMOUS,
+                    actor_id=None,
+                    action="login_failed",
+                    detail={"login": login[:64]},
+                    client_address=address,
+                )
+            return None
+        assert known is not None
+        user_id, password_hash = known
+        upgraded = await _upgraded_hash(services.passwords, password_hash, password)
+        now = services.clock()
+        async with transaction(services.store) as db:
+            user = await accounts.get_user(db, user_id=user_id)
+            if user is None or user.status is not UserStatus.ACTIVE or user.password_hash != password_hash:
+                return None  # cancelled or its password changed since it was read
+            if upgraded is not None:
+                await accounts.upgrade_password_hash(
+                    db, user_id=user_id, old_hash=password_hash, new_hash=upgraded, now=now
+                )
+            if context.session_token is not None:  # rotate: the old session ends at login
+                await store_sessions.revoke_session(db, token=context.session_token, now=now)
             await audit.write_audit(
                 db,
                 now=now,
-                actor_kind=ActorKind.ANONYMOUS,
-                actor_id=None,
-                action="login_failed",
-                detail={"login": login[:64]},
+                actor_kind=ActorKind.USER,
+                actor_id=user.id,
+                action="login",
                 client_address=address,
             )
-            return None
-        await throttle.succeeded(login=login, address=address)
-        if context.session_token is not None:  # rotate: the old session ends at login
-            await store_sessions.revoke_session(db, token=context.session_token, now=now)
-        await audit.write_audit(
-            db, now=now, actor_kind=ActorKind.USER, actor_id=user.id, action="login", client_address=address
-        )
-        token, viewer = await start_session(context, db, user, now)
+            token, viewer = await start_session(context, db, user, now)
+        attempt.succeeded()
     return token, viewer
+
+
+async def _upgraded_hash(hashing: passwords.PasswordHashing, password_hash: str, password: str) -> str | None:
+    """A hash with today's parameters when the stored one has older ones; skipped (until
+    the next login) when the hashing pool is full."""
+    if not passwords.needs_rehash(password_hash):
+        return None
+    try:
+        return await hashing.hash(password)
+    except RateLimited:
+        return None
 
 
 async def start_session(

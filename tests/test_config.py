@@ -62,3 +62,24 @@ def test_outside_demo_mode_the_demo_secret_key_is_refused() -> None:
 
     assert create_app(Settings(demo=False, secret_key="a-real-secret-of-our-own")) is not None
     assert create_app(Settings(demo=True)) is not None
+
+
+def test_trusted_proxies_are_none_by_default_and_read_as_a_comma_separated_list(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings().trusted_proxies == []
+
+    monkeypatch.setenv("GATEWAY_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8,::1")
+
+    assert [str(network) for network in Settings().trusted_proxies] == [
+        "127.0.0.1/32",
+        "10.0.0.0/8",
+        "::1/128",
+    ]
+
+
+def test_a_trusted_proxy_that_is_no_address_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY_TRUSTED_PROXIES", "proxy.example.cz")
+
+    with pytest.raises(ValidationError):
+        Settings()

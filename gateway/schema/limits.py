@@ -63,6 +63,7 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from gateway.context import Context
 from gateway.schema.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from gateway.schema.credential_fields import CredentialFieldsRule
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -76,7 +77,12 @@ _CEILING = 10**12
 
 # Added to the standard rules when introspection is off; Strawberry's own rules always.
 INTROSPECTION_OFF_RULES: tuple[type[ASTValidationRule], ...] = (NoSchemaIntrospectionCustomRule,)
-STRAWBERRY_RULES: tuple[type[ASTValidationRule], ...] = (MaybeNullValidationRule, OneOfInputValidationRule)
+# Strawberry's own rules, and at most one credential-checking field per operation.
+STRAWBERRY_RULES: tuple[type[ASTValidationRule], ...] = (
+    MaybeNullValidationRule,
+    OneOfInputValidationRule,
+    CredentialFieldsRule,
+)
 VALIDATION_CACHE_SIZE = 512
 
 

@@ -1,12 +1,13 @@
-"""Portal user accounts: creation, login, password change, e-mail verification, merging.
+"""Portal user accounts: creation, password change, e-mail verification, merging.
 
 Logins are unique regardless of case (``login_key`` is the case-folded login); e-mail
 addresses are stored lower-cased. Functions flush and never commit (see ``db``).
+Passwords arrive here already hashed and leave as hashes: Argon2 runs outside any
+transaction (``gateway.passwords.PasswordHashing``), never holding a connection.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,8 +16,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway import passwords, tokens
-from gateway.errors import BadUserInput, Forbidden, NotFound
+from gateway import tokens
+from gateway.errors import BadUserInput, Forbidden
 from gateway.store.access import merge_customer_access
 from gateway.store.models import EmailVerification, User, UserSession, UserStatus, login_key
 from gateway.store.sessions import revoke_all_sessions
@@ -29,16 +30,6 @@ class LoginTaken(BadUserInput):
         super().__init__("This login is already taken.")
 
 
-# Argon2 takes a noticeable fraction of a second and releases the GIL: run it in a
-# worker thread so a login does not stall every other request on the event loop.
-async def _hash(password: str) -> str:
-    return await asyncio.to_thread(passwords.hash_password, password)
-
-
-async def _verify(password_hash: str, password: str) -> bool:
-    return await asyncio.to_thread(passwords.verify_password, password_hash, password)
-
-
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -47,7 +38,7 @@ async def create_user(
     session: AsyncSession,
     *,
     login: str,
-    password: str,
+    password_hash: str,
     email: str | None,
     now: datetime,
     email_verified_at: datetime | None = None,
@@ -63,7 +54,7 @@ async def create_user(
         login_key=login_key(login),
         email=normalise_email(email) if email else None,
         email_verified_at=email_verified_at if email else None,
-        password_hash=await _hash(password),
+        password_hash=password_hash,
         status=UserStatus.ACTIVE,
         created_at=now,
         updated_at=now,
@@ -90,46 +81,44 @@ async def find_user_by_login(
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def authenticate(session: AsyncSession, *, login: str, password: str, now: datetime) -> User | None:
-    """The ACTIVE user whose login and password these are, else None.
-
-    An unknown or cancelled login still costs one Argon2 verification (against a dummy
-    hash), so timing does not tell which logins exist. A hash made with older parameters
-    is replaced on success.
-    """
-    user = await find_user_by_login(session, login=login)
-    if user is None:
-        await asyncio.to_thread(passwords.burn_verification, password)
-        return None
-    if not await _verify(user.password_hash, password):
-        return None
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = await _hash(password)
-        user.updated_at = now
-        await session.flush()
-    return user
+async def _swap_password_hash(
+    session: AsyncSession, *, user_id: int, old_hash: str, new_hash: str, now: datetime
+) -> bool:
+    """Set the hash if the active user's hash is still ``old_hash`` (the one the caller
+    verified, outside this transaction); False when it is not (a concurrent change won)."""
+    swapped = await session.execute(
+        update(User)
+        .where(User.id == user_id, User.status == UserStatus.ACTIVE, User.password_hash == old_hash)
+        .values(password_hash=new_hash, updated_at=now)
+        .returning(User.id)
+        .execution_options(synchronize_session="fetch")
+    )
+    return swapped.scalar_one_or_none() is not None
 
 
-async def change_password(
+async def change_password_hash(
     session: AsyncSession,
     *,
     user_id: int,
-    old_password: str,
-    new_password: str,
+    old_hash: str,
+    new_hash: str,
     now: datetime,
     keep_session_id: int | None = None,
 ) -> None:
-    """Replace the password when ``old_password`` is right (``Forbidden`` otherwise) and
-    revoke every other session of the user."""
-    user = await session.get(User, user_id)
-    if user is None or user.status is not UserStatus.ACTIVE:
-        raise NotFound
-    if not await _verify(user.password_hash, old_password):
+    """A password change: the new hash replaces ``old_hash`` (``Forbidden`` when the
+    stored hash is no longer that one) and every other session of the user is revoked."""
+    if not await _swap_password_hash(session, user_id=user_id, old_hash=old_hash, new_hash=new_hash, now=now):
         raise Forbidden("The current password is not right.")
-    user.password_hash = await _hash(new_password)
-    user.updated_at = now
     await revoke_all_sessions(session, user_id=user_id, now=now, except_session_id=keep_session_id)
     await session.flush()
+
+
+async def upgrade_password_hash(
+    session: AsyncSession, *, user_id: int, old_hash: str, new_hash: str, now: datetime
+) -> None:
+    """After a successful login, a hash with today's parameters for the same password
+    (nothing happens if the password changed meanwhile)."""
+    await _swap_password_hash(session, user_id=user_id, old_hash=old_hash, new_hash=new_hash, now=now)
 
 
 async def start_email_verification(

@@ -6,6 +6,7 @@ gateway does not import test fixtures; a test keeps the two equal).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway import tokens
 from gateway.domain.access import Scope
+from gateway.passwords import hash_password
 from gateway.store.access import access_for, grant_delegate, grant_owner
 from gateway.store.accounts import create_user, find_user_by_login
 from gateway.store.api_keys import create_api_key
@@ -52,8 +54,14 @@ async def _ensure_user(session: AsyncSession, demo: DemoUser, now: datetime) -> 
     user = await find_user_by_login(session, login=demo.login, include_cancelled=True)
     if user is not None:
         return user
+    password_hash = await asyncio.to_thread(hash_password, DEMO_PASSWORD)  # start-up only: no bound
     return await create_user(
-        session, login=demo.login, password=DEMO_PASSWORD, email=demo.email, now=now, email_verified_at=now
+        session,
+        login=demo.login,
+        password_hash=password_hash,
+        email=demo.email,
+        now=now,
+        email_verified_at=now,
     )
 
 

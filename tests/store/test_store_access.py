@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.domain.access import ALL_SCOPES, Scope
 from gateway.errors import BadUserInput, Forbidden, NotFound
+from gateway.passwords import hash_password
 from gateway.store.access import (
     access_for,
     grant_delegate,
@@ -19,6 +20,7 @@ from gateway.store.access import (
 from gateway.store.accounts import create_user
 from gateway.store.models import AccessRole, CustomerAccess, User
 
+PASSWORD_HASH = hash_password("Demo-heslo-2026")
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 NOVAK = "1000012345"
@@ -27,7 +29,7 @@ CONSENT = "Zákazník souhlasí s přístupem poradce k fakturám."
 
 
 async def _user(session: AsyncSession, login: str) -> User:
-    return await create_user(session, login=login, password="Demo-heslo-2026", email=None, now=NOW)
+    return await create_user(session, login=login, password_hash=PASSWORD_HASH, email=None, now=NOW)
 
 
 async def _owner_and_delegate(session: AsyncSession) -> tuple[User, User]:

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Literal
 
 import pytest
 from argon2 import PasswordHasher, Type
@@ -14,13 +12,13 @@ from gateway.store import accounts
 from gateway.store.access import grant_owner, list_customer_access
 from gateway.store.accounts import (
     LoginTaken,
-    authenticate,
-    change_password,
+    change_password_hash,
     confirm_email_verification,
     create_user,
     find_user_by_login,
     merge_accounts,
     start_email_verification,
+    upgrade_password_hash,
     users_sharing_email,
 )
 from gateway.store.models import AccessRole, User, UserStatus
@@ -28,6 +26,7 @@ from gateway.store.sessions import create_session, resolve_session_viewer
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 PASSWORD = "Correct-horse-42"
+PASSWORD_HASH = passwords.hash_password(PASSWORD)
 HOUR = timedelta(hours=1)
 
 
@@ -37,37 +36,18 @@ async def _user(
     return await create_user(
         session,
         login=login,
-        password=PASSWORD,
+        password_hash=PASSWORD_HASH,
         email=email,
         now=NOW,
         email_verified_at=NOW if verified else None,
     )
 
 
-class CountingHasher(PasswordHasher):
-    def __init__(self) -> None:
-        super().__init__(time_cost=1, memory_cost=1024, parallelism=1, type=Type.ID)
-        self.verified_hashes: list[str] = []
-
-    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
-        self.verified_hashes.append(hash if isinstance(hash, str) else hash.decode())
-        return super().verify(hash, password)
-
-
-@pytest.fixture
-def counting_hasher(monkeypatch: pytest.MonkeyPatch) -> Iterator[CountingHasher]:
-    hasher = CountingHasher()
-    monkeypatch.setattr(passwords, "HASHER", hasher)
-    passwords.dummy_hash.cache_clear()
-    yield hasher
-    passwords.dummy_hash.cache_clear()
-
-
 async def test_a_new_user_is_active_with_an_argon2id_hash_and_a_lower_cased_email(
     session: AsyncSession,
 ) -> None:
     user = await create_user(
-        session, login="Novak", password=PASSWORD, email=" Jan.Novak@Example.CZ ", now=NOW
+        session, login="Novak", password_hash=PASSWORD_HASH, email=" Jan.Novak@Example.CZ ", now=NOW
     )
 
     assert user.id is not None
@@ -107,62 +87,30 @@ async def test_find_user_by_login_ignores_letter_case_and_cancelled_accounts(ses
     assert await find_user_by_login(session, login="svobodova", include_cancelled=True) is user
 
 
-async def test_authenticate_accepts_the_right_password_in_any_login_case(session: AsyncSession) -> None:
-    user = await _user(session, "novak")
-
-    assert await authenticate(session, login="NOVAK", password=PASSWORD, now=NOW) is user
-    assert await authenticate(session, login="novak", password=PASSWORD.lower(), now=NOW) is None
-
-
-async def test_an_unknown_login_still_costs_one_verification_against_the_dummy_hash(
-    session: AsyncSession, counting_hasher: CountingHasher
+async def test_a_login_upgrade_swaps_the_hash_only_while_it_is_the_one_verified(
+    session: AsyncSession,
 ) -> None:
-    result = await authenticate(session, login="nobody", password=PASSWORD, now=NOW)
-
-    assert result is None
-    assert counting_hasher.verified_hashes == [passwords.dummy_hash()]
-
-
-async def test_a_cancelled_account_cannot_log_in_and_is_timed_like_an_unknown_one(
-    session: AsyncSession, counting_hasher: CountingHasher
-) -> None:
-    user = await _user(session, "novak2")
-    user.status = UserStatus.CANCELLED
-    await session.flush()
-
-    assert await authenticate(session, login="novak2", password=PASSWORD, now=NOW) is None
-    assert counting_hasher.verified_hashes == [passwords.dummy_hash()]
-
-
-async def test_a_hash_with_old_parameters_is_replaced_at_login(session: AsyncSession) -> None:
     # given: a hash made with other Argon2 parameters than the current ones
     user = await _user(session, "novak")
     old_hash = PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1, type=Type.ID).hash(PASSWORD)
     user.password_hash = old_hash
     await session.flush()
-    assert passwords.needs_rehash(old_hash)
     later = NOW + HOUR
 
     # when
-    assert await authenticate(session, login="novak", password=PASSWORD, now=later) is user
+    await upgrade_password_hash(
+        session, user_id=user.id, old_hash=old_hash, new_hash=PASSWORD_HASH, now=later
+    )
+    await upgrade_password_hash(session, user_id=user.id, old_hash=old_hash, new_hash="stale", now=later)
 
-    # then
-    assert user.password_hash != old_hash
-    assert not passwords.needs_rehash(user.password_hash)
-    assert passwords.verify_password(user.password_hash, PASSWORD)
+    # then: the first swap won; the second found another hash and changed nothing
+    assert user.password_hash == PASSWORD_HASH
     assert user.updated_at == later
 
 
-async def test_a_wrong_password_does_not_rehash(session: AsyncSession) -> None:
-    user = await _user(session, "novak")
-    old_hash = PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1, type=Type.ID).hash(PASSWORD)
-    user.password_hash = old_hash
-
-    assert await authenticate(session, login="novak", password="wrong", now=NOW) is None
-    assert user.password_hash == old_hash
-
-
-async def test_change_password_needs_the_old_one_and_ends_the_other_sessions(session: AsyncSession) -> None:
+async def test_change_password_needs_the_verified_hash_and_ends_the_other_sessions(
+    session: AsyncSession,
+) -> None:
     # given
     user = await _user(session, "novak")
     current_token, current = await create_session(
@@ -170,23 +118,21 @@ async def test_change_password_needs_the_old_one_and_ends_the_other_sessions(ses
     )
     other_token, _ = await create_session(session, user_id=user.id, now=NOW, absolute_timeout=HOUR * 8)
     timeouts = {"idle_timeout": HOUR, "absolute_timeout": HOUR * 8}
+    new_hash = passwords.hash_password("New-pass-1")
 
-    # when / then
+    # when / then: a hash other than the stored one (a concurrent change won) is refused
     with pytest.raises(Forbidden):
-        await change_password(
-            session, user_id=user.id, old_password="wrong", new_password="New-pass-1", now=NOW
-        )
-    await change_password(
+        await change_password_hash(session, user_id=user.id, old_hash="other", new_hash=new_hash, now=NOW)
+    await change_password_hash(
         session,
         user_id=user.id,
-        old_password=PASSWORD,
-        new_password="New-pass-1",
+        old_hash=PASSWORD_HASH,
+        new_hash=new_hash,
         now=NOW,
         keep_session_id=current.id,
     )
 
-    assert await authenticate(session, login="novak", password=PASSWORD, now=NOW) is None
-    assert await authenticate(session, login="novak", password="New-pass-1", now=NOW) is user
+    assert user.password_hash == new_hash
     assert (
         await resolve_session_viewer(await session.connection(), token=current_token, now=NOW, **timeouts)
         is not None
@@ -262,7 +208,7 @@ async def test_merging_moves_customer_numbers_cancels_the_accounts_and_ends_thei
     assert await list_customer_access(session, user_id=novak2.id, now=NOW) == []
     assert novak2.status is UserStatus.CANCELLED
     assert novak2.merged_into_user_id == novak.id
-    assert await authenticate(session, login="novak2", password=PASSWORD, now=NOW) is None
+    assert await find_user_by_login(session, login="novak2") is None
     assert (
         await resolve_session_viewer(
             await session.connection(), token=token, now=NOW, idle_timeout=HOUR, absolute_timeout=HOUR

@@ -7,11 +7,13 @@ from sqlalchemy import String, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.errors import NotFound
+from gateway.passwords import hash_password
 from gateway.store.accounts import create_user, start_email_verification
 from gateway.store.api_keys import create_api_key, resolve_api_key, revoke_api_key
 from gateway.store.models import Base
 from gateway.store.sessions import create_session
 
+PASSWORD_HASH = hash_password("Demo-heslo-2026")
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
@@ -43,7 +45,7 @@ async def test_two_keys_are_different(session: AsyncSession) -> None:
 async def test_no_raw_token_or_key_is_stored_anywhere(session: AsyncSession) -> None:
     # given: one of each secret the store hands out
     user = await create_user(
-        session, login="novak", password="Demo-heslo-2026", email="j@example.cz", now=NOW
+        session, login="novak", password_hash=PASSWORD_HASH, email="j@example.cz", now=NOW
     )
     session_token, _ = await create_session(
         session, user_id=user.id, now=NOW, absolute_timeout=timedelta(hours=1)

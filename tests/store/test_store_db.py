@@ -7,11 +7,13 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from gateway.passwords import hash_password
 from gateway.store.accounts import create_user
 from gateway.store.audit import write_audit
 from gateway.store.db import create_engine, create_sessionmaker, transaction
 from gateway.store.models import ActorKind, AuditEntry, User
 
+PASSWORD_HASH = hash_password("Demo-heslo-2026")
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
@@ -59,11 +61,11 @@ async def test_naive_timestamps_are_refused(session: AsyncSession) -> None:
 async def test_transaction_commits_on_success_and_rolls_back_on_error(engine: AsyncEngine) -> None:
     sessionmaker = create_sessionmaker(engine)
     async with transaction(sessionmaker) as session:
-        await create_user(session, login="kept", password="pw-123456", email=None, now=NOW)
+        await create_user(session, login="kept", password_hash=PASSWORD_HASH, email=None, now=NOW)
 
     async def fail_half_way() -> None:
         async with transaction(sessionmaker) as session:
-            await create_user(session, login="dropped", password="pw-123456", email=None, now=NOW)
+            await create_user(session, login="dropped", password_hash=PASSWORD_HASH, email=None, now=NOW)
             raise RuntimeError("half-way")
 
     with pytest.raises(RuntimeError):

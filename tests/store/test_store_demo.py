@@ -7,9 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fixtures import personas
 from gateway.domain.access import Scope
+from gateway.passwords import verify_password
 from gateway.store import demo
 from gateway.store.access import access_for, list_customer_access
-from gateway.store.accounts import authenticate, find_user_by_login, users_sharing_email
+from gateway.store.accounts import find_user_by_login, users_sharing_email
 from gateway.store.api_keys import resolve_api_key
 from gateway.store.models import AccessRole, ApiKey, CustomerAccess, User
 
@@ -33,8 +34,9 @@ async def test_every_demo_login_works_with_the_demo_password_and_owns_its_custom
     await demo.seed_demo(session, now=NOW)
 
     for login, number in OWNED.items():
-        user = await authenticate(session, login=login, password="Demo-heslo-2026", now=NOW)
+        user = await find_user_by_login(session, login=login)
         assert user is not None, login
+        assert verify_password(user.password_hash, "Demo-heslo-2026"), login
         listed = await list_customer_access(session, user_id=user.id, now=NOW)
         assert [(a.customer_number, a.role) for a in listed] == [(number, AccessRole.OWNER)], login
 

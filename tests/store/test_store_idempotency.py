@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from gateway.passwords import hash_password
 from gateway.store.accounts import create_user
 from gateway.store.db import create_sessionmaker
 from gateway.store.idempotency import (
@@ -19,6 +20,7 @@ from gateway.store.idempotency import (
 )
 from gateway.store.models import IdempotencyStatus, User
 
+PASSWORD_HASH = hash_password("Demo-heslo-2026")
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 KEY = "7f1c9a52-req-1"
 OPERATION = "submitRequest"
@@ -28,7 +30,7 @@ RESPONSE = {"requestId": "R-1", "status": "OPEN"}
 
 @pytest.fixture
 async def user(session: AsyncSession) -> User:
-    return await create_user(session, login="novak", password="Demo-heslo-2026", email=None, now=NOW)
+    return await create_user(session, login="novak", password_hash=PASSWORD_HASH, email=None, now=NOW)
 
 
 def test_the_request_hash_ignores_key_order_but_not_values() -> None:
@@ -68,7 +70,7 @@ async def test_a_second_put_with_the_same_key_keeps_the_first_response(
 
 
 async def test_keys_are_per_user(session: AsyncSession, user: User) -> None:
-    other = await create_user(session, login="svobodova", password="Demo-heslo-2026", email=None, now=NOW)
+    other = await create_user(session, login="svobodova", password_hash=PASSWORD_HASH, email=None, now=NOW)
     await put_idempotency_record(
         session, user_id=user.id, key=KEY, operation=OPERATION, request_hash=HASH, response=RESPONSE, now=NOW
     )
@@ -129,7 +131,7 @@ async def test_a_released_claim_can_be_claimed_again(session: AsyncSession, user
 async def test_a_claim_committed_in_one_session_is_seen_by_another(engine: AsyncEngine) -> None:
     sessionmaker = create_sessionmaker(engine)
     async with sessionmaker() as first:
-        user = await create_user(first, login="novak", password="Demo-heslo-2026", email=None, now=NOW)
+        user = await create_user(first, login="novak", password_hash=PASSWORD_HASH, email=None, now=NOW)
         claim = await claim_idempotency_key(
             first, user_id=user.id, key=KEY, operation=OPERATION, request_hash=HASH, now=NOW
         )

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from gateway.errors import Forbidden, NotFound
+from gateway.passwords import hash_password
 from gateway.store.access import (
     LastOwner,
     access_for,
@@ -23,6 +24,7 @@ from gateway.store.db import create_sessionmaker, transaction
 from gateway.store.models import AccessRole, ClaimStatus, User
 from gateway.store.ownership import Proven, decide_claim, list_claims, prove_customer
 
+PASSWORD_HASH = hash_password("Demo-heslo-2026")
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 LATER = NOW + timedelta(hours=1)
 NOVAK = "1000012345"
@@ -32,7 +34,7 @@ async def _user(session: AsyncSession, login: str, *, verified: bool = False) ->
     return await create_user(
         session,
         login=login,
-        password="Demo-heslo-2026",
+        password_hash=PASSWORD_HASH,
         email=f"{login}@example.cz",
         now=NOW,
         email_verified_at=NOW if verified else None,

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from gateway.domain.access import ALL_SCOPES, Scope
 from gateway.errors import NotFound
+from gateway.passwords import hash_password
 from gateway.store.access import grant_delegate, grant_owner, list_customer_access
 from gateway.store.accounts import create_user
 from gateway.store.db import connect, create_sessionmaker, transaction
@@ -22,6 +23,7 @@ from gateway.store.sessions import (
     set_active_customer,
 )
 
+PASSWORD_HASH = hash_password("Demo-heslo-2026")
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 IDLE = timedelta(minutes=30)
 ABSOLUTE = timedelta(hours=12)
@@ -29,7 +31,7 @@ MINUTE = timedelta(minutes=1)
 
 
 async def _user(session: AsyncSession, login: str = "novak") -> User:
-    return await create_user(session, login=login, password="Demo-heslo-2026", email=None, now=NOW)
+    return await create_user(session, login=login, password_hash=PASSWORD_HASH, email=None, now=NOW)
 
 
 async def _viewer(
