@@ -33,6 +33,7 @@ from gateway.passwords import PasswordHashing
 from gateway.ratelimit.buckets import BudgetPolicy, open_budget
 from gateway.schema.operation_metrics import operation_names
 from gateway.services import Backends, Clock, Services, utc_now
+from gateway.shared_redis import open_redis
 from gateway.store.db import create_engine, create_sessionmaker, transaction
 from gateway.store.demo import seed_demo
 from gateway.store.migrate import upgrade_to_head
@@ -90,26 +91,27 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
     async with contextlib.AsyncExitStack() as stack:
         store = await stack.enter_async_context(open_store(settings))
         metrics: Metrics = app.state.metrics
-        cache = await stack.enter_async_context(
-            open_cache(settings.redis_url, stale_for=settings.cache_stale_seconds)
+        redis = await stack.enter_async_context(
+            open_redis(
+                settings.redis_url,
+                timeout=settings.redis_timeout,
+                retry_after=settings.redis_retry_seconds,
+                metrics=metrics,
+            )
         )
+        app.state.redis = redis
+        cache = await stack.enter_async_context(open_cache(redis, stale_for=settings.cache_stale_seconds))
         app.state.cache = cache
         backends = app.state.given_backends or await stack.enter_async_context(
             open_backends(settings, cache=cache, metrics=metrics)
         )
         clock: Clock = app.state.clock
-        throttle = await stack.enter_async_context(
-            open_throttle(settings.redis_url, clock=lambda: clock().timestamp())
-        )
+        throttle = open_throttle(redis, clock=lambda: clock().timestamp())
         hashing = PasswordHashing(
             threads=settings.password_hash_threads, queue=settings.password_hash_queue, metrics=metrics
         )
         stack.callback(hashing.close)
-        budget = await stack.enter_async_context(
-            open_budget(
-                settings.redis_url, BudgetPolicy(settings.rate_limit_points, settings.rate_limit_refill)
-            )
-        )
+        budget = open_budget(redis, BudgetPolicy(settings.rate_limit_points, settings.rate_limit_refill))
         services = Services(
             backends=backends,
             store=store,
@@ -122,12 +124,8 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
             budget=budget,
         )
         app.state.services = services
-        persisted_queries = await stack.enter_async_context(
-            open_persisted_queries(
-                settings.redis_url,
-                manifest=settings.persisted_manifest,
-                persisted_only=settings.persisted_only,
-            )
+        persisted_queries = open_persisted_queries(
+            redis, manifest=settings.persisted_manifest, persisted_only=settings.persisted_only
         )
         metrics.know_operations(operation_names(persisted_queries.manifest.values()))
         graphql = GatewayGraphQL(settings=settings, services=services, persisted_queries=persisted_queries)

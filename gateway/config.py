@@ -33,6 +33,12 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite+aiosqlite:///var/gateway.db"
     redis_url: str | None = None
+    redis_timeout: float = Field(
+        1.0, gt=0, description="Seconds Redis has to connect or answer a call before it counts as down."
+    )
+    redis_retry_seconds: float = Field(
+        5.0, gt=0, description="While Redis is down, seconds between tries (local fallbacks serve meanwhile)."
+    )
 
     billing_url: str = "http://127.0.0.1:8101/soap"
     billing_username: str = "portal-gw"

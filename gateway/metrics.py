@@ -14,6 +14,9 @@ numbers (Prometheus scrapes per replica); multi-process aggregation is not set u
     gateway_breaker_state{backend}                              0 closed, 1 half-open, 2 open
     gateway_breaker_transitions_total{backend, to}
     gateway_password_checks_total{outcome}                      Argon2 runs: run | refused (pool full)
+    gateway_redis_up                                            1 Redis answers; 0 down (or not configured)
+    gateway_redis_fallbacks_total{user}                         calls a local fallback served (Redis down)
+                                                                user: throttle|budget|cache|persisted_queries
 
 ``operation`` is bounded: the name of a document that validated (the persisted manifest's
 operations always, other names first come up to ``MAX_OPERATION_NAMES``), ``anonymous`` for
@@ -90,6 +93,17 @@ class Metrics:
             "gateway_password_checks",
             "Argon2 hashes and verifications: run, or refused because the hashing pool was full.",
             ["outcome"],
+            registry=r,
+        )
+        self.redis_up = Gauge(
+            "gateway_redis_up",
+            "Redis (GATEWAY_REDIS_URL) answers: 1; 0 while it is down and local fallbacks serve.",
+            registry=r,
+        )
+        self.redis_fallbacks = Counter(
+            "gateway_redis_fallbacks",
+            "Redis calls served by a local fallback instead (Redis down), by user.",
+            ["user"],
             registry=r,
         )
 

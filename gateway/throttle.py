@@ -20,7 +20,12 @@ like known ones.
 
 Two backends: ``MemoryThrottleBackend`` (one process) and ``RedisThrottleBackend``
 (counters shared by every replica through ``GATEWAY_REDIS_URL``, each decision one Lua
-script, so replicas cannot interleave a read and a write).
+script, so replicas cannot interleave a read and a write). With Redis configured the
+gateway uses ``FallbackThrottleBackend``: Redis while it answers, the in-process counters
+while it does not (``gateway.shared_redis``): each replica then enforces the policy on its
+own, so the effective limit is the policy times the number of replicas for the outage;
+never unlimited, never an error. Back on Redis, the shared counters count again (what
+was counted locally during the outage is not carried over).
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from typing import Protocol
 from redis.asyncio import Redis
 
 from gateway.errors import RateLimited
+from gateway.shared_redis import SharedRedis
 from gateway.store.models import login_key
 
 RATE_LIMITED_MESSAGE = "Too many failed attempts; try again later."
@@ -255,6 +261,44 @@ class RedisThrottleBackend:
         await self._settle(keys=names, args=arguments)
 
 
+class FallbackThrottleBackend:
+    """Redis's counters while Redis answers, this process's while it does not.
+
+    An attempt settles where it was reserved; one reserved in Redis whose settling fails
+    (Redis went down in between) is settled locally, so its failure still counts (its
+    Redis reservation lapses with its lease)."""
+
+    def __init__(
+        self, shared: SharedRedis, redis: RedisThrottleBackend, local: MemoryThrottleBackend
+    ) -> None:
+        self.shared = shared
+        self.redis = redis
+        self.local = local
+        self._local_attempts: set[str] = set()
+
+    async def reserve(self, keys: Sequence[Reservation], *, attempt: str, now: float, lease: float) -> float:
+        async def locally() -> float:
+            wait = await self.local.reserve(keys, attempt=attempt, now=now, lease=lease)
+            if wait == 0:
+                self._local_attempts.add(attempt)
+            return wait
+
+        return await self.shared.health.call(
+            "throttle", lambda: self.redis.reserve(keys, attempt=attempt, now=now, lease=lease), locally
+        )
+
+    async def settle(self, keys: Sequence[tuple[Reservation, Outcome]], *, attempt: str, now: float) -> None:
+        if attempt in self._local_attempts:
+            self._local_attempts.discard(attempt)
+            await self.local.settle(keys, attempt=attempt, now=now)
+            return
+        await self.shared.health.call(
+            "throttle",
+            lambda: self.redis.settle(keys, attempt=attempt, now=now),
+            lambda: self.local.settle(keys, attempt=attempt, now=now),
+        )
+
+
 class Attempt:
     """One reserved attempt; the code that checks the secret says how it went."""
 
@@ -318,16 +362,10 @@ class LoginThrottle:
             )
 
 
-@contextlib.asynccontextmanager
-async def open_throttle(
-    redis_url: str | None, *, clock: Callable[[], float] = time.time
-) -> AsyncIterator[LoginThrottle]:
-    """Counters in Redis when ``redis_url`` is set (shared by replicas), else in-process."""
-    if redis_url is None:
-        yield LoginThrottle(MemoryThrottleBackend(), clock=clock)
-        return
-    redis = Redis.from_url(redis_url)
-    try:
-        yield LoginThrottle(RedisThrottleBackend(redis), clock=clock)
-    finally:
-        await redis.aclose()
+def open_throttle(shared: SharedRedis | None, *, clock: Callable[[], float] = time.time) -> LoginThrottle:
+    """Counters in Redis when it is configured (shared by replicas, in-process while it is
+    down), else in-process."""
+    if shared is None:
+        return LoginThrottle(MemoryThrottleBackend(), clock=clock)
+    backend = FallbackThrottleBackend(shared, RedisThrottleBackend(shared.client), MemoryThrottleBackend())
+    return LoginThrottle(backend, clock=clock)

@@ -58,6 +58,7 @@ from gateway.domain.requests import CustomerRequest, NewRequest
 from gateway.domain.supply_points import SupplyPoint
 from gateway.errors import BackendRejected, BackendUnavailable
 from gateway.metrics import Metrics
+from gateway.shared_redis import FAILURES
 
 log = logging.getLogger("gateway.cache")
 
@@ -96,7 +97,15 @@ class CacheLayer:
         self._flights: SingleFlight[str, object] = SingleFlight()
 
     async def invalidate_customer(self, customer_number: str) -> None:
-        await self.store.invalidate(self.backend, customer_number)
+        """The customer's entries stop being served; with Redis down, the store replays the
+        invalidation once Redis is back (and serves nothing from Redis until then), so the
+        write that asked for it does not fail."""
+        try:
+            await self.store.invalidate(self.backend, customer_number)
+        except FAILURES as error:
+            log.warning(
+                "cache: invalidation of customer %s deferred until Redis answers (%s)", customer_number, error
+            )
 
     async def batch(
         self,

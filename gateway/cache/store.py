@@ -13,8 +13,13 @@ once, without scanning keys, and an answer that raced the invalidation is never 
 Entries live ``ttl + stale_for`` in the store: fresh for ``ttl``, then only for serving
 stale while the back end is unavailable.
 
-A failing store (Redis down) is a miss, never a failed request: it is logged and the
-back end answers instead.
+A failing store (Redis down) is a miss, never a failed request: the back end answers
+instead. With the gateway's Redis health (``gateway.shared_redis``) a failure marks Redis
+down for every Redis user, and while it is down the store is not even tried (no wait on a
+timeout per read). An invalidation that fails is remembered and replayed before this
+process reads from or writes to Redis again, so a change made during the outage never
+hides behind an entry cached before it (a process that dies meanwhile forgets its
+replays: those entries then live out their TTL).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from aiocache.serializers import StringSerializer
 
 from gateway.cache import codec
 from gateway.cache.policy import STALE_FOR_SECONDS
+from gateway.shared_redis import RedisHealth, SharedRedis
 
 log = logging.getLogger("gateway.cache")
 
@@ -79,11 +85,14 @@ class CacheStore:
         stale_for: float = STALE_FOR_SECONDS,
         clock: Callable[[], float] = time.time,
         shared: bool = False,
+        health: RedisHealth | None = None,
     ) -> None:
         self._backend = backend
         self.stale_for = stale_for
         self.clock = clock
         self.shared = shared
+        self.health = health
+        self._pending: dict[str, None] = {}  # generation keys whose increment failed, in order
 
     @property
     def kind(self) -> str:
@@ -93,8 +102,17 @@ class CacheStore:
         """Raw values (entries or generations); ``None`` for absent ones or when the store fails."""
         if not keys:
             return []
-        try:
+
+        async def read() -> list[Any]:
+            await self._replay()
             values: list[Any] = await self._backend.multi_get(list(keys))
+            return values
+
+        async def misses() -> list[Any]:
+            return [None] * len(keys)
+
+        try:
+            values = await read() if self.health is None else await self.health.call("cache", read, misses)
         except Exception:  # any store failure is a miss, never a failed request
             log.warning("cache store unavailable (read)", exc_info=True)
             return [None] * len(keys)
@@ -114,20 +132,41 @@ class CacheStore:
         except TypeError:
             log.exception("cache: a value the codec cannot encode; not cached")
             return
-        try:
+
+        async def write() -> None:
+            await self._replay()
             await self._backend.multi_set(pairs, ttl=lifetime)
+
+        async def dropped() -> None:
+            return None
+
+        try:
+            await write() if self.health is None else await self.health.call("cache", write, dropped)
         except Exception:  # any store failure: the answer is still served, just not kept
             log.warning("cache store unavailable (write)", exc_info=True)
 
     async def invalidate(self, backend: str, customer: str) -> None:
         """Every entry of ``customer`` at ``backend`` stops being served (fresh or stale).
 
-        Unlike reads, a failure here raises: the write side must know its change may be
-        hidden behind cached data for up to a TTL.
+        Unlike reads, a failure here raises: the write side must know its change is not
+        yet visible to other replicas. It is remembered and replayed before this store
+        next reads or writes (this process never serves what it invalidated).
         """
         key = generation_key(backend, customer)
-        await self._backend.increment(key, 1)
-        await self._backend.expire(key, GENERATION_TTL_SECONDS)
+        self._pending[key] = None
+        if self.health is None:
+            await self._replay()
+        else:
+            await self.health.attempt(self._replay)
+
+    async def _replay(self) -> None:
+        """Increment each generation whose increment is pending, oldest first."""
+        if not self._pending:
+            return
+        for key in list(self._pending):
+            await self._backend.increment(key, 1)
+            await self._backend.expire(key, GENERATION_TTL_SECONDS)
+            del self._pending[key]
 
     async def clear(self) -> None:
         await self._backend.clear()
@@ -185,7 +224,13 @@ def memory_store(*, stale_for: float = STALE_FOR_SECONDS) -> CacheStore:
     return CacheStore(SimpleMemoryCache(serializer=StringSerializer(), timeout=None), stale_for=stale_for)
 
 
-def redis_store(url: str, *, stale_for: float = STALE_FOR_SECONDS) -> CacheStore:
+def redis_store(
+    url: str,
+    *,
+    stale_for: float = STALE_FOR_SECONDS,
+    health: RedisHealth | None = None,
+    timeout: float = STORE_TIMEOUT_SECONDS,
+) -> CacheStore:
     """A store in the Redis at ``url`` (``redis://[:password@]host[:port][/db]``)."""
     parts = urlsplit(url)
     if parts.scheme not in ("redis", "rediss"):
@@ -198,18 +243,23 @@ def redis_store(url: str, *, stale_for: float = STALE_FOR_SECONDS) -> CacheStore
         db=int(db),
         password=parts.password,
         ssl=parts.scheme == "rediss",
-        timeout=STORE_TIMEOUT_SECONDS,
-        create_connection_timeout=STORE_TIMEOUT_SECONDS,
+        timeout=timeout,
+        create_connection_timeout=timeout,
     )
-    return CacheStore(backend, stale_for=stale_for, shared=True)
+    return CacheStore(backend, stale_for=stale_for, shared=True, health=health)
 
 
 @contextlib.asynccontextmanager
 async def open_cache(
-    redis_url: str | None, *, stale_for: float = STALE_FOR_SECONDS
+    shared: SharedRedis | None, *, stale_for: float = STALE_FOR_SECONDS
 ) -> AsyncIterator[CacheStore]:
-    """The app's cache for its lifetime: Redis when ``redis_url`` is given, else in process."""
-    store = redis_store(redis_url, stale_for=stale_for) if redis_url else memory_store(stale_for=stale_for)
+    """The app's cache for its lifetime: Redis when configured (its own pool, the shared
+    health), else in process."""
+    store = (
+        redis_store(shared.url, stale_for=stale_for, health=shared.health, timeout=shared.timeout)
+        if shared is not None
+        else memory_store(stale_for=stale_for)
+    )
     try:
         yield store
     finally:

@@ -1,4 +1,10 @@
-"""``/healthz`` (the process is up) and ``/readyz`` (each back end and the store answer)."""
+"""``/healthz`` (the process is up) and ``/readyz`` (each back end and the store answer).
+
+Redis, when configured, is reported in ``/readyz``'s body (``checks.redis``; ``degraded``
+lists it while it is down) but never makes the replica unready: without it the gateway
+still serves, on local fallbacks (``gateway.shared_redis``). The probe goes to Redis even
+while it is marked down, so a readiness probe also brings the shared state back sooner.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from starlette.responses import JSONResponse
 
 from gateway.errors import GatewayError
 from gateway.services import Services
+from gateway.shared_redis import DEGRADED, FAILURES, SharedRedis
 
 READY_TIMEOUT = 2.0
 
@@ -47,9 +54,28 @@ async def readyz(request: Request) -> JSONResponse:
         "nomination": services.backends.nomination.ping,
         "store": store,
     }
-    results = await asyncio.gather(*(_check(probe) for probe in probes.values()))
-    checks = dict(zip(probes, results, strict=True))
-    ready = all(result["status"] == "up" for result in checks.values())
-    return JSONResponse(
-        {"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503
+    redis: SharedRedis | None = getattr(request.app.state, "redis", None)
+    results = await asyncio.gather(
+        *(_check(probe) for probe in probes.values()), *([_redis(redis)] if redis is not None else [])
     )
+    checks = dict(zip(probes, results, strict=False))
+    ready = all(result["status"] == "up" for result in checks.values())
+    body: dict[str, object] = {"status": "ready" if ready else "not ready", "checks": checks}
+    if redis is not None:
+        checks["redis"] = results[-1]
+        body["degraded"] = ["redis"] if results[-1]["status"] != "up" else []
+    return JSONResponse(body, status_code=200 if ready else 503)
+
+
+async def _redis(redis: SharedRedis) -> dict[str, object]:
+    """Redis's state, from a ping that bypasses the retry backoff; down is reported, not unready."""
+    started = time.perf_counter()
+    try:
+        await asyncio.wait_for(redis.ping(), READY_TIMEOUT)
+    except FAILURES:
+        return {
+            "status": "down",
+            "error": redis.health.last_error or "no answer in time",
+            "fallback": DEGRADED,
+        }
+    return {"status": "up", "latency_ms": round((time.perf_counter() - started) * 1000, 1)}

@@ -15,7 +15,8 @@ Documents are public (the same for every user), addressed by their content, so a
 can never be stale: each process keeps the most recently used ones, bounded in count and
 bytes, and with ``GATEWAY_REDIS_URL`` they are also shared by every replica in Redis
 (bounded in count, expiring unused). A failing Redis is a miss, never a failed request:
-the client resends the query.
+the client resends the query (and while the gateway's Redis health, ``gateway.shared_redis``,
+has Redis down, it is not tried at all).
 
 The front end's manifest (``GATEWAY_PERSISTED_MANIFEST``, JSON ``{hash: document}``) is
 always known. With ``GATEWAY_PERSISTED_ONLY`` nothing else runs: an operation whose hash
@@ -28,7 +29,6 @@ still refused by Strawberry.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
@@ -36,7 +36,7 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol, cast
 
@@ -45,6 +45,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from gateway.errors import BadUserInput, PersistedQueryNotFound
+from gateway.shared_redis import RedisHealth, SharedRedis
 
 log = logging.getLogger("gateway.persisted_queries")
 
@@ -53,7 +54,6 @@ LOCAL_MAX_DOCUMENTS = 2_000
 LOCAL_MAX_BYTES = 20_000_000
 SHARED_MAX_DOCUMENTS = 10_000
 SHARED_TTL_SECONDS = 30 * 24 * 3600  # from the last registration
-REDIS_TIMEOUT_SECONDS = 1.0
 REDIS_PREFIX = "gw:apq:"
 
 SUPPORTED_VERSION = 1
@@ -152,8 +152,10 @@ class RedisDocuments:
         ttl: int = SHARED_TTL_SECONDS,
         clock: Callable[[], float] = time.time,
         prefix: str = REDIS_PREFIX,
+        health: RedisHealth | None = None,
     ) -> None:
         self.redis = redis
+        self.health = health or RedisHealth(name="persisted query store")
         self.prefix = prefix
         self.index = f"{prefix}index"
         self.local = local or LocalDocuments()
@@ -168,11 +170,12 @@ class RedisDocuments:
         document = await self.local.get(digest)
         if document is not None:
             return document
-        try:
-            raw = await self.redis.get(self.key(digest))
-        except Exception:  # a failing store is a miss: the client resends the query
-            log.warning("persisted query store unavailable (read)", exc_info=True)
+
+        async def miss() -> Any:
             return None
+
+        # a failing store is a miss: the client resends the query
+        raw = await self.health.call("persisted_queries", lambda: self.redis.get(self.key(digest)), miss)
         if raw is None:
             return None
         document = raw.decode() if isinstance(raw, bytes) else str(raw)
@@ -184,22 +187,26 @@ class RedisDocuments:
 
     async def put(self, digest: str, document: str) -> None:
         await self.local.put(digest, document)
+
+        async def kept_here() -> None:  # the operation still ran; the next client resends the query
+            return None
+
+        await self.health.call("persisted_queries", lambda: self._share(digest, document), kept_here)
+
+    async def _share(self, digest: str, document: str) -> None:
         now = self.clock()
-        try:
-            async with self.redis.pipeline(transaction=True) as pipe:
-                pipe.set(self.key(digest), document, ex=self.ttl)
-                pipe.zadd(self.index, {digest: now})
-                pipe.zremrangebyscore(self.index, "-inf", now - self.ttl)
-                pipe.zcard(self.index)
-                *_, count = await pipe.execute()
-            excess = int(count) - self.max_documents
-            if excess > 0:
-                oldest: list[tuple[bytes, float]] = cast(Any, await self.redis.zpopmin(self.index, excess))
-                names = [member.decode() for member, _ in oldest]
-                if names:
-                    await self.redis.delete(*(self.key(name) for name in names))
-        except Exception:  # the operation still ran; the next client resends the query
-            log.warning("persisted query store unavailable (write)", exc_info=True)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(self.key(digest), document, ex=self.ttl)
+            pipe.zadd(self.index, {digest: now})
+            pipe.zremrangebyscore(self.index, "-inf", now - self.ttl)
+            pipe.zcard(self.index)
+            *_, count = await pipe.execute()
+        excess = int(count) - self.max_documents
+        if excess > 0:
+            oldest: list[tuple[bytes, float]] = cast(Any, await self.redis.zpopmin(self.index, excess))
+            names = [member.decode() for member, _ in oldest]
+            if names:
+                await self.redis.delete(*(self.key(name) for name in names))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -250,19 +257,11 @@ def _ran(result: ExecutionResult) -> bool:
     return result.data is not None or not any(error.path is None for error in result.errors or ())
 
 
-@contextlib.asynccontextmanager
-async def open_persisted_queries(
-    redis_url: str | None, *, manifest: Path | None = None, persisted_only: bool = False
-) -> AsyncIterator[PersistedQueries]:
-    """Persisted queries for the app's lifetime: shared through Redis when ``redis_url`` is set."""
+def open_persisted_queries(
+    shared: SharedRedis | None, *, manifest: Path | None = None, persisted_only: bool = False
+) -> PersistedQueries:
+    """Persisted queries for the app's lifetime: shared through Redis when it is configured."""
     documents = load_manifest(manifest) if manifest is not None else {}
-    if redis_url is None:
-        yield PersistedQueries(LocalDocuments(), documents, persisted_only)
-        return
-    redis = Redis.from_url(
-        redis_url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
-    )
-    try:
-        yield PersistedQueries(RedisDocuments(redis), documents, persisted_only)
-    finally:
-        await redis.aclose()
+    if shared is None:
+        return PersistedQueries(LocalDocuments(), documents, persisted_only)
+    return PersistedQueries(RedisDocuments(shared.client, health=shared.health), documents, persisted_only)

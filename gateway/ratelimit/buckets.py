@@ -9,24 +9,24 @@ request takes nothing and learns when its cost will be there (``retry_after``).
 
 Two stores: ``MemoryBuckets`` (one process: no ``await`` between the check and the take)
 and ``RedisBuckets`` (shared by every replica: one Lua script checks and takes, so the
-decision is made inside Redis, never read-then-written by the gateway).
+decision is made inside Redis, never read-then-written by the gateway). With Redis
+configured the gateway uses ``FallbackBuckets``: Redis's buckets while Redis answers, this
+process's while it does not (``gateway.shared_redis``), so an outage neither fails
+requests nor lifts the budget: each replica enforces it on its own (the effective budget
+is the policy times the number of replicas for the outage).
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import math
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
 from gateway.errors import QueryTooComplex, RateLimited
-
-log = logging.getLogger("gateway.ratelimit")
+from gateway.shared_redis import SharedRedis
 
 ADDRESS_SHARE = 5
 RATE_LIMITED_MESSAGE = "Too many requests; try again later."
@@ -143,8 +143,7 @@ return reply
 
 class RedisBuckets:
     """Buckets in Redis (``gw:rate:<key>``: points and as of when), shared by every replica.
-    A Redis that fails lets the request through (logged): the budget protects, it must not
-    take the gateway down with it."""
+    A Redis that fails raises (``FallbackBuckets`` then takes from the in-process buckets)."""
 
     def __init__(self, redis: Redis, *, prefix: str = "gw:rate:") -> None:
         self._redis = redis
@@ -156,15 +155,27 @@ class RedisBuckets:
         arguments: list[str | int | float] = [repr(now), cost]
         for bucket in buckets:
             arguments += [repr(bucket.capacity), repr(bucket.refill)]
-        try:
-            reply = await self._script(keys=keys, args=arguments)
-        except RedisError:
-            log.warning("request budget: Redis failed; the request is let through", exc_info=True)
-            return _decision(buckets, [bucket.capacity for bucket in buckets], allowed=True, wait=0.0)
+        reply = await self._script(keys=keys, args=arguments)
         allowed = int(reply[0]) == 1
         levels = [float(level) for level in reply[1:]]
         wait = 0.0 if allowed else _decide(buckets, levels, cost)[1]
         return _decision(buckets, levels, allowed=allowed, wait=wait)
+
+
+class FallbackBuckets:
+    """Redis's buckets while Redis answers, this process's while it does not."""
+
+    def __init__(self, shared: SharedRedis, redis: RedisBuckets, local: MemoryBuckets) -> None:
+        self.shared = shared
+        self.redis = redis
+        self.local = local
+
+    async def take(self, buckets: Sequence[Bucket], *, cost: int, now: float) -> Decision:
+        return await self.shared.health.call(
+            "budget",
+            lambda: self.redis.take(buckets, cost=cost, now=now),
+            lambda: self.local.take(buckets, cost=cost, now=now),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,14 +222,9 @@ class RequestBudget:
         return decision
 
 
-@contextlib.asynccontextmanager
-async def open_budget(redis_url: str | None, policy: BudgetPolicy) -> AsyncIterator[RequestBudget]:
-    """Buckets in Redis when ``redis_url`` is set (shared by replicas), else in-process."""
-    if redis_url is None:
-        yield RequestBudget(MemoryBuckets(), policy)
-        return
-    redis = Redis.from_url(redis_url)
-    try:
-        yield RequestBudget(RedisBuckets(redis), policy)
-    finally:
-        await redis.aclose()
+def open_budget(shared: SharedRedis | None, policy: BudgetPolicy) -> RequestBudget:
+    """Buckets in Redis when it is configured (shared by replicas, in-process while it is
+    down), else in-process."""
+    if shared is None:
+        return RequestBudget(MemoryBuckets(), policy)
+    return RequestBudget(FallbackBuckets(shared, RedisBuckets(shared.client), MemoryBuckets()), policy)
