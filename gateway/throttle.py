@@ -290,6 +290,7 @@ class FallbackThrottleBackend:
     async def settle(self, keys: Sequence[tuple[Reservation, Outcome]], *, attempt: str, now: float) -> None:
         if attempt in self._local_attempts:
             self._local_attempts.discard(attempt)
+            self.shared.health.fell_back("throttle")
             await self.local.settle(keys, attempt=attempt, now=now)
             return
         await self.shared.health.call(
