@@ -26,6 +26,7 @@ class RedisProxy:
         self.port = 0
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self.stalled = False  # connections stay open, but nothing gets through (a hung Redis)
 
     @property
     def url(self) -> str:
@@ -59,6 +60,8 @@ class RedisProxy:
         async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             try:
                 while data := await reader.read(65536):
+                    if self.stalled:
+                        continue
                     writer.write(data)
                     await writer.drain()
             except (OSError, asyncio.IncompleteReadError):

@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import logging
 import secrets
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -248,3 +249,24 @@ async def test_a_login_over_a_redis_that_stops_answering_mid_call_is_answered(
                 await back(proxy)
 
         assert results == ["token"] * 6
+
+
+async def test_a_redis_that_hangs_costs_one_timeout_not_one_per_request(
+    settings: Settings, proxy: RedisProxy, clock: SettableClock
+) -> None:
+    async with gateway(settings, proxy, clock, redis_timeout=2.0, redis_retry_seconds=30.0) as (_, gql):
+        assert login_code(await gql.login_raw("novak")) == "token"
+
+        # when: Redis accepts and reads, but never answers
+        proxy.stalled = True
+        timings, codes = [], []
+        for _ in range(4):
+            started = time.perf_counter()
+            codes.append(login_code(await gql.login_raw("novak")))
+            timings.append(time.perf_counter() - started)
+        proxy.stalled = False
+
+        # then: the first waited out the timeout (2 s) once, the rest did not wait on Redis
+        assert codes == ["token"] * 4
+        assert 2.0 <= timings[0] < 4.0
+        assert max(timings[1:]) < 1.5  # an Argon2 check, no Redis timeout
