@@ -14,6 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from gateway.adapters.connect import open_backends
+from gateway.cache.shared_redis import open_redis
 from gateway.cache.store import open_cache
 from gateway.config import DEMO_SECRET_KEY, Settings
 from gateway.http.access_log import AccessLogMiddleware
@@ -33,7 +34,6 @@ from gateway.passwords import PasswordHashing
 from gateway.ratelimit.buckets import BudgetPolicy, open_budget
 from gateway.schema.operation_metrics import operation_names
 from gateway.services import Backends, Clock, Services, utc_now
-from gateway.shared_redis import open_redis
 from gateway.store.db import create_engine, create_sessionmaker, transaction
 from gateway.store.demo import seed_demo
 from gateway.store.migrate import upgrade_to_head

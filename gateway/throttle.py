@@ -22,7 +22,7 @@ Two backends: ``MemoryThrottleBackend`` (one process) and ``RedisThrottleBackend
 (counters shared by every replica through ``GATEWAY_REDIS_URL``, each decision one Lua
 script, so replicas cannot interleave a read and a write). With Redis configured the
 gateway uses ``FallbackThrottleBackend``: Redis while it answers, the in-process counters
-while it does not (``gateway.shared_redis``): each replica then enforces the policy on its
+while it does not (``gateway.cache.shared_redis``): each replica then enforces the policy on its
 own, so the effective limit is the policy times the number of replicas for the outage;
 never unlimited, never an error. Back on Redis, the shared counters count again (what
 was counted locally during the outage is not carried over).
@@ -40,8 +40,8 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
+from gateway.cache.shared_redis import SharedRedis
 from gateway.errors import RateLimited
-from gateway.shared_redis import SharedRedis
 from gateway.store.models import login_key
 
 RATE_LIMITED_MESSAGE = "Too many failed attempts; try again later."

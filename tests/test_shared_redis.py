@@ -11,9 +11,9 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from gateway.cache.shared_redis import FAILURES, RedisHealth, RedisUnavailable, redacted
 from gateway.cache.store import Entry, customer_key, generation_key, redis_store
 from gateway.metrics import Metrics
-from gateway.shared_redis import FAILURES, RedisHealth, RedisUnavailable, redacted
 from tests.redis_proxy import redis_proxy
 
 

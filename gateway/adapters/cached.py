@@ -38,6 +38,7 @@ from gateway.adapters.billing.protocol import BillingBackend
 from gateway.adapters.crm.protocol import CrmBackend
 from gateway.cache import codec, stale
 from gateway.cache.policy import TTL_SECONDS, Kind
+from gateway.cache.shared_redis import FAILURES
 from gateway.cache.singleflight import SingleFlight
 from gateway.cache.store import CacheStore, Entry, customer_key, decode_entry, id_key
 from gateway.domain.billing import (
@@ -58,7 +59,6 @@ from gateway.domain.requests import CustomerRequest, NewRequest
 from gateway.domain.supply_points import SupplyPoint
 from gateway.errors import BackendRejected, BackendUnavailable
 from gateway.metrics import Metrics
-from gateway.shared_redis import FAILURES
 
 log = logging.getLogger("gateway.cache")
 

@@ -14,7 +14,7 @@ Entries live ``ttl + stale_for`` in the store: fresh for ``ttl``, then only for 
 stale while the back end is unavailable.
 
 A failing store (Redis down) is a miss, never a failed request: the back end answers
-instead. With the gateway's Redis health (``gateway.shared_redis``) a failure marks Redis
+instead. With the gateway's Redis health (``gateway.cache.shared_redis``) a failure marks Redis
 down for every Redis user, and while it is down the store is not even tried (no wait on a
 timeout per read). An invalidation that fails is remembered and replayed before this
 process reads from or writes to Redis again, so a change made during the outage never
@@ -39,7 +39,7 @@ from aiocache.serializers import StringSerializer
 
 from gateway.cache import codec
 from gateway.cache.policy import STALE_FOR_SECONDS
-from gateway.shared_redis import RedisHealth, SharedRedis
+from gateway.cache.shared_redis import RedisHealth, SharedRedis
 
 log = logging.getLogger("gateway.cache")
 

@@ -2,7 +2,7 @@
 
 Redis, when configured, is reported in ``/readyz``'s body (``checks.redis``; ``degraded``
 lists it while it is down) but never makes the replica unready: without it the gateway
-still serves, on local fallbacks (``gateway.shared_redis``). The probe goes to Redis even
+still serves, on local fallbacks (``gateway.cache.shared_redis``). The probe goes to Redis even
 while it is marked down, so a readiness probe also brings the shared state back sooner.
 """
 
@@ -17,9 +17,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from gateway.cache.shared_redis import DEGRADED, FAILURES, SharedRedis
 from gateway.errors import GatewayError
 from gateway.services import Services
-from gateway.shared_redis import DEGRADED, FAILURES, SharedRedis
 
 READY_TIMEOUT = 2.0
 

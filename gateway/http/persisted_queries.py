@@ -15,7 +15,7 @@ Documents are public (the same for every user), addressed by their content, so a
 can never be stale: each process keeps the most recently used ones, bounded in count and
 bytes, and with ``GATEWAY_REDIS_URL`` they are also shared by every replica in Redis
 (bounded in count, expiring unused). A failing Redis is a miss, never a failed request:
-the client resends the query (and while the gateway's Redis health, ``gateway.shared_redis``,
+the client resends the query (and while the gateway's Redis health, ``gateway.cache.shared_redis``,
 has Redis down, it is not tried at all).
 
 The front end's manifest (``GATEWAY_PERSISTED_MANIFEST``, JSON ``{hash: document}``) is
@@ -44,8 +44,8 @@ from redis.asyncio import Redis
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
+from gateway.cache.shared_redis import RedisHealth, SharedRedis
 from gateway.errors import BadUserInput, PersistedQueryNotFound
-from gateway.shared_redis import RedisHealth, SharedRedis
 
 log = logging.getLogger("gateway.persisted_queries")
 

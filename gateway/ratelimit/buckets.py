@@ -11,7 +11,7 @@ Two stores: ``MemoryBuckets`` (one process: no ``await`` between the check and t
 and ``RedisBuckets`` (shared by every replica: one Lua script checks and takes, so the
 decision is made inside Redis, never read-then-written by the gateway). With Redis
 configured the gateway uses ``FallbackBuckets``: Redis's buckets while Redis answers, this
-process's while it does not (``gateway.shared_redis``), so an outage neither fails
+process's while it does not (``gateway.cache.shared_redis``), so an outage neither fails
 requests nor lifts the budget: each replica enforces it on its own (the effective budget
 is the policy times the number of replicas for the outage).
 """
@@ -25,8 +25,8 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
+from gateway.cache.shared_redis import SharedRedis
 from gateway.errors import QueryTooComplex, RateLimited
-from gateway.shared_redis import SharedRedis
 
 ADDRESS_SHARE = 5
 RATE_LIMITED_MESSAGE = "Too many requests; try again later."
