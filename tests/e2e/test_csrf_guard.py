@@ -32,7 +32,7 @@ def is_csrf_refusal(response: httpx.Response) -> bool:
     return response.status_code == 403 and response.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
-async def test_a_cookie_carrying_text_post_without_any_exemption_is_refused(client: httpx.AsyncClient) -> None:
+async def test_a_cookie_carrying_text_post_without_an_exemption_is_refused(client: httpx.AsyncClient) -> None:
     # given
     await cookie_and_token(client)
 
@@ -44,7 +44,9 @@ async def test_a_cookie_carrying_text_post_without_any_exemption_is_refused(clie
 
 
 @pytest.mark.parametrize("header", ["X-Requested-With", "Apollo-Require-Preflight"])
-async def test_a_preflight_header_lets_a_cookie_request_through(client: httpx.AsyncClient, header: str) -> None:
+async def test_a_preflight_header_lets_a_cookie_request_through(
+    client: httpx.AsyncClient, header: str
+) -> None:
     # given
     await cookie_and_token(client)
 

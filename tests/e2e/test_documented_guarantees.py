@@ -132,6 +132,7 @@ async def test_gateway_cache_enabled_false_makes_every_read_live(
     ],
 )
 async def test_gateway_cache_stale_seconds_bounds_how_stale_an_answer_may_be(
+    *,
     settings: Settings,
     simulators: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
@@ -173,7 +174,7 @@ async def test_gateway_cache_stale_seconds_bounds_how_stale_an_answer_may_be(
     ids=["invoices", "master-data", "supply-points"],
 )
 async def test_a_cached_read_is_fresh_for_its_kinds_ttl_and_no_longer(
-    settings: Settings, simulators: dict[str, str], query: str, backend: str, operation: str, ttl: int
+    *, settings: Settings, simulators: dict[str, str], query: str, backend: str, operation: str, ttl: int
 ) -> None:
     async with gateway(settings) as app, client_of(app) as gql:
         # given: cached now
