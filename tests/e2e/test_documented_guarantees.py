@@ -75,10 +75,17 @@ def reset_stats(simulators: dict[str, str]) -> None:
         httpx.delete(f"{base}/__sim/stats").raise_for_status()
 
 
-def cache_time_moved(app: Starlette, seconds: float) -> None:
-    """The cache store's "now", ``seconds`` after the real one."""
-    store: CacheStore = app.state.cache
-    store.clock = lambda: time.time() + seconds
+class CacheClock:
+    """The cache store's "now", frozen at the start of the test and moved by it."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.start = time.time()
+        self.now = self.start
+        store: CacheStore = app.state.cache
+        store.clock = lambda: self.now
+
+    def move_to(self, seconds_after_start: float) -> None:
+        self.now = self.start + seconds_after_start
 
 
 async def breaker_state(gql: GraphQLClient, backend: str) -> float:
@@ -147,10 +154,11 @@ async def test_gateway_cache_stale_seconds_bounds_how_stale_an_answer_may_be(
         else settings
     )
     async with gateway(configured) as app, client_of(app) as gql:
+        cache_clock = CacheClock(app)
         await gql.login("novak")
         fresh = await gql.execute(INVOICES, {"number": NOVAK})
         set_faults(simulators["billing"], mode="down")
-        cache_time_moved(app, age)
+        cache_clock.move_to(age)
 
         # when
         result = await gql.execute(INVOICES, {"number": NOVAK})
@@ -178,15 +186,16 @@ async def test_a_cached_read_is_fresh_for_its_kinds_ttl_and_no_longer(
 ) -> None:
     async with gateway(settings) as app, client_of(app) as gql:
         # given: cached now
+        cache_clock = CacheClock(app)
         await gql.login("novak")
         await gql.execute(query, {"number": NOVAK})
         reset_stats(simulators)
 
         # when: read again just before the TTL ends, and just after
-        cache_time_moved(app, ttl - 1)
+        cache_clock.move_to(ttl - 1)
         before = await gql.execute(query, {"number": NOVAK})
         calls_before = calls_of(simulators, backend).get(operation, 0)
-        cache_time_moved(app, ttl + 1)
+        cache_clock.move_to(ttl + 1)
         after = await gql.execute(query, {"number": NOVAK})
 
     # then
