@@ -62,10 +62,16 @@ def test_the_delay_doubles_from_the_locking_failure_on_and_stops_at_the_cap() ->
 
 
 async def test_failures_below_the_limit_are_not_throttled(throttle: LoginThrottle) -> None:
+    # given: one failure short of the limit
     for _ in range(2):
         await throttle.failed(login="novak", address="10.0.0.1")
 
+    # when / then: no lock yet (``check`` raises RateLimited when locked), though both failures
+    # were counted: one more locks
     await throttle.check(login="novak", address="10.0.0.1")
+    await throttle.failed(login="novak", address="10.0.0.1")
+    with pytest.raises(RateLimited):
+        await throttle.check(login="novak", address="10.0.0.1")
 
 
 async def test_one_failure_too_many_locks_the_login_from_any_address(
