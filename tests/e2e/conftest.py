@@ -74,7 +74,7 @@ ON_SERVERS_TOO = {
     "test_caching",
     "test_exactly_once",
     "test_submit_requests",
-    "test_documented_guarantees",
+    "test_guarantees_end_to_end",
     "test_csrf_guard",
 }
 _databases = itertools.count()
