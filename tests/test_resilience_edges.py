@@ -178,3 +178,18 @@ async def test_the_back_off_grows_from_about_backoff_seconds_and_stays_under_its
     assert 0.05 <= sleeps.seconds[0] <= 0.1  # 0.05 s plus up to 0.05 s of jitter
     assert all(seconds <= 1.0 + 0.05 for seconds in sleeps.seconds)
     assert max(sleeps.seconds) >= 1.0  # doubling reached the cap
+
+
+async def test_a_probe_that_ends_without_a_verdict_lets_the_next_call_probe() -> None:
+    # given: open, and past the reset time
+    policy, clock = made()
+    calls: list[int] = []
+    await fail(policy, 5, calls)
+    clock.now += 10
+
+    # when: the probe gets a malformed answer (no verdict on the back end's health)
+    with pytest.raises(BackendProtocolError):
+        await policy.call("op", answering(calls, BackendProtocolError("billing")), idempotent=False)
+
+    # then: the next call is the probe, not refused
+    assert await policy.call("op", answering(calls), idempotent=False) == "ok"
