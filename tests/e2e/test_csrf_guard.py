@@ -39,8 +39,10 @@ async def test_a_cookie_carrying_text_post_without_an_exemption_is_refused(clien
     # when
     response = await client.post("/graphql", content=VIEWER_BODY, headers={"content-type": "text/plain"})
 
-    # then: the baseline every exemption below is measured against
+    # then: the baseline every exemption below is measured against, a JSON answer a client can read
     assert is_csrf_refusal(response)
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["errors"][0]["extensions"] == {"code": "FORBIDDEN", "retryable": False}
 
 
 @pytest.mark.parametrize("header", ["X-Requested-With", "Apollo-Require-Preflight"])
