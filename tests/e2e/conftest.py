@@ -67,6 +67,7 @@ def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 POSTGRES_URL = os.environ.get("GATEWAY_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("GATEWAY_TEST_REDIS_URL")
+E2E_ON_SERVERS = os.environ.get("GATEWAY_TEST_E2E_ON_SERVERS", "1") != "0"  # make mutate: 0
 # Not test_submit_requests: the simulators live for the session and the CRM files a request
 # once per reference (derived from the user and the idempotency key), so a second run of the
 # same keys would be answered with the first run's cases.
@@ -84,7 +85,7 @@ _databases = itertools.count()
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """The modules of ``ON_SERVERS_TOO`` run on PostgreSQL and Redis as well, when both are set."""
-    if "store_backend" not in metafunc.fixturenames or not (POSTGRES_URL and REDIS_URL):
+    if "store_backend" not in metafunc.fixturenames or not (POSTGRES_URL and REDIS_URL and E2E_ON_SERVERS):
         return
     if metafunc.module.__name__.rpartition(".")[2] in ON_SERVERS_TOO:
         servers = pytest.param("servers", marks=pytest.mark.servers)
