@@ -118,3 +118,26 @@ async def test_get_is_never_guarded(client: httpx.AsyncClient) -> None:
     # then
     assert response.status_code == 200
     assert response.json()["data"]["viewer"] == {"login": "novak"}
+
+
+async def test_json_with_a_charset_parameter_is_json(client: httpx.AsyncClient) -> None:
+    await cookie_and_token(client)
+
+    response = await client.post(
+        "/graphql",
+        content='{"query": "{ viewer { login } }"}',
+        headers={"content-type": "application/json; charset=utf-8"},
+    )
+
+    assert response.status_code == 200
+    assert response.json()["data"]["viewer"] == {"login": "novak"}
+
+
+async def test_a_cookie_request_without_a_content_type_is_refused(client: httpx.AsyncClient) -> None:
+    await cookie_and_token(client)
+    request = client.build_request("POST", "/graphql", content=VIEWER_BODY)
+    assert "content-type" not in request.headers
+
+    response = await client.send(request)
+
+    assert is_csrf_refusal(response)
