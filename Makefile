@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 GRAPHIQL := gateway/static/graphiql
 GRAPHIQL_PACKAGES := graphiql@3.8.3 react@18.2.0 react-dom@18.2.0 @graphiql/plugin-explorer@1.0.2 js-cookie@3.0.5
 
-.PHONY: demo test lint sim bench serve graphiql-assets clean
+.PHONY: demo test lint sim bench serve graphiql-assets clean mutate
 
 demo: $(STAMP) $(GRAPHIQL)/graphiql.min.js ## gateway on :8000 with simulated back ends and demo data
 	$(BIN)/gateway demo
@@ -18,6 +18,9 @@ lint: $(STAMP) ## ruff and mypy --strict
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+mutate: $(STAMP) ## mutation testing of the security- and resilience-critical modules (slow: see .ci/mutate)
+	$(BIN)/python .ci/mutate $(MODULES)
 
 sim: $(STAMP) ## the three simulators alone, in the foreground, on 8101-8103
 	$(BIN)/python -m fixtures

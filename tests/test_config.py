@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import httpx
 import pytest
 from pydantic import ValidationError
 
@@ -60,8 +61,20 @@ def test_outside_demo_mode_the_demo_secret_key_is_refused() -> None:
     with pytest.raises(ValueError, match="GATEWAY_SECRET_KEY"):
         create_app(Settings(demo=False))
 
-    assert create_app(Settings(demo=False, secret_key="a-real-secret-of-our-own")) is not None
-    assert create_app(Settings(demo=True)) is not None
+
+@pytest.mark.parametrize(
+    "settings",
+    [Settings(demo=False, secret_key="a-real-secret-of-our-own"), Settings(demo=True)],
+    ids=["own-key", "demo"],
+)
+async def test_with_a_key_of_its_own_or_in_demo_mode_the_gateway_serves(settings: Settings) -> None:
+    app = create_app(settings)
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://gateway.test") as http:
+        response = await http.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
 
 
 def test_trusted_proxies_are_none_by_default_and_read_as_a_comma_separated_list(

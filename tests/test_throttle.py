@@ -111,10 +111,15 @@ class Burst:
 
 
 async def test_failures_below_the_limit_are_not_throttled(throttle: LoginThrottle) -> None:
+    # given: one failure short of the limit
     for _ in range(2):
         await fail(throttle, login="novak", address="10.0.0.1")
 
+    # when / then: no lock yet, though both failures were counted: one more locks
     await try_once(throttle, login="novak", address="10.0.0.1")
+    await fail(throttle, login="novak", address="10.0.0.1")
+    with pytest.raises(RateLimited):
+        await try_once(throttle, login="novak", address="10.0.0.1")
 
 
 async def test_one_failure_too_many_locks_the_login_from_any_address(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 
@@ -28,8 +29,15 @@ def _client(timeout: float) -> httpx.AsyncClient:
     )
 
 
-def policy(settings: Settings, backend: str, *, metrics: Metrics | None = None) -> Policy:
-    """The resilience policy of ``backend`` (billing, crm, nomination) from the settings."""
+def policy(
+    settings: Settings,
+    backend: str,
+    *,
+    metrics: Metrics | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> Policy:
+    """The resilience policy of ``backend`` (billing, crm, nomination) from the settings;
+    ``clock`` (monotonic seconds) times its breaker, moved by tests."""
     return Policy(
         backend,
         PolicySettings(
@@ -40,12 +48,17 @@ def policy(settings: Settings, backend: str, *, metrics: Metrics | None = None) 
             max_concurrency=getattr(settings, f"{backend}_max_concurrency"),
         ),
         metrics=metrics,
+        clock=clock,
     )
 
 
 @contextlib.asynccontextmanager
 async def open_backends(
-    settings: Settings, *, cache: CacheStore | None = None, metrics: Metrics | None = None
+    settings: Settings,
+    *,
+    cache: CacheStore | None = None,
+    metrics: Metrics | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> AsyncIterator[Backends]:
     """The real adapters, each behind its resilience policy and, given a ``cache``, the cache:
     ``CachedBilling(ResilientBilling(SoapBilling(...)))``."""
@@ -62,11 +75,11 @@ async def open_backends(
                 username=settings.billing_username,
                 password=settings.billing_password.get_secret_value(),
             ),
-            policy(settings, "billing", metrics=metrics),
+            policy(settings, "billing", metrics=metrics, clock=clock),
         )
         crm = ResilientCrm(
             RestCrm(crm_http, base_url=settings.crm_url, api_key=settings.crm_api_key.get_secret_value()),
-            policy(settings, "crm", metrics=metrics),
+            policy(settings, "crm", metrics=metrics, clock=clock),
         )
         yield Backends(
             billing=CachedBilling(billing, cache, metrics=metrics) if cache is not None else billing,
@@ -78,6 +91,6 @@ async def open_backends(
                     username=settings.nomination_username,
                     password=settings.nomination_password.get_secret_value(),
                 ),
-                policy(settings, "nomination", metrics=metrics),
+                policy(settings, "nomination", metrics=metrics, clock=clock),
             ),
         )

@@ -22,6 +22,7 @@ from gateway.domain.billing import (
     PaymentMethod,
 )
 from gateway.errors import BackendProtocolError, BackendRejected, BackendUnavailable, NotFound
+from tests.adapters.conformance import protocol_mismatches
 
 USER, PASSWORD = "portal-gw", "billing-secret"
 UNKNOWN = "9000000001"
@@ -73,9 +74,8 @@ def set_today(control: httpx.Client, day: str) -> None:
 
 
 def test_soap_billing_is_a_billing_backend(billing: SoapBilling) -> None:
-    backend: BillingBackend = billing
-
-    assert backend is billing
+    # every operation of the Protocol, as a coroutine taking the same parameters
+    assert protocol_mismatches(billing, BillingBackend) == []
 
 
 async def test_start_up_reads_the_pinned_wsdl_and_keeps_the_apps_headers(base_url: str) -> None:

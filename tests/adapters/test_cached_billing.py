@@ -39,6 +39,7 @@ class FakeBilling:
         self.calls: list[tuple[str, list[object]]] = []
         self.failure: Exception | None = None
         self.gate: asyncio.Event | None = None
+        self.entered = asyncio.Event()  # set once a call has reached billing (and waits at the gate)
         self.invoices: dict[str, Invoice] = {}
         self.refused: set[object] = set()  # keys whose values billing refuses, failing their batch
         self.called = asyncio.Event()
@@ -46,6 +47,7 @@ class FakeBilling:
     async def _enter(self, operation: str, keys: Sequence[object]) -> None:
         self.calls.append((operation, list(keys)))
         self.called.set()
+        self.entered.set()
         if self.gate is not None:
             await self.gate.wait()
         if self.failure is not None:
@@ -166,6 +168,13 @@ async def test_every_filter_is_part_of_the_key(billing: CachedBilling, inner: Fa
     assert len(inner.calls_of("invoice_pages")) == 2
 
 
+async def all_waiting(inner: FakeBilling) -> None:
+    """Until the first task reached billing; the others, started with it on the same path, have
+    by then reached the shared call (asyncio runs ready tasks in turn); one more turn for all."""
+    await inner.entered.wait()
+    await asyncio.sleep(0)
+
+
 async def test_concurrent_misses_of_one_key_share_one_call(
     billing: CachedBilling, inner: FakeBilling
 ) -> None:
@@ -175,7 +184,7 @@ async def test_concurrent_misses_of_one_key_share_one_call(
 
     # when: ten requests miss the same page at once
     tasks = [asyncio.create_task(billing.invoice_pages([query])) for _ in range(10)]
-    await asyncio.sleep(0.05)
+    await all_waiting(inner)
     inner.gate.set()
     pages = await asyncio.gather(*tasks)
 
@@ -190,7 +199,7 @@ async def test_a_shared_call_that_fails_fails_every_waiter(
     inner.gate = asyncio.Event()
     inner.failure = BackendUnavailable("billing")
     tasks = [asyncio.create_task(billing.invoice_pages([InvoiceQuery(NOVAK)])) for _ in range(3)]
-    await asyncio.sleep(0.05)
+    await all_waiting(inner)
     inner.gate.set()
 
     results = await asyncio.gather(*tasks, return_exceptions=True)
@@ -324,7 +333,7 @@ async def test_an_answer_that_raced_an_invalidation_is_not_kept(
     # given: a load is under way
     inner.gate = asyncio.Event()
     load = asyncio.create_task(billing.invoice_pages([InvoiceQuery(NOVAK)]))
-    await asyncio.sleep(0.01)
+    await inner.entered.wait()
 
     # when: a write invalidates the customer before billing answers
     await billing.invalidate_customer(NOVAK)

@@ -29,6 +29,7 @@ from gateway.domain.supply_points import (
     RegisterKind,
 )
 from gateway.errors import BackendProtocolError, BackendRejected, BackendUnavailable, NotFound
+from tests.adapters.conformance import protocol_mismatches
 
 API_KEY = "contract-key"
 
@@ -67,8 +68,8 @@ def calls(url: str) -> dict[str, int]:
 
 
 def test_rest_crm_is_a_crm_backend(crm: RestCrm) -> None:
-    backend: CrmBackend = crm  # mypy checks the Protocol; this checks the object exists
-    assert backend is crm
+    # every operation of the Protocol, as a coroutine taking the same parameters
+    assert protocol_mismatches(crm, CrmBackend) == []
 
 
 async def test_customers_come_through_as_domain_objects(crm: RestCrm) -> None:
@@ -289,8 +290,16 @@ async def test_messages_are_marked_read(crm: RestCrm) -> None:
     assert await crm.mark_messages_read(number, unread) == 0
 
 
-async def test_ping(crm: RestCrm) -> None:
-    await crm.ping()
+async def test_ping_answers_while_the_crm_is_up_and_fails_while_it_is_down(
+    crm: RestCrm, crm_url: str
+) -> None:
+    await crm.ping()  # up: returns (raises otherwise)
+    set_faults(crm_url, mode="down")
+
+    with pytest.raises(BackendUnavailable) as raised:
+        await crm.ping()
+
+    assert raised.value.backend == "crm"
 
 
 async def test_a_wrong_api_key_is_a_logged_protocol_error(

@@ -27,6 +27,7 @@ from gateway.domain.nomination import (
 from gateway.errors import BackendProtocolError, BackendUnavailable, NotFound
 from gateway.nomination.intervals import PRAGUE, day_starts
 from gateway.nomination.problems import NominationRejected
+from tests.adapters.conformance import protocol_mismatches
 
 USERNAME = "contract-gw"
 PASSWORD = "contract-secret"
@@ -74,8 +75,8 @@ def test_the_packaged_wsdl_is_the_simulators() -> None:
 
 
 def test_soap_nomination_is_a_nomination_backend(nomination: SoapNomination) -> None:
-    backend: NominationBackend = nomination
-    assert backend is nomination
+    # every operation of the Protocol, as a coroutine taking the same parameters
+    assert protocol_mismatches(nomination, NominationBackend) == []
 
 
 async def test_contracts_keep_order_and_give_none_without_a_contract(nomination: SoapNomination) -> None:
@@ -267,8 +268,16 @@ async def test_submitting_without_a_contract_is_not_found(nomination: SoapNomina
         )
 
 
-async def test_ping(nomination: SoapNomination) -> None:
-    await nomination.ping()
+async def test_ping_answers_while_nomination_is_up_and_fails_while_it_is_down(
+    nomination: SoapNomination, nomination_url: str
+) -> None:
+    await nomination.ping()  # up: returns (raises otherwise)
+    set_faults(nomination_url, mode="down")
+
+    with pytest.raises(BackendUnavailable) as raised:
+        await nomination.ping()
+
+    assert raised.value.backend == "nomination"
 
 
 async def test_wrong_credentials_are_a_protocol_error(http: httpx.AsyncClient, nomination_url: str) -> None:

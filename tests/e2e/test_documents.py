@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from typing import Any
 
 from tests.e2e.client import GraphQLClient, set_faults
+from tests.e2e.conftest import SettableClock
 
 NOVAK = "1000012345"
+NOW = dt.datetime(2026, 11, 30, 9, 30, tzinfo=dt.UTC)
 DOCUMENTS = """
 query Documents($number: String!) {
   customer(number: $number) {
@@ -60,8 +63,11 @@ async def test_a_reminder_has_its_own_pdf(gql: GraphQLClient) -> None:
     assert reminder["document"]["fileName"] in response.headers["content-disposition"]
 
 
-async def test_a_signed_link_works_without_a_session_for_that_document_only(gql: GraphQLClient) -> None:
-    # given
+async def test_a_signed_link_works_without_a_session_for_that_document_only(
+    gql: GraphQLClient, clock: SettableClock
+) -> None:
+    # given: links made at a known moment
+    clock.set(NOW)
     edges = (await novak_documents(gql))["invoices"]["edges"]
     first, second = edges[0]["node"]["document"], edges[1]["node"]["document"]
     signature = first["signedUrl"].partition("?")[2]
@@ -76,7 +82,7 @@ async def test_a_signed_link_works_without_a_session_for_that_document_only(gql:
     assert signed.status_code == 200 and signed.content.startswith(b"%PDF-")
     assert other_document.status_code == 403
     assert tampered.status_code == 403
-    assert first["signedUrlExpiresAt"] > "2000"
+    assert dt.datetime.fromisoformat(first["signedUrlExpiresAt"]) == NOW + dt.timedelta(minutes=5)
 
 
 async def test_anyone_without_a_session_or_signature_must_log_in(gql: GraphQLClient) -> None:

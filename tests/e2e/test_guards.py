@@ -12,10 +12,13 @@ LOGOUT = "mutation { logout { ok } }"
 NOVAK = "1000012345"
 
 
-async def logged_in_by_cookie(client: httpx.AsyncClient) -> None:
+async def logged_in_by_cookie(client: httpx.AsyncClient) -> str:
+    """Logs novak in (the cookie stays in the client's jar); returns the session's bearer token."""
     variables = {"login": "novak", "password": PASSWORD}
-    await client.post("/graphql", json={"query": LOGIN, "variables": variables})
+    response = await client.post("/graphql", json={"query": LOGIN, "variables": variables})
     assert "portal_session" in client.cookies
+    token: str = response.json()["data"]["login"]["token"]
+    return token
 
 
 async def test_a_cookie_authenticated_form_post_is_refused(client: httpx.AsyncClient) -> None:
@@ -57,17 +60,24 @@ async def test_a_cookie_header_a_strict_parser_rejects_still_counts_as_carrying_
 async def test_json_or_a_preflight_header_passes_and_bearer_requests_are_unaffected(
     client: httpx.AsyncClient,
 ) -> None:
-    await logged_in_by_cookie(client)
+    # given: the session cookie in the jar, and the same session's token
+    token = await logged_in_by_cookie(client)
 
+    # when
     with_header = await client.post(
         "/graphql",
         content='{"query": "{ viewer { login } }"}',
         headers={"content-type": "text/plain", "X-Requested-With": "fetch"},
     )
+    bearer_form = await client.post(
+        "/graphql", data={"query": LOGOUT}, headers={"Authorization": f"Bearer {token}"}
+    )
     client.cookies.clear()
     anonymous_form = await client.post("/graphql", data={"query": "{ viewer { login } }"})
 
+    # then: none of them is the CSRF refusal
     assert with_header.status_code != 403
+    assert bearer_form.status_code != 403  # a bearer token is no ambient credential
     assert anonymous_form.status_code != 403  # no cookie, nothing to forge
 
 
@@ -82,10 +92,11 @@ async def test_get_never_mutates(client: httpx.AsyncClient) -> None:
 
 
 def calls(simulators: dict[str, str]) -> int:
+    """Back-end calls so far, all simulators together."""
     total = 0
     for base in simulators.values():
         stats = httpx.get(f"{base}/__sim/stats").json()
-        total += sum(value for value in stats.values() if isinstance(value, int))
+        total += sum(stats["calls"].values())
     return total
 
 

@@ -3,21 +3,22 @@ back end that keeps failing, refuses without calling it, and closes after a good
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 from starlette.applications import Starlette
 
+from gateway.adapters.connect import open_backends
 from gateway.app import create_app
 from gateway.config import Settings
 from gateway.http.persisted_queries import document_hash
-from gateway.metrics import MAX_OPERATION_NAMES
+from gateway.metrics import MAX_OPERATION_NAMES, Metrics
 from tests.e2e.client import GraphQLClient, error_codes, set_faults
 
 OVERVIEW = """
@@ -34,6 +35,11 @@ def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
         for family in text_string_to_metric_families(text)
         for s in family.samples
     }
+
+
+def breaker_state(metrics: Metrics, backend: str) -> float:
+    found = samples(generate_latest(metrics.registry).decode())
+    return found[("gateway_breaker_state", frozenset({("backend", backend)}))]
 
 
 def billing_calls(simulators: dict[str, str]) -> int:
@@ -66,54 +72,61 @@ async def test_metrics_count_requests_back_end_calls_cache_and_breaker(
     assert found[("gateway_breaker_state", frozenset({("backend", "billing")}))] == 0
 
 
-@pytest.fixture
-async def touchy_app(settings: Settings) -> AsyncIterator[Starlette]:
-    """The gateway with a breaker that opens after two failures and probes after 0.3 s."""
-    tuned = settings.model_copy(
-        update={"retry_attempts": 1, "breaker_failure_threshold": 2, "breaker_reset_seconds": 0.3}
-    )
-    app = create_app(tuned)
-    async with app.router.lifespan_context(app):
-        yield app
+class MonotonicClock:
+    """Monotonic seconds for the breakers, standing still until the test moves them."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
 async def test_the_breaker_opens_on_repeated_failure_and_closes_after_a_probe(
-    touchy_app: Starlette, simulators: dict[str, str]
+    settings: Settings, simulators: dict[str, str]
 ) -> None:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(touchy_app), base_url="http://gateway.test"
-    ) as http:
-        gql = GraphQLClient(http)
-        await gql.login("novak")
-        httpx.delete(f"{simulators['billing']}/__sim/stats")
-        set_faults(simulators["billing"], mode="down")
+    # given: a breaker that opens after two failures and probes after 10 s of its own clock
+    tuned = settings.model_copy(
+        update={"retry_attempts": 1, "breaker_failure_threshold": 2, "breaker_reset_seconds": 10.0}
+    )
+    breakers, clock = Metrics(), MonotonicClock()
+    async with open_backends(tuned, metrics=breakers, clock=clock) as backends:
+        app = create_app(tuned, backends=backends)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://gateway.test") as http,
+        ):
+            gql = GraphQLClient(http)
+            await gql.login("novak")
+            httpx.delete(f"{simulators['billing']}/__sim/stats")
+            set_faults(simulators["billing"], mode="down")
 
-        # given: two failed requests open the breaker
-        for _ in range(2):
-            failed = await gql.execute(OVERVIEW, {"number": NOVAK})
-            assert error_codes(failed) == ["BACKEND_UNAVAILABLE"]
-        assert billing_calls(simulators) == 2
+            # given: two failed requests open the breaker
+            for _ in range(2):
+                failed = await gql.execute(OVERVIEW, {"number": NOVAK})
+                assert error_codes(failed) == ["BACKEND_UNAVAILABLE"]
+            assert billing_calls(simulators) == 2
 
-        # when: open, billing is not called, and the client is told to retry; the CRM part still answers
-        refused = await gql.execute(OVERVIEW, {"number": NOVAK})
-        assert billing_calls(simulators) == 2
-        assert refused["data"]["customer"]["name"]
-        assert refused["errors"][0]["extensions"] == {
-            "code": "BACKEND_UNAVAILABLE",
-            "retryable": True,
-            "backend": "billing",
-        }
-        state = samples((await http.get("/metrics")).text)
-        assert state[("gateway_breaker_state", frozenset({("backend", "billing")}))] == 2
+            # when: open, billing is not called, and the client is told to retry; the CRM part answers
+            clock.now += 9.9
+            refused = await gql.execute(OVERVIEW, {"number": NOVAK})
+            assert billing_calls(simulators) == 2
+            assert refused["data"]["customer"]["name"]
+            assert refused["errors"][0]["extensions"] == {
+                "code": "BACKEND_UNAVAILABLE",
+                "retryable": True,
+                "backend": "billing",
+            }
+            assert breaker_state(breakers, "billing") == 2
 
-        # then: billing recovers; after the reset time one probe closes the breaker
-        httpx.delete(f"{simulators['billing']}/__sim/faults")
-        await asyncio.sleep(0.35)
-        recovered = await gql.execute(OVERVIEW, {"number": NOVAK})
-        assert "errors" not in recovered
-        assert billing_calls(simulators) == 3
-        state = samples((await http.get("/metrics")).text)
-        assert state[("gateway_breaker_state", frozenset({("backend", "billing")}))] == 0
+            # then: billing recovers; once the reset time has passed one probe closes the breaker
+            httpx.delete(f"{simulators['billing']}/__sim/faults")
+            clock.now += 0.1
+            recovered = await gql.execute(OVERVIEW, {"number": NOVAK})
+            assert "errors" not in recovered
+            assert billing_calls(simulators) == 3
+            assert breaker_state(breakers, "billing") == 0
+            state = samples((await http.get("/metrics")).text)
         partial = frozenset({("operation", "Overview"), ("outcome", "partial")})
         assert state[("gateway_requests_total", partial)] == 3
 

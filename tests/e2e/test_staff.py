@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 
 import httpx
+import pytest
 from starlette.applications import Starlette
 
 from gateway.cli import main
@@ -60,18 +61,17 @@ async def test_an_unknown_key_is_refused_as_unauthenticated(gql: GraphQLClient) 
 
 
 async def test_the_cli_creates_a_key_once_and_revokes_it(
-    client: httpx.AsyncClient, settings: Settings, monkeypatch: object, capsys: object
+    client: httpx.AsyncClient,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    import pytest  # noqa: PLC0415
-
-    assert isinstance(monkeypatch, pytest.MonkeyPatch)
-    assert isinstance(capsys, pytest.CaptureFixture)
     monkeypatch.setenv("GATEWAY_DATABASE_URL", settings.database_url)
 
     def run(*argv: str) -> str:
         with contextlib.suppress(SystemExit):
             main(list(argv))
-        return str(capsys.readouterr().out)
+        return capsys.readouterr().out
 
     created = await asyncio.to_thread(run, "api-key", "create", "dashboard")
     key_id, raw = created.split()[1], created.splitlines()[1]

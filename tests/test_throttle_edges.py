@@ -1,0 +1,110 @@
+"""Throttle edges the mutation run (``make mutate``) found unpinned: the window's exact end, a
+policy's own window, clearing a login that never failed, a spray of unique keys, long logins
+and the refusal's wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.errors import RateLimited
+from gateway.throttle import RATE_LIMITED_MESSAGE, LoginThrottle, MemoryThrottleBackend, Policy
+
+
+async def check(throttle: LoginThrottle, *, login: str | None, address: str | None) -> None:
+    """Reserve an attempt and release it unchecked: RateLimited while the key is locked."""
+    async with throttle.attempt(login=login, address=address):
+        pass
+
+
+async def failed(throttle: LoginThrottle, *, login: str | None, address: str | None) -> None:
+    async with throttle.attempt(login=login, address=address) as attempt:
+        attempt.failed()
+
+
+async def succeeded(throttle: LoginThrottle, *, login: str | None, address: str | None) -> None:
+    async with throttle.attempt(login=login, address=address) as attempt:
+        attempt.succeeded()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def locked(throttle: LoginThrottle, login: str) -> bool:
+    try:
+        await check(throttle, login=login, address=None)
+    except RateLimited:
+        return True
+    return False
+
+
+async def test_failures_are_forgotten_at_exactly_fifteen_minutes() -> None:
+    clock = Clock()
+    throttle = LoginThrottle(MemoryThrottleBackend(), clock=clock)
+    for _ in range(4):
+        await failed(throttle, login="novak", address=None)
+
+    clock.now += 15 * 60
+    await failed(throttle, login="novak", address=None)
+
+    assert not await locked(throttle, "novak")  # a first failure again, not the fifth
+
+
+async def test_a_policy_with_a_shorter_window_forgets_sooner() -> None:
+    clock = Clock()
+    short = Policy(lock_after=2, window=60.0)
+    throttle = LoginThrottle(MemoryThrottleBackend(), clock=clock, login_policy=short)
+    await failed(throttle, login="novak", address=None)
+
+    clock.now += 61
+    await failed(throttle, login="novak", address=None)
+
+    assert not await locked(throttle, "novak")
+
+
+async def test_a_success_without_earlier_failures_clears_nothing_and_does_not_fail() -> None:
+    throttle = LoginThrottle(MemoryThrottleBackend(), clock=Clock())
+
+    await succeeded(throttle, login="novak", address="10.0.0.1")
+
+    assert not await locked(throttle, "novak")
+
+
+async def test_a_spray_of_unique_logins_is_counted_and_pruned_without_failing() -> None:
+    # given: more than 100,000 counters (where the in-memory backend starts pruning)
+    clock = Clock()
+    throttle = LoginThrottle(MemoryThrottleBackend(), clock=clock)
+    for n in range(100_001):
+        await failed(throttle, login=f"spray-{n}", address=None)
+
+    # when: one more failure, long after the others expired
+    clock.now += 16 * 60
+    await failed(throttle, login="after-the-spray", address=None)
+
+    # then
+    assert not await locked(throttle, "after-the-spray")
+
+
+async def test_logins_are_told_apart_by_their_first_64_characters_only() -> None:
+    # the key is bounded: a login padded past 64 characters is the same counter
+    throttle = LoginThrottle(MemoryThrottleBackend(), clock=Clock())
+    base = "x" * 64
+    for n in range(5):
+        await failed(throttle, login=f"{base}{n}", address=None)
+
+    assert await locked(throttle, f"{base}other")
+
+
+async def test_the_refusal_says_only_to_try_again_later() -> None:
+    throttle = LoginThrottle(MemoryThrottleBackend(), clock=Clock())
+    for _ in range(5):
+        await failed(throttle, login="novak", address=None)
+
+    with pytest.raises(RateLimited) as raised:
+        await check(throttle, login="novak", address=None)
+
+    assert raised.value.message == RATE_LIMITED_MESSAGE == "Too many failed attempts; try again later."
