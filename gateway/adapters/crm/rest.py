@@ -359,6 +359,16 @@ def chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
 # --- the adapter ------------------------------------------------------------------------
 
 
+def _legacy_code(response: httpx.Response) -> str:
+    """The numeric ``CHYBA.KOD`` of a CRM refusal, for the log; ``-`` without one. Never the
+    body: its ``TEXT`` may quote what was sent (a customer's text, an e-mail, a phone)."""
+    try:
+        code = response.json()["CHYBA"]["KOD"]
+    except (ValueError, KeyError, TypeError):
+        return "-"
+    return str(code) if isinstance(code, int) else "-"
+
+
 class RestCrm:
     """``CrmBackend`` over HTTP. ``client`` is shared and owned by the caller."""
 
@@ -404,13 +414,13 @@ class RestCrm:
         if status == 404:
             return None
         if status == 409:
-            logger.info("crm %s: HTTP 409: %s", operation, response.text[:300])
+            logger.info("crm %s: HTTP 409 (CHYBA.KOD %s)", operation, _legacy_code(response))
             raise BackendRejected(BACKEND, "The request is already closed and can no longer be changed.")
         if status in REJECTED_STATUSES:
-            logger.info("crm %s: HTTP %d: %s", operation, status, response.text[:300])
+            logger.info("crm %s: HTTP %d (CHYBA.KOD %s)", operation, status, _legacy_code(response))
             raise BackendRejected(BACKEND)
         if not 200 <= status < 300:
-            logger.error("crm %s: HTTP %d: %s", operation, status, response.text[:300])
+            logger.error("crm %s: HTTP %d (CHYBA.KOD %s)", operation, status, _legacy_code(response))
             raise BackendProtocolError(BACKEND)
         try:
             return record(response.json())
