@@ -9,8 +9,9 @@ string: ``gateway.http.limits`` for the request's JSON (variables, query, extens
 
 The same two places bound every string's length (``MAX_TEXT_LENGTH``): no argument of the
 schema needs more (a field with a tighter bound, a login, an e-mail, a request's text, a
-consent, checks its own), so a megabyte value is refused before any resolver, back end or the
-store sees it. The document itself is bounded by the body limit and the parser's tokens.
+consent, an idempotency key, checks its own), so a value near the body limit is refused before
+any resolver, back end or the store sees it. The document itself is bounded by the body
+limit and the parser's tokens.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010fff
 _NOT_ID_CHAR = re.compile("[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 REFUSAL = "Text may not contain NUL, control characters or unpaired surrogates."
-MAX_TEXT_LENGTH = 10_000  # characters of any one string argument, inline or in variables
+# Characters of any one string argument, inline or in variables: a week's nomination CSV
+# (676 lines) and a document for queryCost (like a persisted one, MAX_DOCUMENT_BYTES) fit.
+MAX_TEXT_LENGTH = 100_000
 TOO_LONG = f"Text may be at most {MAX_TEXT_LENGTH} characters long."
 
 
