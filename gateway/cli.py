@@ -110,6 +110,18 @@ async def _api_key(settings: Settings, action: str, args: argparse.Namespace) ->
         await engine.dispose()
 
 
+# A line per back-end call, per migration plugin, per SQL statement (with its parameters,
+# password and token hashes among them), per SOAP envelope (zeep's DEBUG lines carry the
+# WS-Security password and every value sent, a bank account included): noise at best.
+QUIET_LOGGERS = ("httpx", "httpcore", "alembic", "aiosqlite", "sqlalchemy.engine", "zeep")
+
+
+def configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in QUIET_LOGGERS:
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="gateway", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -122,11 +134,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     keys.add_parser("revoke", help="revoke a key by its id").add_argument("id", type=int)
     keys.add_parser("list", help="list the keys (never their values)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # A line per back-end call, per migration plugin, per SQL statement (with its parameters,
-    # password and token hashes among them): noise at best.
-    for noisy in ("httpx", "alembic", "aiosqlite"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging()
 
     if args.command == "serve":
         _serve(Settings())

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from stdnum import ean as stdnum_ean
+from stdnum.eu import eic as stdnum_eic
 
 from gateway import passwords
 from gateway.auditing import record_action
@@ -106,6 +108,14 @@ def _require_user(context: Context) -> Viewer:
     return context.viewer
 
 
+def _valid_code(code: str) -> bool:
+    """An EAN's GS1 check digit, an EIC's check character: a typo is refused without a call.
+    (stdnum.ean takes GTIN lengths only; its GS1 check digit is the 18-digit EAN's too.)"""
+    if code.isdigit():
+        return stdnum_ean.calc_check_digit(code[:-1]) == code[-1]
+    return stdnum_eic.is_valid(code)
+
+
 def _normalise_code(code: str) -> str:
     return re.sub(r"\s+", "", code).upper()
 
@@ -117,7 +127,7 @@ async def proves_customer(loaders: Loaders, customer_number: str, proof: Proof) 
         return False
     if proof.supply_point_code:
         wanted = _normalise_code(proof.supply_point_code)
-        if not SUPPLY_POINT_CODE.match(wanted):
+        if not SUPPLY_POINT_CODE.match(wanted) or not _valid_code(wanted):
             return False
         points = await loaders.supply_points_by_customer.load(customer_number)
         return any(_normalise_code(point.code) == wanted for point in points)

@@ -7,7 +7,8 @@
   to infinity, no integer of more digits than Python converts), an object, ``variables``
   and ``extensions`` nested at most ``MAX_JSON_DEPTH`` deep and holding at most
   ``MAX_JSON_VALUES`` values, and every string in it (keys, values, the query, the
-  operation name) clean text (``gateway.schema.text_input``): else ``400`` with
+  operation name) clean text, and each string of the variables and extensions at most
+  ``MAX_TEXT_LENGTH`` characters (``gateway.schema.text_input``): else ``400`` with
   ``BAD_USER_INPUT``.
 """
 
@@ -23,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.http import GraphQLRequestData
 
 from gateway.http.refusals import refusal
-from gateway.schema.text_input import REFUSAL, is_clean_text
+from gateway.schema.text_input import REFUSAL, is_clean_text, text_refusal
 
 MAX_JSON_DEPTH = 10  # the deepest input (a nomination's intervals) is 4
 MAX_JSON_VALUES = 10_000  # a week of quarter-hour intervals is some 3,400 (672 intervals, 2 fields)
@@ -129,8 +130,9 @@ def _check_json(value: object, depth: int, budget: int) -> int:
     if budget < 0:
         raise bad_request(f"The variables hold too many values (at most {MAX_JSON_VALUES}).")
     if isinstance(value, str):
-        if not is_clean_text(value):
-            raise bad_request(REFUSAL)
+        refusal = text_refusal(value)
+        if refusal is not None:
+            raise bad_request(refusal)
         return budget
     if not isinstance(value, dict | list):
         return budget

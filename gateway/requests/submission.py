@@ -358,7 +358,9 @@ async def _run(  # noqa: PLR0915 - one dispatch over the kinds, read top to bott
         if errors:
             return errors
         await billing.change_payment_method(plan_id=plan.id, method=method, bank_account=account)
-        return await applied(f"Způsob platby: {method.value}" + (f", účet {account}" if account else ""))
+        # The summary is mailed to the owners, audited and stored: never the whole account.
+        shown = f", účet {v.masked_account(account)}" if account else ""
+        return await applied(f"Způsob platby: {method.value}{shown}")
     if code is RequestTypeCode.SELF_READING:
         errors = v.self_reading_errors(
             point,

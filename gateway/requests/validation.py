@@ -106,6 +106,14 @@ def bank_account(text: str) -> str | None:
     return f"{prefix}-{number}/{bank}" if prefix else f"{number}/{bank}"
 
 
+def masked_account(account: str) -> str:
+    """``19-2000145399/0800`` -> ``****5399/0800``: what a mail, a log or a summary may show of
+    an account in billing's form (the last 4 digits and the bank, as a bank's statement does)."""
+    number, _, bank = account.partition("/")
+    digits = number.replace("-", "")
+    return f"****{digits[-4:]}/{bank}"
+
+
 def phone(text: str) -> str | None:
     """``+420 601 123 456`` (the prefix optional) -> ``+420601123456``; ``None`` when invalid."""
     compact = re.sub(r"[\s-]", "", text)

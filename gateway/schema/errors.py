@@ -22,7 +22,10 @@ TOO_COMPLEX_MESSAGES = ("Document contains more than",)
 def classify(error: GraphQLError) -> tuple[ErrorCode, bool, dict[str, Any]]:
     """``(code, retryable, extra extensions)`` of ``error``."""
     original = error.original_error
+    code = (error.extensions or {}).get("code")
     if isinstance(original, GraphQLError) and original is not error:
+        if isinstance(code, str) and code in ErrorCode.__members__:  # set on the outer error
+            return ErrorCode(code), code == ErrorCode.RATE_LIMITED.value, {}
         return classify(original)
     if isinstance(original, GatewayError):
         extra: dict[str, Any] = {}
@@ -33,14 +36,13 @@ def classify(error: GraphQLError) -> tuple[ErrorCode, bool, dict[str, Any]]:
         return original.code, original.retryable, extra
     if original is None and any(message in error.message for message in TOO_COMPLEX_MESSAGES):
         return ErrorCode.QUERY_TOO_COMPLEX, False, {}
-    code = (error.extensions or {}).get("code")
     if isinstance(code, str) and code in ErrorCode.__members__:
         return ErrorCode(code), code == ErrorCode.RATE_LIMITED.value, {}
     if isinstance(error, GraphQLSyntaxError):
         return ErrorCode.GRAPHQL_PARSE_FAILED, False, {}
     if original is None:
-        if error.message.startswith("Variable '$"):  # a variable that does not coerce
-            return ErrorCode.BAD_USER_INPUT, False, {}
+        # Validation's errors; the request's input refused by the executor carries
+        # BAD_USER_INPUT already (gateway.schema.limits.GatewayExecutor).
         return ErrorCode.GRAPHQL_VALIDATION_FAILED, False, {}
     return ErrorCode.INTERNAL, False, {}
 

@@ -62,8 +62,10 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from gateway.context import Context
+from gateway.errors import ErrorCode
 from gateway.schema.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from gateway.schema.credential_fields import CredentialFieldsRule
+from gateway.schema.errors import classify
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -246,7 +248,10 @@ class DocumentSize:
         return sum(size.aliases for _, size in self.operations)
 
     def operation(self, name: str | None) -> Size | None:
-        """The size of the operation ``name`` (the first when None); None if there is none."""
+        """The size of the operation ``name`` (the only one when None); None if there is none,
+        or when None names none of several (the GraphQL spec: an operation name is required)."""
+        if name is None and len(self.operations) > 1:
+            return None
         for operation, size in self.operations:
             if name is None or (operation.name is not None and operation.name.value == name):
                 return size
@@ -298,6 +303,17 @@ def operation_cost(document: DocumentNode, operation_name: str | None) -> int | 
 
 def _too_complex(message: str, node: OperationDefinitionNode | None = None) -> GraphQLError:
     return GraphQLError(message, node, extensions={"code": COMPLEXITY_CODE})
+
+
+MULTIPLE_OPERATIONS = "Must provide operation name if query contains multiple operations."
+
+
+def unnamed_operation_errors(document: DocumentNode) -> list[GraphQLError]:
+    """The request's fault when ``document`` has several operations and it names none."""
+    operations = sum(isinstance(definition, OperationDefinitionNode) for definition in document.definitions)
+    if operations > 1:
+        return [GraphQLError(MULTIPLE_OPERATIONS, extensions={"code": ErrorCode.BAD_USER_INPUT.value})]
+    return []
 
 
 def limit_errors(document: DocumentNode) -> list[GraphQLError]:
@@ -358,7 +374,13 @@ def introspection_allowed(context: object) -> bool:
 
 class GatewayExecutor(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's executor; with introspection off, a variable that does not coerce is not
-    told the names it could have meant either (an enum's values, an input's fields)."""
+    told the names it could have meant either (an enum's values, an input's fields).
+
+    What ``build`` refuses is the request's input, not its document (variables that do not
+    coerce, variables nested too deeply, an unknown operation): ``BAD_USER_INPUT`` unless
+    a scalar already said otherwise. Validation (``DocumentValidation``) gives the document's
+    faults, ``GRAPHQL_VALIDATION_FAILED``; the two are told apart by where they arise, not by
+    their messages."""
 
     @classmethod
     def build(
@@ -372,7 +394,12 @@ class GatewayExecutor(StrawberryGraphQLCoreExecutionContext):
         **kwargs: Any,
     ) -> Any:
         kwargs["hide_suggestions"] = hide_suggestions or not introspection_allowed(context_value)
-        return super().build(schema, document, root_value, context_value, *args, **kwargs)
+        built = super().build(schema, document, root_value, context_value, *args, **kwargs)
+        if isinstance(built, list):
+            for error in built:
+                if classify(error)[0] is ErrorCode.GRAPHQL_VALIDATION_FAILED:
+                    error.extensions = {**(error.extensions or {}), "code": ErrorCode.BAD_USER_INPUT.value}
+        return built
 
 
 class DocumentValidation(SchemaExtension):
@@ -382,7 +409,11 @@ class DocumentValidation(SchemaExtension):
         execution = self.execution_context
         document = execution.graphql_document
         if document is not None:
-            errors = limit_errors(document)
+            # Strawberry runs the first operation when none is named (its operation_name
+            # property); the spec asks for a name when there are several.
+            named = execution._provided_operation_name
+            errors = [] if named is not None else unnamed_operation_errors(document)
+            errors = errors or limit_errors(document)
             if not errors:
                 open_schema = introspection_allowed(execution.context)
                 rules = execution.validation_rules + (() if open_schema else INTROSPECTION_OFF_RULES)

@@ -32,6 +32,8 @@ from gateway.store.models import (
     login_key,
 )
 
+MAX_CONSENT_LENGTH = 2000  # characters of the consent's wording, as recorded and shown to grantees
+
 
 @dataclass(frozen=True, slots=True)
 class Access:
@@ -246,6 +248,8 @@ async def grant_delegate(
         raise BadUserInput("Grant at least one scope.")
     if not consent_text.strip():
         raise BadUserInput("The customer's consent must be recorded.")
+    if len(consent_text) > MAX_CONSENT_LENGTH:
+        raise BadUserInput(f"The consent's wording may be at most {MAX_CONSENT_LENGTH} characters long.")
     if expires_at is not None and expires_at <= now:
         raise BadUserInput("The expiry must lie in the future.")
     delegate = (

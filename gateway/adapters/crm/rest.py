@@ -64,6 +64,9 @@ PAGE_SIZE = 50  # the largest page the CRM serves
 PRAGUE = ZoneInfo("Europe/Prague")
 CUSTOMER_NUMBER = re.compile(r"\d{10}")
 SUPPLY_POINT_ID = re.compile(r"\d{13}")
+# "customer number, '-', sequence" (the CRM's OpenAPI): any other id names no request and is
+# not put into a URL path (no "..", no encoded slashes, nothing the CRM must refuse).
+REQUEST_ID = re.compile(r"\d{10}-\d{1,9}")
 BREAKER = re.compile(r"([13])x(\d{1,4})")
 TRANSIENT_STATUSES = frozenset({408, 429})  # timed out, throttled: like a 5xx
 REJECTED_STATUSES = frozenset({400, 413, 414, 422})  # the values sent: the caller's input
@@ -356,6 +359,16 @@ def chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
 # --- the adapter ------------------------------------------------------------------------
 
 
+def _legacy_code(response: httpx.Response) -> str:
+    """The numeric ``CHYBA.KOD`` of a CRM refusal, for the log; ``-`` without one. Never the
+    body: its ``TEXT`` may quote what was sent (a customer's text, an e-mail, a phone)."""
+    try:
+        code = response.json()["CHYBA"]["KOD"]
+    except (ValueError, KeyError, TypeError):
+        return "-"
+    return str(code) if isinstance(code, int) else "-"
+
+
 class RestCrm:
     """``CrmBackend`` over HTTP. ``client`` is shared and owned by the caller."""
 
@@ -401,13 +414,13 @@ class RestCrm:
         if status == 404:
             return None
         if status == 409:
-            logger.info("crm %s: HTTP 409: %s", operation, response.text[:300])
+            logger.info("crm %s: HTTP 409 (CHYBA.KOD %s)", operation, _legacy_code(response))
             raise BackendRejected(BACKEND, "The request is already closed and can no longer be changed.")
         if status in REJECTED_STATUSES:
-            logger.info("crm %s: HTTP %d: %s", operation, status, response.text[:300])
+            logger.info("crm %s: HTTP %d (CHYBA.KOD %s)", operation, status, _legacy_code(response))
             raise BackendRejected(BACKEND)
         if not 200 <= status < 300:
-            logger.error("crm %s: HTTP %d: %s", operation, status, response.text[:300])
+            logger.error("crm %s: HTTP %d (CHYBA.KOD %s)", operation, status, _legacy_code(response))
             raise BackendProtocolError(BACKEND)
         try:
             return record(response.json())
@@ -522,10 +535,10 @@ class RestCrm:
         return await self._per_customer(customer_numbers, "pozadavky", "POZADAVKY", to_request, "requests")
 
     async def requests_by_id(self, ids: Sequence[str]) -> list[CustomerRequest | None]:
-        unique = list(dict.fromkeys(ids))
+        unique = list(dict.fromkeys(i for i in ids if REQUEST_ID.fullmatch(i)))
         answers = await asyncio.gather(*(self._one_request("GET", i, "", "request") for i in unique))
         found = dict(zip(unique, answers, strict=True))
-        return [found[i] for i in ids]
+        return [found.get(i) for i in ids]
 
     async def messages(self, customer_numbers: Sequence[str]) -> list[list[Message]]:
         return await self._per_customer(customer_numbers, "zpravy", "ZPRAVY", to_message, "messages")
@@ -589,6 +602,8 @@ class RestCrm:
     async def _one_request(
         self, method: str, id: str, suffix: str, operation: str, body: object = None
     ) -> CustomerRequest | None:
+        if not REQUEST_ID.fullmatch(id):
+            return None
         answer = await self._call(
             method, f"/api/v2/pozadavky/{quote(id, safe='')}{suffix}", operation=operation, body=body
         )

@@ -1,0 +1,84 @@
+"""Review of issue 9: a new bank account is never mailed, answered, audited or logged whole."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from fixtures.billing.app import create_app as create_billing
+from fixtures.crm.app import create_app as create_crm
+from fixtures.nomination.app import create_app as create_nomination
+from fixtures.server import serve_in_thread
+from gateway.config import Settings
+from gateway.requests.validation import masked_account
+from gateway.store import audit
+from gateway.store.db import transaction
+from tests.e2e.test_owner_only_changes import (
+    NOVAK,
+    NOVAK_MAIL,
+    SUBMIT,
+    first_plan,
+    mails_to,
+    signed_in,
+    submission,
+)
+
+ACCOUNT = "19-2000145399/0800"
+IBAN = "CZ65 0800 0000 1920 0014 5399"
+
+
+@pytest.fixture(scope="module")
+def simulators() -> Iterator[dict[str, str]]:
+    """This module's own simulators: the bank accounts it changes stay out of other modules."""
+    with (
+        serve_in_thread(create_billing()) as billing,
+        serve_in_thread(create_crm(progression=None)) as crm,
+        serve_in_thread(create_nomination()) as nomination,
+    ):
+        yield {"billing": billing, "crm": crm, "nomination": nomination}
+
+
+def test_an_account_is_masked_to_its_last_four_digits_and_bank() -> None:
+    assert masked_account("19-2000145399/0800") == "****5399/0800"
+    assert masked_account("2000145399/0800") == "****5399/0800"
+    assert masked_account("123/0100") == "****123/0100"
+
+
+@pytest.mark.parametrize("entered", [ACCOUNT, IBAN])
+async def test_a_new_bank_account_is_masked_in_the_mail_the_answer_the_audit_and_the_logs(
+    client: httpx.AsyncClient,
+    settings: Settings,
+    app: Starlette,
+    caplog: pytest.LogCaptureFixture,
+    entered: str,
+) -> None:
+    # given
+    caplog.set_level(logging.INFO)
+    owner = await signed_in(client, "novak")
+    point = (await first_plan(owner))["supplyPointId"]
+
+    # when
+    changed = await owner.execute(
+        SUBMIT,
+        submission(
+            f"mask-{len(entered)}", {"bankDetailsChange": {"supplyPointId": point, "bankAccount": entered}}
+        ),
+    )
+
+    # then: done, and the account shows as a bank shows it
+    assert changed["data"]["submitRequest"]["errors"] == []
+    summary = changed["data"]["submitRequest"]["change"]["summary"]
+    assert "****5399/0800" in summary
+    [told] = mails_to(settings.outbox_dir, NOVAK_MAIL)
+    assert "****5399/0800" in told
+    async with transaction(app.state.services.store) as db:
+        entries = await audit.list_audit(db, customer_number=NOVAK)
+    for whole in ("2000145399", "1920 0014 5399", "192000145399"):
+        assert whole not in summary
+        assert whole not in told
+        assert whole not in str(entries[0].detail)
+        assert whole not in caplog.text
