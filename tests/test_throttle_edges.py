@@ -108,3 +108,25 @@ async def test_the_refusal_says_only_to_try_again_later() -> None:
         await check(throttle, login="novak", address=None)
 
     assert raised.value.message == RATE_LIMITED_MESSAGE == "Too many failed attempts; try again later."
+
+
+async def test_pruning_under_a_spray_keeps_counts_within_their_window_and_attempts_in_flight() -> None:
+    # given: one attempt at a time (lock_after=1); "counted" failed once (its 1 s lock is
+    # over, its failure still in the window) and "busy" has an attempt in flight
+    clock = Clock()
+    throttle = LoginThrottle(MemoryThrottleBackend(), clock=clock, login_policy=Policy(lock_after=1))
+    await failed(throttle, login="counted", address=None)
+    clock.now += 2
+    async with throttle.attempt(login="busy", address=None):
+        # when: a spray of unique logins makes the backend prune its counters
+        for n in range(100_001):
+            await failed(throttle, login=f"spray-{n}", address=None)
+
+        # then: "busy" still has its attempt in flight, so a second one waits
+        with pytest.raises(RateLimited):
+            await check(throttle, login="busy", address=None)
+
+    # and "counted"'s earlier failure still counts: its second failure locks it for 2 s, not 1
+    await failed(throttle, login="counted", address=None)
+    clock.now += 1.5
+    assert await locked(throttle, "counted")
