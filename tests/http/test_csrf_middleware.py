@@ -1,0 +1,43 @@
+"""The CSRF guard as an ASGI middleware: what it passes on untouched reaches the app whole."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gateway.http.csrf import CSRFMiddleware
+
+
+async def run(middleware: CSRFMiddleware, scope: dict[str, Any], body: bytes) -> list[dict[str, Any]]:
+    """Drive ``middleware`` with one request; returns what it sent."""
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await middleware(scope, receive, send)
+    return sent
+
+
+async def echo(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """An app that answers with the body it reads (through the ``receive`` it was given)."""
+    message = await receive()
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": message["body"]})
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_a_request_let_through_reaches_the_app_with_its_body(method: str) -> None:
+    # given: a GET (never guarded) and a POST without the cookie (nothing to guard)
+    middleware = CSRFMiddleware(echo, cookie_name="portal_session")
+    headers = [(b"cookie", b"portal_session=abc")] if method == "GET" else []
+    scope = {"type": "http", "method": method, "headers": headers}
+
+    sent = await run(middleware, scope, b"the body")
+
+    assert sent[0]["status"] == 200
+    assert sent[1]["body"] == b"the body"
