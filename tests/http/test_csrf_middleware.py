@@ -1,7 +1,9 @@
-"""The CSRF guard as an ASGI middleware: what it passes on untouched reaches the app whole."""
+"""The CSRF guard as an ASGI middleware: what it lets through reaches the app whole; what it
+refuses is a complete response of its own."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -41,3 +43,23 @@ async def test_a_request_let_through_reaches_the_app_with_its_body(method: str) 
 
     assert sent[0]["status"] == 200
     assert sent[1]["body"] == b"the body"
+
+
+async def test_a_refusal_is_a_complete_json_response_the_app_never_sees() -> None:
+    # given: a form POST carrying the session cookie
+    middleware = CSRFMiddleware(echo, cookie_name="portal_session")
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "headers": [(b"cookie", b"portal_session=abc"), (b"content-type", b"text/plain")],
+    }
+
+    start, body = await run(middleware, scope, b"mutation { logOut }")
+
+    # then: 403 with ASGI's lowercase header names and the body's exact length
+    assert start["status"] == 403
+    assert dict(start["headers"]) == {
+        b"content-type": b"application/json",
+        b"content-length": str(len(body["body"])).encode(),
+    }
+    assert json.loads(body["body"])["errors"][0]["extensions"]["code"] == "FORBIDDEN"
