@@ -47,6 +47,7 @@ async def test_the_cookie_alone_authenticates_the_next_request(client: httpx.Asy
     # then
     viewer = response.json()["data"]["viewer"]
     assert viewer["login"] == "novak"
+    assert viewer["email"] == "jan.novak@example.cz"
     assert viewer["customers"] == [{"number": "1000012345"}]
     assert viewer["activeCustomer"] == {"number": "1000012345"}
 
