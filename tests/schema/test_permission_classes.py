@@ -62,9 +62,7 @@ def check(permission: type[Any], access: Access | None, number: str = NUMBER) ->
         (None, NUMBER, "NOT_FOUND"),
     ],
 )
-def test_requires_a_scope_on_the_objects_number(
-    access: Access | None, number: str, answer: str
-) -> None:
+def test_requires_a_scope_on_the_objects_number(access: Access | None, number: str, answer: str) -> None:
     permission = requires(Scope.VIEW_BILLING)
 
     assert check(permission, access, number) == answer
