@@ -90,3 +90,90 @@ async def test_redis_keeps_at_most_max_documents_dropping_the_oldest(redis: Redi
         keys = [key async for key in redis.scan_iter(f"{prefix}*")]
         if keys:
             await redis.delete(*keys)
+
+
+async def test_registering_a_known_document_again_makes_it_the_most_recently_used() -> None:
+    store = LocalDocuments(max_documents=2)
+    (a, a_text), (b, b_text), (c, c_text) = documents(3)
+    await store.put(a, a_text)
+    await store.put(b, b_text)
+
+    await store.put(a, a_text)  # again: a is now the most recently used
+    await store.put(c, c_text)
+
+    assert [await store.get(digest) for digest in (a, b, c)] == [a_text, None, c_text]
+
+
+async def test_the_local_store_keeps_documents_that_fill_its_bytes_exactly_and_counts_evictions() -> None:
+    (a, a_text), (b, b_text), (c, c_text) = documents(3)
+    size = len(a_text)  # every document has the same length
+    store = LocalDocuments(max_documents=100, max_bytes=2 * size)
+
+    await store.put(a, a_text)
+    await store.put(b, b_text)
+    assert len(store) == 2  # exactly full is not over
+
+    await store.put(c, c_text)  # evicts a: the bytes are two documents' again
+    await store.put(a, a_text)  # so this evicts b
+
+    assert [await store.get(digest) for digest in (a, b, c)] == [a_text, None, c_text]
+
+
+@pytest.mark.redis
+async def test_a_document_read_from_redis_is_kept_locally_under_its_hash(redis: Redis) -> None:
+    prefix = f"test:{secrets.token_hex(4)}:"
+    [(a, a_text)] = documents(1)
+    try:
+        await RedisDocuments(redis, prefix=prefix).put(a, a_text)
+        assert await redis.get(f"{prefix}doc:{a}") == a_text.encode()  # under the prefix given
+        replica = RedisDocuments(redis, prefix=prefix)
+        assert await replica.get(a) == a_text
+
+        await redis.delete(f"{prefix}doc:{a}")
+
+        assert await replica.get(a) == a_text  # from its own copy now
+    finally:
+        keys = [key async for key in redis.scan_iter(f"{prefix}*")]
+        if keys:
+            await redis.delete(*keys)
+
+
+@pytest.mark.redis
+async def test_a_document_under_the_wrong_hash_is_refused_and_logged(
+    redis: Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    prefix = f"test:{secrets.token_hex(4)}:"
+    [(a, _)] = documents(1)
+    try:
+        await redis.set(f"{prefix}doc:{a}", "query Evil { viewer { login } }")
+
+        assert await RedisDocuments(redis, prefix=prefix).get(a) is None
+        assert [record.getMessage() for record in caplog.records] == [
+            f"persisted query store: the document under {a} has another hash"
+        ]
+    finally:
+        keys = [key async for key in redis.scan_iter(f"{prefix}*")]
+        if keys:
+            await redis.delete(*keys)
+
+
+@pytest.mark.redis
+async def test_a_lower_limit_drops_every_registration_over_it_at_once(redis: Redis) -> None:
+    prefix = f"test:{secrets.token_hex(4)}:"
+    now = [1_800_000_000.0]
+    entries = documents(4)
+    try:
+        roomy = RedisDocuments(redis, max_documents=10, clock=lambda: now[0], prefix=prefix)
+        for digest, text in entries[:3]:
+            now[0] += 1
+            await roomy.put(digest, text)
+
+        now[0] += 1
+        await RedisDocuments(redis, max_documents=1, clock=lambda: now[0], prefix=prefix).put(*entries[3])
+
+        assert await redis.zcard(f"{prefix}index") == 1
+        assert [await redis.exists(f"{prefix}doc:{digest}") for digest, _ in entries] == [0, 0, 0, 1]
+    finally:
+        keys = [key async for key in redis.scan_iter(f"{prefix}*")]
+        if keys:
+            await redis.delete(*keys)
