@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
 
-from gateway.http.persisted_queries import LocalDocuments, RedisDocuments, document_hash
+from gateway.http.persisted_queries import LocalDocuments, RedisDocuments, document_hash, load_manifest
 
 REDIS_URL_VARIABLE = "GATEWAY_TEST_REDIS_URL"
 
@@ -177,3 +178,20 @@ async def test_a_lower_limit_drops_every_registration_over_it_at_once(redis: Red
         keys = [key async for key in redis.scan_iter(f"{prefix}*")]
         if keys:
             await redis.delete(*keys)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [("{not json", "Expecting property name"), ('["a list"]', "not a JSON object of hash: document")],
+)
+def test_a_broken_manifest_is_refused_naming_its_path_and_what_is_wrong(
+    tmp_path: Path, content: str, reason: str
+) -> None:
+    path = tmp_path / "manifest.json"
+    path.write_text(content, encoding="utf-8")
+
+    with pytest.raises(ValueError, match="persisted query manifest") as raised:
+        load_manifest(path)
+
+    assert str(path) in str(raised.value)
+    assert reason in str(raised.value)
