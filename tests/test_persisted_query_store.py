@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
+from gateway.cache.shared_redis import RedisHealth
 from gateway.http.persisted_queries import LocalDocuments, RedisDocuments, document_hash, load_manifest
+from gateway.metrics import Metrics
 
 REDIS_URL_VARIABLE = "GATEWAY_TEST_REDIS_URL"
 
@@ -195,3 +197,27 @@ def test_a_broken_manifest_is_refused_naming_its_path_and_what_is_wrong(
 
     assert str(path) in str(raised.value)
     assert reason in str(raised.value)
+
+
+async def test_an_unreachable_redis_is_reported_by_name_and_counted_as_persisted_query_fallbacks(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    redis = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2, socket_timeout=0.2)
+    metrics = Metrics()
+    health = RedisHealth(name="persisted query store", retry_after=0.0, metrics=metrics)
+    try:
+        [(a, a_text)] = documents(1)
+        await RedisDocuments(redis, health=health).get(a)
+        await RedisDocuments(redis, health=health).put(a, a_text)
+        own = RedisDocuments(redis)  # its own health, named for the log
+        await own.get(a)
+    finally:
+        await redis.aclose()
+
+    fallbacks = metrics.registry.get_sample_value(
+        "gateway_redis_fallbacks_total", {"user": "persisted_queries"}
+    )
+    assert fallbacks == 2
+    assert any(
+        record.getMessage().startswith("persisted query store unavailable") for record in caplog.records
+    )
