@@ -112,3 +112,11 @@ def test_public_fields_marks_every_field_public_and_keeps_its_other_metadata() -
 
     assert fields == {"amount": dict(PUBLIC), "currency": {"unit": "ISO 4217", **PUBLIC}}
     assert getattr(Money, PUBLIC_FIELDS) is True
+
+
+def test_public_fields_refuses_a_class_that_is_not_a_strawberry_type() -> None:
+    class Plain:
+        amount: str
+
+    with pytest.raises(TypeError):
+        public_fields(Plain)
