@@ -4,28 +4,28 @@ refuses is a complete response of its own."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
+from starlette.types import Message, Receive, Scope, Send
 
 from gateway.http.csrf import CSRFMiddleware
 
 
-async def run(middleware: CSRFMiddleware, scope: dict[str, Any], body: bytes) -> list[dict[str, Any]]:
+async def run(middleware: CSRFMiddleware, scope: Scope, body: bytes) -> list[Message]:
     """Drive ``middleware`` with one request; returns what it sent."""
-    sent: list[dict[str, Any]] = []
+    sent: list[Message] = []
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> Message:
         return {"type": "http.request", "body": body, "more_body": False}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
     await middleware(scope, receive, send)
     return sent
 
 
-async def echo(scope: dict[str, Any], receive: Any, send: Any) -> None:
+async def echo(scope: Scope, receive: Receive, send: Send) -> None:
     """An app that answers with the body it reads (through the ``receive`` it was given)."""
     message = await receive()
     await send({"type": "http.response.start", "status": 200, "headers": []})
