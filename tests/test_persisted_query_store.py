@@ -9,10 +9,19 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from graphql import GraphQLError
 from redis.asyncio import Redis
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from gateway.cache.shared_redis import RedisHealth
-from gateway.http.persisted_queries import LocalDocuments, RedisDocuments, document_hash, load_manifest
+from gateway.http.persisted_queries import (
+    LocalDocuments,
+    PersistedQueries,
+    RedisDocuments,
+    document_hash,
+    load_manifest,
+)
 from gateway.metrics import Metrics
 
 REDIS_URL_VARIABLE = "GATEWAY_TEST_REDIS_URL"
@@ -204,7 +213,7 @@ async def test_an_unreachable_redis_is_reported_by_name_and_counted_as_persisted
 ) -> None:
     redis = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2, socket_timeout=0.2)
     metrics = Metrics()
-    health = RedisHealth(name="persisted query store", retry_after=0.0, metrics=metrics)
+    health = RedisHealth(name="the shared Redis", retry_after=0.0, metrics=metrics)
     try:
         [(a, a_text)] = documents(1)
         await RedisDocuments(redis, health=health).get(a)
@@ -221,3 +230,27 @@ async def test_an_unreachable_redis_is_reported_by_name_and_counted_as_persisted
     assert any(
         record.getMessage().startswith("persisted query store unavailable") for record in caplog.records
     )
+
+
+@pytest.mark.parametrize(
+    ("result", "registered"),
+    [
+        (ExecutionResult(data=None, errors=[GraphQLError("backend down", path=["viewer"])]), True),
+        (ExecutionResult(data=None, errors=[GraphQLError("Syntax Error")]), False),
+    ],
+)
+async def test_a_document_that_ran_is_registered_even_when_its_fields_failed(
+    result: ExecutionResult, registered: bool
+) -> None:
+    # a field error (with a path) nulls even the root, but the document parsed and validated
+    store = LocalDocuments()
+    query = "query Broken { viewer { login } }"
+
+    async def execute(request: GraphQLRequestData) -> ExecutionResult:
+        return result
+
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": document_hash(query)}}
+    request = GraphQLRequestData(query=query, variables=None, operation_name=None, extensions=extensions)
+    await PersistedQueries(store).execute(request, execute)
+
+    assert (await store.get(document_hash(query)) == query) is registered
