@@ -4,10 +4,15 @@ and the refusal's wording."""
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
+from gateway.cache.shared_redis import RedisHealth, SharedRedis, client
 from gateway.errors import RateLimited
-from gateway.throttle import RATE_LIMITED_MESSAGE, LoginThrottle, MemoryThrottleBackend, Policy
+from gateway.metrics import Metrics
+from gateway.throttle import RATE_LIMITED_MESSAGE, LoginThrottle, MemoryThrottleBackend, Policy, open_throttle
+from tests.redis_proxy import redis_proxy
 
 
 async def check(throttle: LoginThrottle, *, login: str | None, address: str | None) -> None:
@@ -108,3 +113,50 @@ async def test_the_refusal_says_only_to_try_again_later() -> None:
         await check(throttle, login="novak", address=None)
 
     assert raised.value.message == RATE_LIMITED_MESSAGE == "Too many failed attempts; try again later."
+
+
+async def test_pruning_under_a_spray_keeps_counts_within_their_window_and_attempts_in_flight() -> None:
+    # given: one attempt at a time (lock_after=1); "counted" failed once (its 1 s lock is
+    # over, its failure still in the window) and "busy" has an attempt in flight
+    clock = Clock()
+    throttle = LoginThrottle(MemoryThrottleBackend(), clock=clock, login_policy=Policy(lock_after=1))
+    await failed(throttle, login="counted", address=None)
+    clock.now += 2
+    async with throttle.attempt(login="busy", address=None):
+        # when: a spray of unique logins makes the backend prune its counters
+        for n in range(100_001):
+            await failed(throttle, login=f"spray-{n}", address=None)
+
+        # then: "busy" still has its attempt in flight, so a second one waits
+        with pytest.raises(RateLimited):
+            await check(throttle, login="busy", address=None)
+
+    # and "counted"'s earlier failure still counts: its second failure locks it for 2 s, not 1
+    await failed(throttle, login="counted", address=None)
+    clock.now += 1.5
+    assert await locked(throttle, "counted")
+
+
+@pytest.mark.redis
+async def test_a_failure_reserved_on_redis_that_vanished_meanwhile_is_counted_locally() -> None:
+    async with redis_proxy() as proxy:
+        metrics = Metrics()
+        shared = SharedRedis(
+            client(proxy.url, timeout=0.5), RedisHealth(retry_after=60.0, metrics=metrics), proxy.url, 0.5
+        )
+        throttle = open_throttle(shared, clock=Clock())
+        login = f"vanishing-{secrets.token_hex(4)}"
+        try:
+            for n in range(5):
+                async with throttle.attempt(login=login, address=None) as attempt:
+                    if n == 0:
+                        await proxy.close()  # reserved on Redis, settled without it
+                    attempt.failed()
+
+            assert await locked(throttle, login)  # all five counted, here
+            fallbacks = metrics.registry.get_sample_value(
+                "gateway_redis_fallbacks_total", {"user": "throttle"}
+            )
+            assert fallbacks == 2 * 5 - 1 + 1  # the first settle, four local attempts, the refusal
+        finally:
+            await shared.client.aclose()

@@ -47,6 +47,7 @@ async def test_the_cookie_alone_authenticates_the_next_request(client: httpx.Asy
     # then
     viewer = response.json()["data"]["viewer"]
     assert viewer["login"] == "novak"
+    assert viewer["email"] == "jan.novak@example.cz"
     assert viewer["customers"] == [{"number": "1000012345"}]
     assert viewer["activeCustomer"] == {"number": "1000012345"}
 
@@ -117,3 +118,26 @@ async def test_a_login_upgrades_a_hash_made_with_weaker_argon2_parameters(
     gql.headers.clear()
     gql.http.cookies.clear()
     assert (await gql.login("novak"))["data"]["login"]["token"]
+
+
+async def test_logout_clears_the_cookie_for_the_whole_site(client: httpx.AsyncClient) -> None:
+    # given: logged in by cookie
+    await client.post(
+        "/graphql", json={"query": LOGIN, "variables": {"login": "novak", "password": "Demo-heslo-2026"}}
+    )
+
+    # when
+    response = await client.post("/graphql", json={"query": LOGOUT})
+
+    # then: the cookie is expired on the path it was set on
+    assert response.json()["data"]["logout"]["ok"] is True
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("portal_session=")
+    assert "max-age=0" in cookie.lower()
+    assert "Path=/;" in cookie or cookie.endswith("Path=/")
+
+
+async def test_a_logout_without_a_session_answers_not_ok(gql: GraphQLClient) -> None:
+    logout = await gql.execute(LOGOUT)
+
+    assert logout["data"]["logout"]["ok"] is False
