@@ -25,36 +25,11 @@ from gateway.errors import BackendUnavailable, RateLimited
 from gateway.http.persisted_queries import LocalDocuments, RedisDocuments
 from gateway.resilience import CircuitOpen, Policy
 from gateway.throttle import LoginThrottle, MemoryThrottleBackend, RedisThrottleBackend, ThrottleBackend
+from tests.throttle_attempts import Clock, check, failed
 
 REDIS_URL_VARIABLE = "GATEWAY_TEST_REDIS_URL"
 MINUTE = 60.0
 KEY = b"a-secret-of-at-least-some-length"
-
-
-async def check(throttle: LoginThrottle, *, login: str | None, address: str | None) -> None:
-    """Reserve an attempt and release it unchecked: RateLimited while the key is locked."""
-    async with throttle.attempt(login=login, address=address):
-        pass
-
-
-async def failed(throttle: LoginThrottle, *, login: str | None, address: str | None) -> None:
-    async with throttle.attempt(login=login, address=address) as attempt:
-        attempt.failed()
-
-
-async def succeeded(throttle: LoginThrottle, *, login: str | None, address: str | None) -> None:
-    async with throttle.attempt(login=login, address=address) as attempt:
-        attempt.succeeded()
-
-
-class Clock:
-    """Seconds that stand still until the test moves them."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

@@ -13,30 +13,7 @@ from gateway.errors import RateLimited
 from gateway.metrics import Metrics
 from gateway.throttle import RATE_LIMITED_MESSAGE, LoginThrottle, MemoryThrottleBackend, Policy, open_throttle
 from tests.redis_proxy import redis_proxy
-
-
-async def check(throttle: LoginThrottle, *, login: str | None, address: str | None) -> None:
-    """Reserve an attempt and release it unchecked: RateLimited while the key is locked."""
-    async with throttle.attempt(login=login, address=address):
-        pass
-
-
-async def failed(throttle: LoginThrottle, *, login: str | None, address: str | None) -> None:
-    async with throttle.attempt(login=login, address=address) as attempt:
-        attempt.failed()
-
-
-async def succeeded(throttle: LoginThrottle, *, login: str | None, address: str | None) -> None:
-    async with throttle.attempt(login=login, address=address) as attempt:
-        attempt.succeeded()
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.throttle_attempts import Clock, check, failed, succeeded
 
 
 async def locked(throttle: LoginThrottle, login: str) -> bool:
