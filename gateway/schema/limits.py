@@ -77,10 +77,10 @@ COMPLEXITY_CODE = "QUERY_TOO_COMPLEX"
 # Sums saturate here: a chain of fragments can expand past any integer worth computing.
 _CEILING = 10**12
 
-# Added to the standard rules when introspection is off; Strawberry's own rules always.
+# Added to the standard rules when introspection is off; ALWAYS_RULES in every validation.
 INTROSPECTION_OFF_RULES: tuple[type[ASTValidationRule], ...] = (NoSchemaIntrospectionCustomRule,)
 # Strawberry's own rules, and at most one credential-checking field per operation.
-STRAWBERRY_RULES: tuple[type[ASTValidationRule], ...] = (
+ALWAYS_RULES: tuple[type[ASTValidationRule], ...] = (
     MaybeNullValidationRule,
     OneOfInputValidationRule,
     CredentialFieldsRule,
@@ -362,9 +362,9 @@ def validate_document(
     *,
     hide_suggestions: bool,
 ) -> list[GraphQLError]:
-    """graphql-core's validation with Strawberry's rules, cached (the rule classes are
+    """graphql-core's validation plus ``ALWAYS_RULES``, cached (the rule classes are
     module-level, so equal requests make equal keys)."""
-    return validate(schema, document, (*rules, *STRAWBERRY_RULES), hide_suggestions=hide_suggestions)
+    return validate(schema, document, (*rules, *ALWAYS_RULES), hide_suggestions=hide_suggestions)
 
 
 def introspection_allowed(context: object) -> bool:
