@@ -213,10 +213,11 @@ async def register(
         raise Rejected(["input", "login"], "A login has 1 to 64 printable characters.", "INVALID_LOGIN")
     _check_password(password, login, ["input", "password"])
     email = _check_email(email, ["input", "email"])
+    # The proof comes first: whether a login exists is told only to someone who proved a customer.
+    await _check_proof(context, customer_number, proof, ["input"])
     async with transaction(context.services.store) as db:
         if await accounts.find_user_by_login(db, login=login, include_cancelled=True) is not None:
             raise Rejected(["input", "login"], "This login is already taken.", "LOGIN_TAKEN")
-    await _check_proof(context, customer_number, proof, ["input"])
     password_hash = await context.services.passwords.hash(password)
     now = context.services.clock()
     number = customer_number.strip()
