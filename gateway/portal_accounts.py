@@ -46,6 +46,10 @@ SUPPLY_POINT_CODE = re.compile(r"^(\d{18}|[0-9A-Z-]{16})$")  # an EAN (electrici
 MAX_PROOF_AMOUNT = Decimal(10) ** 9
 CENT = Decimal("0.01")
 PROOF_FAILED = "We could not confirm this customer number with the proof given."
+CLAIM_REJECTED = (
+    f"An owner of this customer number rejected your claim. You may ask again "
+    f"{ownership.REFILE_AFTER.days} days after that decision."
+)
 STRONGER_PROOF_NEEDED = (
     "This customer number is already managed in the portal. To ask its owner for access, prove it "
     "with one of its invoices: the variable symbol and that invoice's total."
@@ -252,6 +256,8 @@ async def _prove(
     )
     if proven is Proven.STRONGER_PROOF_NEEDED:
         raise Rejected(["input", "proof"], STRONGER_PROOF_NEEDED, "STRONGER_PROOF_NEEDED")
+    if proven is Proven.CLAIM_REJECTED:
+        raise Rejected(["input", "customerNumber"], CLAIM_REJECTED, "CLAIM_REJECTED")
     if proven is not Proven.CLAIM_FILED:
         return proven, None
     await record_action(
