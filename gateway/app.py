@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -122,6 +123,7 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
             outbox=DirectoryOutbox(settings.outbox_dir),
             metrics=metrics,
             budget=budget,
+            idempotency_lease=dt.timedelta(seconds=settings.idempotency_lease_seconds),
         )
         app.state.services = services
         persisted_queries = open_persisted_queries(

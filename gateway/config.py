@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     crm_max_concurrency: int = Field(20, description="Calls to the CRM in flight at once, at most.")
     nomination_max_concurrency: int = Field(10, description="Calls to nomination in flight at once, at most.")
 
+    idempotency_lease_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="Seconds an unfinished idempotent mutation holds its key; then a retry takes it over.",
+    )
+
     # Cache (gateway.cache): TTLs per kind of data are in gateway/cache/policy.py.
     cache_enabled: bool = Field(
         True, description="Cache back-end reads across requests (off: every read is live)."

@@ -195,6 +195,15 @@ class Policy:
         result: T = await retrying(self._attempt, operation, fn)
         return result
 
+    async def probe(self, fn: Callable[[], Awaitable[None]]) -> None:
+        """``fn()`` within the timeout, beside the breaker: neither refused while it is open nor
+        counted for or against it (readiness probes: ``gateway.http.health``)."""
+        try:
+            async with asyncio.timeout(self.settings.timeout):
+                await fn()
+        except TimeoutError:
+            raise BackendUnavailable(self.backend) from None
+
     async def _attempt(self, operation: str, fn: Callable[[], Awaitable[T]]) -> T:
         if not self.breaker.admit():
             self._count(operation, "rejected")

@@ -68,6 +68,10 @@ async def open_backends(
         _client(settings.nomination_timeout) as nomination_http,
     ):
         cache = cache if settings.cache_enabled else None
+        policies = {
+            name: policy(settings, name, metrics=metrics, clock=clock)
+            for name in ("billing", "crm", "nomination")
+        }
         billing = ResilientBilling(
             SoapBilling(
                 http=billing_http,
@@ -75,11 +79,11 @@ async def open_backends(
                 username=settings.billing_username,
                 password=settings.billing_password.get_secret_value(),
             ),
-            policy(settings, "billing", metrics=metrics, clock=clock),
+            policies["billing"],
         )
         crm = ResilientCrm(
             RestCrm(crm_http, base_url=settings.crm_url, api_key=settings.crm_api_key.get_secret_value()),
-            policy(settings, "crm", metrics=metrics, clock=clock),
+            policies["crm"],
         )
         yield Backends(
             billing=CachedBilling(billing, cache, metrics=metrics) if cache is not None else billing,
@@ -91,6 +95,7 @@ async def open_backends(
                     username=settings.nomination_username,
                     password=settings.nomination_password.get_secret_value(),
                 ),
-                policy(settings, "nomination", metrics=metrics, clock=clock),
+                policies["nomination"],
             ),
+            breakers={name: p.breaker for name, p in policies.items()},
         )

@@ -3,7 +3,8 @@
 They implement the same Protocols as what they wrap, so they stack like httpx
 transports: ``CachedBilling(ResilientBilling(SoapBilling(...), policy))``. Reads are
 idempotent and may be retried; writes (creating, changing, cancelling a request,
-marking messages read) are never retried.
+marking messages read) are never retried. ``ping`` (readiness) asks the back end within its
+timeout but never through the breaker (``Policy.probe``).
 """
 
 from __future__ import annotations
@@ -104,8 +105,7 @@ class ResilientBilling:
         )
 
     async def ping(self) -> None:
-        # Readiness asks the back end itself: no retries, but the breaker still speaks.
-        await self.policy.call("ping", self.inner.ping, idempotent=False)
+        await self.policy.probe(self.inner.ping)
 
 
 class ResilientCrm:
@@ -173,7 +173,7 @@ class ResilientCrm:
         )
 
     async def ping(self) -> None:
-        await self.policy.call("ping", self.inner.ping, idempotent=False)
+        await self.policy.probe(self.inner.ping)
 
 
 class ResilientNomination:
@@ -237,4 +237,4 @@ class ResilientNomination:
         )
 
     async def ping(self) -> None:
-        await self.policy.call("ping", self.inner.ping, idempotent=False)
+        await self.policy.probe(self.inner.ping)
