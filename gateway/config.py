@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     log_level: str = "info"
 
     database_url: str = "sqlite+aiosqlite:///var/gateway.db"
+    database_startup_seconds: float = Field(
+        30.0, ge=0, description="At start-up, seconds to keep trying a database that does not answer."
+    )
     redis_url: str | None = None
     redis_timeout: float = Field(
         1.0, gt=0, description="Seconds Redis has to connect or answer a call before it counts as down."
