@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable
 import httpx
 
 from gateway.adapters.billing.soap import SoapBilling
-from gateway.adapters.cached import CachedBilling, CachedCrm
+from gateway.adapters.cached import CachedBilling, CachedCrm, CachedNomination
 from gateway.adapters.crm.rest import RestCrm
 from gateway.adapters.nomination.soap import SoapNomination
 from gateway.adapters.resilient import ResilientBilling, ResilientCrm, ResilientNomination
@@ -61,7 +61,7 @@ async def open_backends(
     clock: Callable[[], float] = time.monotonic,
 ) -> AsyncIterator[Backends]:
     """The real adapters, each behind its resilience policy and, given a ``cache``, the cache:
-    ``CachedBilling(ResilientBilling(SoapBilling(...)))``."""
+    ``CachedBilling(ResilientBilling(SoapBilling(...)))``, and so the CRM and nomination."""
     async with (
         _client(settings.billing_timeout) as billing_http,
         _client(settings.crm_timeout) as crm_http,
@@ -85,17 +85,24 @@ async def open_backends(
             RestCrm(crm_http, base_url=settings.crm_url, api_key=settings.crm_api_key.get_secret_value()),
             policies["crm"],
         )
-        yield Backends(
-            billing=CachedBilling(billing, cache, metrics=metrics) if cache is not None else billing,
-            crm=CachedCrm(crm, cache, metrics=metrics) if cache is not None else crm,
-            nomination=ResilientNomination(
-                SoapNomination(
-                    http=nomination_http,
-                    address=settings.nomination_url,
-                    username=settings.nomination_username,
-                    password=settings.nomination_password.get_secret_value(),
-                ),
-                policies["nomination"],
+        nomination = ResilientNomination(
+            SoapNomination(
+                http=nomination_http,
+                address=settings.nomination_url,
+                username=settings.nomination_username,
+                password=settings.nomination_password.get_secret_value(),
             ),
-            breakers={name: p.breaker for name, p in policies.items()},
+            policies["nomination"],
         )
+        try:
+            yield Backends(
+                billing=CachedBilling(billing, cache, metrics=metrics) if cache is not None else billing,
+                crm=CachedCrm(crm, cache, metrics=metrics) if cache is not None else crm,
+                nomination=CachedNomination(nomination, cache, metrics=metrics)
+                if cache is not None
+                else nomination,
+                breakers={name: p.breaker for name, p in policies.items()},
+            )
+        finally:
+            for each in policies.values():
+                await each.close()

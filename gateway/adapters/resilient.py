@@ -48,6 +48,7 @@ class ResilientBilling:
     def __init__(self, inner: BillingBackend, policy: Policy) -> None:
         self.inner = inner
         self.policy = policy
+        policy.watch(inner.ping)
 
     async def invoice_pages(self, queries: Sequence[InvoiceQuery]) -> list[InvoicePage]:
         return await self.policy.call(
@@ -112,6 +113,7 @@ class ResilientCrm:
     def __init__(self, inner: CrmBackend, policy: Policy) -> None:
         self.inner = inner
         self.policy = policy
+        policy.watch(inner.ping)
 
     async def customers(self, numbers: Sequence[str]) -> list[Customer | None]:
         return await self.policy.call("customers", lambda: self.inner.customers(numbers), idempotent=True)
@@ -180,6 +182,7 @@ class ResilientNomination:
     def __init__(self, inner: NominationBackend, policy: Policy) -> None:
         self.inner = inner
         self.policy = policy
+        policy.watch(inner.ping)
 
     async def contracts(self, customer_numbers: Sequence[str]) -> list[NominationContract | None]:
         return await self.policy.call(

@@ -37,7 +37,7 @@ from gateway.domain.nomination import (
     SubmissionReceipt,
     WeeklyNomination,
 )
-from gateway.errors import BadUserInput, NotFound
+from gateway.errors import BackendUnavailable, BadUserInput, NotFound
 from gateway.idempotent import claim, release
 from gateway.nomination.csv_input import CsvSeries, week_problem_with_lines
 from gateway.nomination.intervals import energy_mwh
@@ -62,10 +62,18 @@ MAX_KEY_LENGTH = 128
 
 
 async def resolve_nomination_contract(info: Info, customer_number: str) -> NominationContract | None:
-    """The contract of a large consumer; ``None`` for any other segment (or no contract)."""
-    customer = await info.context.loaders.customer_by_number.load(customer_number)
-    if customer is None or customer.segment is not Segment.LARGE:
-        return None
+    """The contract of a large consumer; ``None`` for any other segment (or no contract).
+
+    The nomination system is the one that knows its contracts. The CRM's segment only spares
+    it the calls for everyone else: while the CRM does not answer, the nomination system is
+    asked all the same, so a large consumer's contract never depends on the CRM."""
+    try:
+        customer = await info.context.loaders.customer_by_number.load(customer_number)
+    except BackendUnavailable:
+        customer = None
+    else:
+        if customer is None or customer.segment is not Segment.LARGE:
+            return None
     return await info.context.loaders.nomination_contract_by_customer.load(customer_number)
 
 
