@@ -1,15 +1,18 @@
 """``/healthz`` (the process is up) and ``/readyz`` (this replica can serve).
 
-Ready means what this replica itself needs to serve answers: its store and, when configured,
-Redis (``checks``). A load balancer takes a replica that is not ready out of rotation, which
-helps only for what is this replica's own; a back end is shared by every replica, and most of
-the portal works while one is down. So each back end is reported in ``backends`` (its answer
-to a ping and its circuit breaker's state) and in ``degraded`` while it is down, but never
-makes the replica unready. The pings go around the breakers (``Policy.probe``): a probe is
-neither refused by an open breaker nor counted for or against it.
+Ready means this replica can serve: its store answers (``checks.store``). A load balancer
+takes a replica that is not ready out of rotation, which helps only for what is this
+replica's own. What every replica shares is reported, never made a reason to be unready:
+taking every replica out because a shared dependency is gone would take the whole portal
+down while most of it works.
 
-Redis is probed even while it is marked down, bypassing its retry backoff, so a readiness
-probe also brings the shared state back sooner (``gateway.cache.shared_redis``).
+* Each back end is in ``backends``: its answer to a ping and its circuit breaker's state, and
+  in ``degraded`` while it is down. The pings go around the breakers (``Policy.probe``): a
+  probe is neither refused by an open breaker nor counted for or against it.
+* Redis, when configured, is in ``checks.redis`` and in ``degraded`` while it is down: the
+  replica serves on local fallbacks meanwhile (``gateway.cache.shared_redis``). It is probed
+  even while marked down, bypassing its retry backoff, so a readiness probe also brings the
+  shared state back sooner.
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ async def readyz(request: Request) -> JSONResponse:
     for name, answer in zip(pings, answers, strict=True):
         breaker = backends.breakers.get(name)
         reported[name] = answer | ({"breaker": breaker.state.name.lower()} if breaker is not None else {})
-    ready = all(check["status"] == "up" for check in checks.values())
+    ready = store_check["status"] == "up"
     body = {
         "status": "ready" if ready else "not ready",
         "checks": checks,

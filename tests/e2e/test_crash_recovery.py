@@ -130,6 +130,14 @@ def create_calls(crm: str) -> int:
     return calls.get("CreateRequest", 0)
 
 
+async def in_the_crm(crm: str, before: int) -> None:
+    """Until a CreateRequest beyond ``before`` has reached the CRM (and waits in its latency)."""
+    deadline = time.monotonic() + 20
+    while create_calls(crm) == before:
+        assert time.monotonic() < deadline, "no CreateRequest reached the CRM"
+        await asyncio.sleep(0.02)
+
+
 async def test_killed_mid_submission_every_key_ends_with_exactly_one_case_the_client_learns(
     gateway: GatewayProcess, simulators: dict[str, str], store_backend: str
 ) -> None:
@@ -162,10 +170,7 @@ async def test_killed_mid_submission_every_key_ends_with_exactly_one_case_the_cl
             pending += [f"{prefix}-{round_}-{n}" for n in range(KEYS_PER_ROUND)]
             before = create_calls(crm)
             tasks = [asyncio.create_task(submit(gql, key)) for key in pending if key not in learned]
-            deadline = time.monotonic() + 20
-            while create_calls(crm) == before:
-                assert time.monotonic() < deadline, "no CreateRequest reached the CRM"
-                await asyncio.sleep(0.02)
+            await in_the_crm(crm, before)
             await asyncio.sleep(secrets.randbelow(500) / 1000)  # somewhere inside the CRM's latency
             gateway.kill()
             outcomes = await asyncio.gather(*tasks, return_exceptions=True)
@@ -200,3 +205,29 @@ async def test_killed_mid_submission_every_key_ends_with_exactly_one_case_the_cl
         f"client errors seen {codes}"
     )
     assert taken_over >= KILLS  # each kill left at least one claim behind, and it was taken over
+
+
+async def test_a_duplicate_while_the_first_runs_is_in_progress_retryable_then_answers_its_case(
+    gql: GraphQLClient, simulators: dict[str, str]
+) -> None:
+    # given: a submission held 1.5 s in the CRM
+    crm = simulators["crm"]
+    set_faults(crm, latency_ms=CRM_LATENCY_MS, operations=["CreateRequest"])
+    await gql.login("novak")
+    key = f"duplicate-{secrets.token_hex(3)}"
+    before = create_calls(crm)
+    first = asyncio.create_task(gql.execute(SUBMIT, variables(key)))
+    await in_the_crm(crm, before)
+
+    # when: the same key again while it runs
+    duplicate = await gql.execute(SUBMIT, variables(key))
+
+    # then: IN_PROGRESS, retryable, with a time to wait; not the client's error
+    [error] = duplicate["errors"]
+    assert error["extensions"]["code"] == "IN_PROGRESS"
+    assert error["extensions"]["retryable"] is True
+    assert 0 < error["extensions"]["retryAfter"] <= 2
+    answered = (await first)["data"]["submitRequest"]
+    again = (await gql.execute(SUBMIT, variables(key)))["data"]["submitRequest"]
+    assert again["replayed"] is True
+    assert again["request"]["id"] == answered["request"]["id"]

@@ -97,9 +97,11 @@ async def test_readiness_probes_never_touch_the_breakers(
     set_faults(simulators["crm"], mode="ok")
     recovered = (await gql.http.get("/readyz")).json()["backends"]["crm"]
 
-    # then: the open breaker did not stop the probe, and the probe did not close it
+    # then: the open breaker did not stop the probe, and the probe did not close it (only a
+    # real call does; the breaker's own watch may have made it half-open meanwhile)
     assert (opened["status"], opened["breaker"]) == ("down", "open")
-    assert (recovered["status"], recovered["breaker"]) == ("up", "open")
+    assert recovered["status"] == "up"
+    assert recovered["breaker"] in {"open", "half_open"}
 
 
 async def test_backend_calls_are_batched_across_customers(
