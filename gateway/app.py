@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -34,7 +35,7 @@ from gateway.passwords import PasswordHashing
 from gateway.ratelimit.buckets import BudgetPolicy, open_budget
 from gateway.schema.operation_metrics import operation_names
 from gateway.services import Backends, Clock, Services, utc_now
-from gateway.store.db import create_engine, create_sessionmaker, transaction
+from gateway.store.db import create_engine, create_sessionmaker, transaction, wait_for_store
 from gateway.store.demo import seed_demo
 from gateway.store.migrate import upgrade_to_head
 from gateway.throttle import open_throttle
@@ -75,6 +76,7 @@ async def open_store(settings: Settings) -> AsyncIterator[async_sessionmaker[Asy
     """The account store, migrated to the newest schema (and seeded in demo mode)."""
     engine = create_engine(settings.database_url)
     try:
+        await wait_for_store(engine, for_seconds=settings.database_startup_seconds)
         await upgrade_to_head(engine)
         sessionmaker = create_sessionmaker(engine)
         if settings.demo:
@@ -122,6 +124,7 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
             outbox=DirectoryOutbox(settings.outbox_dir),
             metrics=metrics,
             budget=budget,
+            idempotency_lease=dt.timedelta(seconds=settings.idempotency_lease_seconds),
         )
         app.state.services = services
         persisted_queries = open_persisted_queries(

@@ -49,7 +49,26 @@ def server_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+def _reach_store(settings: Settings) -> None:
+    """Wait for the database before serving (``gateway.store.db.wait_for_store``); when it
+    never answers, one line and exit status 1, not the lifespan's traceback."""
+    from gateway.store.db import StoreUnreachable, create_engine, wait_for_store  # noqa: PLC0415
+
+    async def reach() -> None:
+        engine = create_engine(settings.database_url)
+        try:
+            await wait_for_store(engine, for_seconds=settings.database_startup_seconds)
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(reach())
+    except StoreUnreachable as error:
+        sys.exit(f"gateway: cannot start: {error}")
+
+
 def _serve(settings: Settings) -> None:
+    _reach_store(settings)
     uvicorn.run("gateway.app:create_app", factory=True, workers=settings.workers, **server_options(settings))
 
 
@@ -141,6 +160,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     elif args.command == "demo":
         database_url = os.environ.get("GATEWAY_DATABASE_URL", "sqlite+aiosqlite:///var/demo.db")
         settings = Settings(demo=True, database_url=database_url)
+        _reach_store(settings)
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_demo(settings))
     elif args.command == "api-key":

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     log_level: str = "info"
 
     database_url: str = "sqlite+aiosqlite:///var/gateway.db"
+    database_startup_seconds: float = Field(
+        30.0, ge=0, description="At start-up, seconds to keep trying a database that does not answer."
+    )
     redis_url: str | None = None
     redis_timeout: float = Field(
         1.0, gt=0, description="Seconds Redis has to connect or answer a call before it counts as down."
@@ -71,6 +74,12 @@ class Settings(BaseSettings):
     billing_max_concurrency: int = Field(20, description="Calls to billing in flight at once, at most.")
     crm_max_concurrency: int = Field(20, description="Calls to the CRM in flight at once, at most.")
     nomination_max_concurrency: int = Field(10, description="Calls to nomination in flight at once, at most.")
+
+    idempotency_lease_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="Seconds an unfinished idempotent mutation holds its key; then a retry takes it over.",
+    )
 
     # Cache (gateway.cache): TTLs per kind of data are in gateway/cache/policy.py.
     cache_enabled: bool = Field(

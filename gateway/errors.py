@@ -8,6 +8,8 @@ them to ``extensions.code`` in one place.
     ├── BadUserInput                  BAD_USER_INPUT        no
     │   └── BackendRejected           (a back end refused the input: SOAP client fault, HTTP 400/409/422)
     ├── RateLimited                   RATE_LIMITED          yes, after ``retry_after`` seconds
+    ├── StillRunning                  IN_PROGRESS           yes, after ``retry_after`` seconds
+    ├── StoreUnavailable              SERVICE_UNAVAILABLE   yes (the gateway's own database)
     ├── QueryTooComplex               QUERY_TOO_COMPLEX     no
     ├── PersistedQueryNotFound        PERSISTED_QUERY_NOT_FOUND  yes, resent with the query (no: allow-list)
     └── BackendError                  BACKEND_UNAVAILABLE   see ``retryable``
@@ -32,6 +34,8 @@ class ErrorCode(enum.Enum):
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     BACKEND_UNAVAILABLE = "BACKEND_UNAVAILABLE"
     RATE_LIMITED = "RATE_LIMITED"
+    IN_PROGRESS = "IN_PROGRESS"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
     INTERNAL = "INTERNAL"
@@ -94,6 +98,28 @@ class RateLimited(GatewayError):
     def __init__(self, retry_after: float, message: str = "Too many attempts; try again later.") -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class StillRunning(GatewayError):
+    """The same idempotent mutation (user and key) is running right now; retrying after
+    ``retry_after`` seconds answers its result (or, if its runner died, runs it again)."""
+
+    code = ErrorCode.IN_PROGRESS
+    retryable = True
+
+    def __init__(self, retry_after: float, message: str) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class StoreUnavailable(GatewayError):
+    """The gateway's own database does not answer; the gateway recovers when it does."""
+
+    code = ErrorCode.SERVICE_UNAVAILABLE
+    retryable = True
+
+    def __init__(self, message: str = "The service is briefly unavailable; try again shortly.") -> None:
+        super().__init__(message)
 
 
 class QueryTooComplex(GatewayError):

@@ -25,6 +25,11 @@ What an attempt's outcome does to the breaker:
       other GatewayError such as NotFound)               the state stay as they were
     BackendProtocolError, cancellation, a bug          neither
 
+While a breaker is open, the policy watches the back end (``watch``: its ``ping`` every
+``recovery_interval`` seconds, beside the breaker). The first answer ends the wait: the next
+call is the half-open probe at once, not ``reset_after`` seconds after the breaker opened, so
+answers served stale from the cache stop within about a second of the back end's recovery.
+
 A refusal shows the back end is alive, but not that it can serve: counting it as a
 success would let one client's stream of bad input clear the failures of everyone
 else's calls and keep a failing back end's breaker closed (or close it with a probe).
@@ -34,6 +39,7 @@ So a refusal is neutral, and a half-open breaker lets the next call probe.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import logging
 import time
@@ -68,6 +74,7 @@ class PolicySettings:
     failure_threshold: int = 5  # consecutive failures that open the breaker
     reset_after: float = 10.0  # seconds open before a half-open probe
     max_concurrency: int = 20
+    recovery_interval: float = 1.0  # while open, seconds between pings of the watched back end
 
 
 class BreakerState(enum.Enum):
@@ -131,6 +138,11 @@ class CircuitBreaker:
             if self._state is not BreakerState.OPEN or was_probe:
                 self._move(BreakerState.OPEN)
 
+    def recovered(self) -> None:
+        """The back end answered a ping while the breaker was open: the next call probes now."""
+        if self._state is BreakerState.OPEN:
+            self._opened_at = self.clock() - self.reset_after
+
     def release(self) -> None:
         """The admitted call ended without a verdict (cancelled, a refusal, a protocol error)."""
         if self._probing:
@@ -176,6 +188,37 @@ class Policy:
         )
         self._slots = asyncio.Semaphore(settings.max_concurrency)
         self._sleep = sleep
+        self._ping: Callable[[], Awaitable[None]] | None = None
+        self._watcher: asyncio.Task[None] | None = None
+
+    def watch(self, ping: Callable[[], Awaitable[None]]) -> None:
+        """While the breaker is open, ``ping`` the back end to notice its recovery (see above)."""
+        self._ping = ping
+
+    async def close(self) -> None:
+        """Stop watching (at shutdown)."""
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
+            self._watcher = None
+
+    def _watch_while_open(self) -> None:
+        if self._ping is None or (self._watcher is not None and not self._watcher.done()):
+            return
+        self._watcher = asyncio.get_running_loop().create_task(self._until_recovered(self._ping))
+
+    async def _until_recovered(self, ping: Callable[[], Awaitable[None]]) -> None:
+        while self.breaker.state is BreakerState.OPEN:
+            await asyncio.sleep(self.settings.recovery_interval)  # real time, whatever tests' sleep is
+            if self.breaker.state is not BreakerState.OPEN:
+                return
+            try:
+                await self.probe(ping)
+            except Exception:  # noqa: S112 - still down: the next ping will tell
+                continue
+            log.info("%s answers again: the next call probes its circuit breaker", self.backend)
+            self.breaker.recovered()
 
     async def call(self, operation: str, fn: Callable[[], Awaitable[T]], *, idempotent: bool) -> T:
         """``fn()`` under this policy; ``fn`` is called again for each attempt."""
@@ -194,6 +237,15 @@ class Policy:
         )
         result: T = await retrying(self._attempt, operation, fn)
         return result
+
+    async def probe(self, fn: Callable[[], Awaitable[None]]) -> None:
+        """``fn()`` within the timeout, beside the breaker: neither refused while it is open nor
+        counted for or against it (readiness probes: ``gateway.http.health``)."""
+        try:
+            async with asyncio.timeout(self.settings.timeout):
+                await fn()
+        except TimeoutError:
+            raise BackendUnavailable(self.backend) from None
 
     async def _attempt(self, operation: str, fn: Callable[[], Awaitable[T]]) -> T:
         if not self.breaker.admit():
@@ -216,13 +268,13 @@ class Policy:
                 self._slots.release()
         except TimeoutError:
             outcome = "timeout"
-            self.breaker.failure()
+            self._failed()
             log.warning("%s %s: timed out after %.1f s", self.backend, operation, self.settings.timeout)
             raise BackendUnavailable(self.backend) from None
         except BackendUnavailable:
             if outcome == "ok":
                 outcome = "unavailable"
-                self.breaker.failure()
+                self._failed()
             raise
         except BackendProtocolError:
             outcome = "protocol_error"
@@ -241,6 +293,11 @@ class Policy:
             return result
         finally:
             self._count(operation, outcome, time.perf_counter() - started)
+
+    def _failed(self) -> None:
+        self.breaker.failure()
+        if self.breaker.state is BreakerState.OPEN:
+            self._watch_while_open()
 
     def _count(self, operation: str, outcome: str, seconds: float | None = None) -> None:
         if self.metrics is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +17,8 @@ from gateway.nomination.validation import DEFAULT_GATE_CLOSURE, GateClosureRules
 from gateway.outbox import DirectoryOutbox
 from gateway.passwords import PasswordHashing
 from gateway.ratelimit.buckets import MemoryBuckets, RequestBudget
+from gateway.resilience import CircuitBreaker
+from gateway.store.idempotency import DEFAULT_LEASE
 from gateway.throttle import LoginThrottle, MemoryThrottleBackend
 
 Clock = Callable[[], dt.datetime]
@@ -31,6 +33,9 @@ class Backends:
     billing: BillingBackend
     crm: CrmBackend
     nomination: NominationBackend
+    # Each back end's circuit breaker by name (billing, crm, nomination), reported by /readyz;
+    # empty for adapters given without policies (tests).
+    breakers: Mapping[str, CircuitBreaker] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +49,4 @@ class Services:
     metrics: Metrics | None = None
     outbox: DirectoryOutbox = field(default_factory=lambda: DirectoryOutbox(Path("var/outbox")))
     budget: RequestBudget = field(default_factory=lambda: RequestBudget(MemoryBuckets()))
+    idempotency_lease: dt.timedelta = DEFAULT_LEASE  # how long an unfinished mutation holds its key

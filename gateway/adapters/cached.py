@@ -27,6 +27,7 @@ for writes that change a customer's data some other way.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Hashable, Sequence
@@ -36,6 +37,7 @@ from typing import Generic, TypeVar
 
 from gateway.adapters.billing.protocol import BillingBackend
 from gateway.adapters.crm.protocol import CrmBackend
+from gateway.adapters.nomination.protocol import NominationBackend, NominationPeriod
 from gateway.cache import codec, stale
 from gateway.cache.policy import TTL_SECONDS, Kind
 from gateway.cache.shared_redis import FAILURES
@@ -55,6 +57,15 @@ from gateway.domain.billing import (
 from gateway.domain.contact import ContactDetailsChange
 from gateway.domain.customers import Customer
 from gateway.domain.messages import Message
+from gateway.domain.nomination import (
+    DailyRefinement,
+    Interval,
+    MonthlyRefinement,
+    NominationContract,
+    Resolution,
+    SubmissionReceipt,
+    WeeklyNomination,
+)
 from gateway.domain.requests import CustomerRequest, NewRequest
 from gateway.domain.supply_points import SupplyPoint
 from gateway.errors import BackendRejected, BackendUnavailable
@@ -443,3 +454,70 @@ class CachedCrm:
 
     async def _changed(self, customer_number: str) -> None:
         await _invalidate_after_write(self.cache, customer_number)
+
+
+def _per_period() -> PerCustomer[NominationPeriod]:
+    return PerCustomer(customer=lambda p: p.customer_number, key=lambda p: p.start.isoformat())
+
+
+class CachedNomination:
+    """A large consumer's contract and periods, kept and served stale like the rest; a
+    submission forgets what is kept of its customer."""
+
+    def __init__(
+        self, inner: NominationBackend, store: CacheStore, *, metrics: Metrics | None = None
+    ) -> None:
+        self.inner = inner
+        self.cache = CacheLayer("nomination", store, metrics)
+
+    async def invalidate_customer(self, customer_number: str) -> None:
+        await self.cache.invalidate_customer(customer_number)
+
+    async def contracts(self, customer_numbers: Sequence[str]) -> list[NominationContract | None]:
+        return await self.cache.batch(
+            "contracts", Kind.MASTER, customer_numbers, self.inner.contracts, _per_customer_number()
+        )
+
+    async def weeks(self, periods: Sequence[NominationPeriod]) -> list[WeeklyNomination | None]:
+        return await self.cache.batch("weeks", Kind.NOMINATION, periods, self.inner.weeks, _per_period())
+
+    async def days(self, periods: Sequence[NominationPeriod]) -> list[DailyRefinement | None]:
+        return await self.cache.batch("days", Kind.NOMINATION, periods, self.inner.days, _per_period())
+
+    async def months(self, periods: Sequence[NominationPeriod]) -> list[MonthlyRefinement | None]:
+        return await self.cache.batch("months", Kind.NOMINATION, periods, self.inner.months, _per_period())
+
+    async def submit_week(
+        self,
+        *,
+        customer_number: str,
+        week_start: dt.date,
+        resolution: Resolution,
+        intervals: Sequence[Interval],
+    ) -> SubmissionReceipt:
+        receipt = await self.inner.submit_week(
+            customer_number=customer_number, week_start=week_start, resolution=resolution, intervals=intervals
+        )
+        await _invalidate_after_write(self.cache, customer_number)
+        return receipt
+
+    async def submit_day(
+        self, *, customer_number: str, day: dt.date, resolution: Resolution, intervals: Sequence[Interval]
+    ) -> SubmissionReceipt:
+        receipt = await self.inner.submit_day(
+            customer_number=customer_number, day=day, resolution=resolution, intervals=intervals
+        )
+        await _invalidate_after_write(self.cache, customer_number)
+        return receipt
+
+    async def submit_month(
+        self, *, customer_number: str, month: dt.date, refined_mwh: Decimal
+    ) -> SubmissionReceipt:
+        receipt = await self.inner.submit_month(
+            customer_number=customer_number, month=month, refined_mwh=refined_mwh
+        )
+        await _invalidate_after_write(self.cache, customer_number)
+        return receipt
+
+    async def ping(self) -> None:
+        await self.inner.ping()

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable
 import httpx
 
 from gateway.adapters.billing.soap import SoapBilling
-from gateway.adapters.cached import CachedBilling, CachedCrm
+from gateway.adapters.cached import CachedBilling, CachedCrm, CachedNomination
 from gateway.adapters.crm.rest import RestCrm
 from gateway.adapters.nomination.soap import SoapNomination
 from gateway.adapters.resilient import ResilientBilling, ResilientCrm, ResilientNomination
@@ -61,13 +61,17 @@ async def open_backends(
     clock: Callable[[], float] = time.monotonic,
 ) -> AsyncIterator[Backends]:
     """The real adapters, each behind its resilience policy and, given a ``cache``, the cache:
-    ``CachedBilling(ResilientBilling(SoapBilling(...)))``."""
+    ``CachedBilling(ResilientBilling(SoapBilling(...)))``, and so the CRM and nomination."""
     async with (
         _client(settings.billing_timeout) as billing_http,
         _client(settings.crm_timeout) as crm_http,
         _client(settings.nomination_timeout) as nomination_http,
     ):
         cache = cache if settings.cache_enabled else None
+        policies = {
+            name: policy(settings, name, metrics=metrics, clock=clock)
+            for name in ("billing", "crm", "nomination")
+        }
         billing = ResilientBilling(
             SoapBilling(
                 http=billing_http,
@@ -75,22 +79,30 @@ async def open_backends(
                 username=settings.billing_username,
                 password=settings.billing_password.get_secret_value(),
             ),
-            policy(settings, "billing", metrics=metrics, clock=clock),
+            policies["billing"],
         )
         crm = ResilientCrm(
             RestCrm(crm_http, base_url=settings.crm_url, api_key=settings.crm_api_key.get_secret_value()),
-            policy(settings, "crm", metrics=metrics, clock=clock),
+            policies["crm"],
         )
-        yield Backends(
-            billing=CachedBilling(billing, cache, metrics=metrics) if cache is not None else billing,
-            crm=CachedCrm(crm, cache, metrics=metrics) if cache is not None else crm,
-            nomination=ResilientNomination(
-                SoapNomination(
-                    http=nomination_http,
-                    address=settings.nomination_url,
-                    username=settings.nomination_username,
-                    password=settings.nomination_password.get_secret_value(),
-                ),
-                policy(settings, "nomination", metrics=metrics, clock=clock),
+        nomination = ResilientNomination(
+            SoapNomination(
+                http=nomination_http,
+                address=settings.nomination_url,
+                username=settings.nomination_username,
+                password=settings.nomination_password.get_secret_value(),
             ),
+            policies["nomination"],
         )
+        try:
+            yield Backends(
+                billing=CachedBilling(billing, cache, metrics=metrics) if cache is not None else billing,
+                crm=CachedCrm(crm, cache, metrics=metrics) if cache is not None else crm,
+                nomination=CachedNomination(nomination, cache, metrics=metrics)
+                if cache is not None
+                else nomination,
+                breakers={name: p.breaker for name, p in policies.items()},
+            )
+        finally:
+            for each in policies.values():
+                await each.close()

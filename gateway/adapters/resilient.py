@@ -3,7 +3,8 @@
 They implement the same Protocols as what they wrap, so they stack like httpx
 transports: ``CachedBilling(ResilientBilling(SoapBilling(...), policy))``. Reads are
 idempotent and may be retried; writes (creating, changing, cancelling a request,
-marking messages read) are never retried.
+marking messages read) are never retried. ``ping`` (readiness) asks the back end within its
+timeout but never through the breaker (``Policy.probe``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class ResilientBilling:
     def __init__(self, inner: BillingBackend, policy: Policy) -> None:
         self.inner = inner
         self.policy = policy
+        policy.watch(inner.ping)
 
     async def invoice_pages(self, queries: Sequence[InvoiceQuery]) -> list[InvoicePage]:
         return await self.policy.call(
@@ -104,14 +106,14 @@ class ResilientBilling:
         )
 
     async def ping(self) -> None:
-        # Readiness asks the back end itself: no retries, but the breaker still speaks.
-        await self.policy.call("ping", self.inner.ping, idempotent=False)
+        await self.policy.probe(self.inner.ping)
 
 
 class ResilientCrm:
     def __init__(self, inner: CrmBackend, policy: Policy) -> None:
         self.inner = inner
         self.policy = policy
+        policy.watch(inner.ping)
 
     async def customers(self, numbers: Sequence[str]) -> list[Customer | None]:
         return await self.policy.call("customers", lambda: self.inner.customers(numbers), idempotent=True)
@@ -173,13 +175,14 @@ class ResilientCrm:
         )
 
     async def ping(self) -> None:
-        await self.policy.call("ping", self.inner.ping, idempotent=False)
+        await self.policy.probe(self.inner.ping)
 
 
 class ResilientNomination:
     def __init__(self, inner: NominationBackend, policy: Policy) -> None:
         self.inner = inner
         self.policy = policy
+        policy.watch(inner.ping)
 
     async def contracts(self, customer_numbers: Sequence[str]) -> list[NominationContract | None]:
         return await self.policy.call(
@@ -237,4 +240,4 @@ class ResilientNomination:
         )
 
     async def ping(self) -> None:
-        await self.policy.call("ping", self.inner.ping, idempotent=False)
+        await self.policy.probe(self.inner.ping)

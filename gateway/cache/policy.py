@@ -20,6 +20,7 @@ class Kind(enum.Enum):
     CASES = "cases"  # requests (cases) and messages: move with the back office's work
     BILLING = "billing"  # invoices, payments, deposit plans, reminders: change as money moves
     DOCUMENT = "document"  # an issued PDF never changes
+    NOMINATION = "nomination"  # a large consumer's periods: contracted and submitted values
 
 
 TTL_SECONDS: dict[Kind, float] = {
@@ -29,6 +30,7 @@ TTL_SECONDS: dict[Kind, float] = {
     Kind.CASES: 30.0,
     Kind.BILLING: 15.0,
     Kind.DOCUMENT: 3600.0,
+    Kind.NOMINATION: 60.0,
 }
 
 STALE_FOR_SECONDS = 10 * 60.0

@@ -26,11 +26,11 @@ from gateway.cache import stale
 from gateway.config import Settings
 from gateway.context import Context
 from gateway.dataloaders import Loaders
-from gateway.errors import GatewayError
+from gateway.errors import GatewayError, StoreUnavailable
 from gateway.http.headers import content_security_policy
 from gateway.http.limits import check_request, decode_request_json
 from gateway.http.persisted_queries import PersistedQueries
-from gateway.http.refusals import refusal
+from gateway.http.refusals import refusal, store_unavailable_refusal
 from gateway.schema import schema
 from gateway.schema.errors import format_error
 from gateway.services import Services
@@ -87,6 +87,8 @@ class GatewayGraphQL(GraphQL[Context, None]):
             response = await self.run(Request(scope, receive))
         except HTTPException as exc:  # Strawberry's messages are its own, never the client's input
             response = refusal(exc.status_code, exc.reason)
+        except StoreUnavailable as exc:  # before any field ran (the session's check)
+            response = store_unavailable_refusal(exc)
         await response(scope, receive, send)
 
     def decode_json(self, data: str | bytes) -> object:

@@ -1,9 +1,18 @@
-"""``/healthz`` (the process is up) and ``/readyz`` (each back end and the store answer).
+"""``/healthz`` (the process is up) and ``/readyz`` (this replica can serve).
 
-Redis, when configured, is reported in ``/readyz``'s body (``checks.redis``; ``degraded``
-lists it while it is down) but never makes the replica unready: without it the gateway
-still serves, on local fallbacks (``gateway.cache.shared_redis``). The probe goes to Redis even
-while it is marked down, so a readiness probe also brings the shared state back sooner.
+Ready means this replica can serve: its store answers (``checks.store``). A load balancer
+takes a replica that is not ready out of rotation, which helps only for what is this
+replica's own. What every replica shares is reported, never made a reason to be unready:
+taking every replica out because a shared dependency is gone would take the whole portal
+down while most of it works.
+
+* Each back end is in ``backends``: its answer to a ping and its circuit breaker's state, and
+  in ``degraded`` while it is down. The pings go around the breakers (``Policy.probe``): a
+  probe is neither refused by an open breaker nor counted for or against it.
+* Redis, when configured, is in ``checks.redis`` and in ``degraded`` while it is down: the
+  replica serves on local fallbacks meanwhile (``gateway.cache.shared_redis``). It is probed
+  even while marked down, bypassing its retry backoff, so a readiness probe also brings the
+  shared state back sooner.
 """
 
 from __future__ import annotations
@@ -43,32 +52,40 @@ async def _check(probe: Probe) -> dict[str, object]:
 
 async def readyz(request: Request) -> JSONResponse:
     services: Services = request.app.state.services
+    backends = services.backends
 
     async def store() -> None:
         async with services.store() as session:
             await session.execute(text("SELECT 1"))
 
-    probes: dict[str, Probe] = {
-        "billing": services.backends.billing.ping,
-        "crm": services.backends.crm.ping,
-        "nomination": services.backends.nomination.ping,
-        "store": store,
+    pings: dict[str, Probe] = {
+        "billing": backends.billing.ping,
+        "crm": backends.crm.ping,
+        "nomination": backends.nomination.ping,
     }
     redis: SharedRedis | None = getattr(request.app.state, "redis", None)
-    results = await asyncio.gather(
-        *(_check(probe) for probe in probes.values()), *([_redis(redis)] if redis is not None else [])
+    store_check, redis_check, *answers = await asyncio.gather(
+        _check(store), _redis(redis), *(_check(ping) for ping in pings.values())
     )
-    checks = dict(zip(probes, results, strict=False))
-    ready = all(result["status"] == "up" for result in checks.values())
-    body: dict[str, object] = {"status": "ready" if ready else "not ready", "checks": checks}
-    if redis is not None:
-        checks["redis"] = results[-1]
-        body["degraded"] = ["redis"] if results[-1]["status"] != "up" else []
+    checks = {"store": store_check} | ({"redis": redis_check} if redis is not None else {})
+    reported: dict[str, dict[str, object]] = {}
+    for name, answer in zip(pings, answers, strict=True):
+        breaker = backends.breakers.get(name)
+        reported[name] = answer | ({"breaker": breaker.state.name.lower()} if breaker is not None else {})
+    ready = store_check["status"] == "up"
+    body = {
+        "status": "ready" if ready else "not ready",
+        "checks": checks,
+        "backends": reported,
+        "degraded": [name for name, check in (checks | reported).items() if check["status"] != "up"],
+    }
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
-async def _redis(redis: SharedRedis) -> dict[str, object]:
-    """Redis's state, from a ping that bypasses the retry backoff; down is reported, not unready."""
+async def _redis(redis: SharedRedis | None) -> dict[str, object]:
+    """Redis's state, from a ping that bypasses the retry backoff."""
+    if redis is None:
+        return {"status": "up"}
     started = time.perf_counter()
     try:
         await asyncio.wait_for(redis.ping(), READY_TIMEOUT)

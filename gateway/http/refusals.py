@@ -2,8 +2,9 @@
 shape, ``{"errors": [{"message", "extensions": {"code", "retryable"}}]}``, never text/plain.
 
 Starlette's own refusals (no such route, a method the route does not take, a static file
-that is not there) and anything unexpected (500, with no trace) come through the handlers
-here; Strawberry's (a body that is not a GraphQL request) through ``GatewayGraphQL``.
+that is not there), the gateway's own database not answering (503 ``SERVICE_UNAVAILABLE``,
+retryable) and anything unexpected (500, with no trace) come through the handlers here;
+Strawberry's (a body that is not a GraphQL request) through ``GatewayGraphQL``.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ExceptionHandler
 
-from gateway.errors import ErrorCode
+from gateway.errors import ErrorCode, StoreUnavailable
 from gateway.schema.errors import INTERNAL_MESSAGE
 
+RETRY_AFTER_SECONDS = 1
 NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 _CODE_BY_STATUS = {
@@ -57,6 +59,18 @@ async def http_exception(request: Request, exc: Exception) -> Response:
     return refusal(exc.status_code, message, headers=exc.headers)
 
 
+def store_unavailable_refusal(error: StoreUnavailable) -> JSONResponse:
+    """503, retryable: the gateway's own database does not answer (``gateway.store.db``)."""
+    return refusal(
+        503, error.message, code=error.code, retryable=True, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+    )
+
+
+async def store_unavailable(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StoreUnavailable)
+    return store_unavailable_refusal(exc)
+
+
 async def unexpected(request: Request, exc: Exception) -> Response:
     # Starlette's ServerErrorMiddleware re-raises it after this answer: the server logs its trace.
     return refusal(500, INTERNAL_MESSAGE)
@@ -64,5 +78,6 @@ async def unexpected(request: Request, exc: Exception) -> Response:
 
 EXCEPTION_HANDLERS: dict[type[Exception] | int, ExceptionHandler] = {
     HTTPException: http_exception,
+    StoreUnavailable: store_unavailable,
     Exception: unexpected,
 }

@@ -5,7 +5,11 @@ customer's owners (``owner_only`` entries, where money or mail goes, are the own
 Never lost, never doubled:
 
 * The key is claimed in the account store (shared by every replica) before anything else;
-  a finished submission is answered again from its record, without a back-end call.
+  a finished submission is answered again from its record, without a back-end call. A
+  duplicate while it runs is ``IN_PROGRESS`` (retryable). The claim is a lease: if the
+  gateway dies mid-call, a retry after the lease has run out runs it again
+  (``GATEWAY_IDEMPOTENCY_LEASE_SECONDS``), and the CRM's duplicate check answers the case
+  the dead run filed.
 * A refused submission (validation) releases the claim: the key may be used again.
 * A back end that fails or times out releases the claim too, and the client gets a
   retryable ``BACKEND_UNAVAILABLE``. The back end may have done the work all the same (its
@@ -34,6 +38,7 @@ from gateway.domain.customers import Address
 from gateway.domain.requests import CustomerRequest, NewRequest
 from gateway.domain.supply_points import SupplyPoint
 from gateway.errors import BadUserInput, Forbidden, NotFound
+from gateway.idempotent import claim, release
 from gateway.permissions import Role, require_access
 from gateway.portal_accounts import Notice, owner_addresses, send_notice
 from gateway.requests import validation as v
@@ -41,23 +46,11 @@ from gateway.requests.validation import Code, FieldError
 from gateway.schema.node import from_global_id
 from gateway.schema.request_inputs import RequestInput
 from gateway.store.db import transaction
-from gateway.store.idempotency import (
-    ClaimState,
-    claim_idempotency_key,
-    complete_idempotency_key,
-    release_idempotency_key,
-    request_hash,
-)
+from gateway.store.idempotency import ClaimState, complete_idempotency_key
 
 PRAGUE = ZoneInfo("Europe/Prague")
 MAX_KEY_LENGTH = 128
 OPERATION = "submitRequest"
-
-
-class SubmissionInProgress(BadUserInput):
-    """The same key is being submitted right now; retrying shortly answers its result."""
-
-    retryable = True
 
 
 @runtime_checkable
@@ -134,34 +127,19 @@ async def submit_request(
         raise BadUserInput(f"`idempotencyKey` must have 1 to {MAX_KEY_LENGTH} characters.")
     services = info.context.services
     arguments = {"customer": customer_number, "kind": name, "input": dataclasses.asdict(value)}
-    async with transaction(services.store) as session:
-        claim = await claim_idempotency_key(
-            session,
-            user_id=viewer.user_id,
-            key=idempotency_key,
-            operation=OPERATION,
-            request_hash=request_hash(OPERATION, arguments),
-            now=services.clock(),
-        )
-    if claim.state is ClaimState.MISMATCH:
-        raise BadUserInput("This `idempotencyKey` was already used for a different submission.")
-    if claim.state is ClaimState.IN_PROGRESS:
-        raise SubmissionInProgress("A submission with this `idempotencyKey` is still running; retry shortly.")
-    if claim.state is ClaimState.REPLAY:
-        assert claim.record.response is not None
-        return await _replay(info, claim.record.response)
-
-    async def release() -> None:
-        async with transaction(services.store) as session:
-            await release_idempotency_key(session, user_id=viewer.user_id, key=idempotency_key)
-
+    made = await claim(
+        services, user_id=viewer.user_id, key=idempotency_key, operation=OPERATION, arguments=arguments
+    )
+    if made.state is ClaimState.REPLAY:
+        assert made.record.response is not None
+        return await _replay(info, made.record.response)
     try:
         result = await _run(info, customer_number, name, value, reference(viewer.user_id, idempotency_key))
     except BaseException:
-        await release()
+        await release(services, made)
         raise
     if not isinstance(result, _Done):
-        await release()
+        await release(services, made)
         return Outcome(errors=tuple(error.under("request", name) for error in result))
     record: dict[str, Any] = {"kind": name}
     if result.request is not None:

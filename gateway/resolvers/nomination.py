@@ -7,8 +7,10 @@ sent; the nomination system's own verdict comes back as the same positioned prob
 
 Submissions are idempotent per user and ``idempotencyKey``: an accepted submission is
 recorded in the account store, and the same key with the same input answers it again
-without calling the back end; the same key with other input is ``BAD_USER_INPUT``. A
-refused submission is not recorded, so the key may be used again for corrected values.
+without calling the back end; the same key with other input is ``BAD_USER_INPUT``; the same
+input while it runs is ``IN_PROGRESS``. A refused submission is not recorded, so the key may
+be used again for corrected values. A submission whose gateway died mid-call runs again once
+its claim's lease has run out: the values are absolute, so sending them twice leaves them once.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ from gateway.domain.nomination import (
     SubmissionReceipt,
     WeeklyNomination,
 )
-from gateway.errors import BadUserInput, NotFound
+from gateway.errors import BackendUnavailable, BadUserInput, NotFound
+from gateway.idempotent import claim, release
 from gateway.nomination.csv_input import CsvSeries, week_problem_with_lines
 from gateway.nomination.intervals import energy_mwh
 from gateway.nomination.problems import NominationRejected
@@ -50,13 +53,7 @@ from gateway.nomination.validation import (
 )
 from gateway.permissions import require_access
 from gateway.store.db import transaction
-from gateway.store.idempotency import (
-    ClaimState,
-    claim_idempotency_key,
-    complete_idempotency_key,
-    release_idempotency_key,
-    request_hash,
-)
+from gateway.store.idempotency import ClaimState, complete_idempotency_key
 
 MAX_KEY_LENGTH = 128
 
@@ -65,10 +62,18 @@ MAX_KEY_LENGTH = 128
 
 
 async def resolve_nomination_contract(info: Info, customer_number: str) -> NominationContract | None:
-    """The contract of a large consumer; ``None`` for any other segment (or no contract)."""
-    customer = await info.context.loaders.customer_by_number.load(customer_number)
-    if customer is None or customer.segment is not Segment.LARGE:
-        return None
+    """The contract of a large consumer; ``None`` for any other segment (or no contract).
+
+    The nomination system is the one that knows its contracts. The CRM's segment only spares
+    it the calls for everyone else: while the CRM does not answer, the nomination system is
+    asked all the same, so a large consumer's contract never depends on the CRM."""
+    try:
+        customer = await info.context.loaders.customer_by_number.load(customer_number)
+    except BackendUnavailable:
+        customer = None
+    else:
+        if customer is None or customer.segment is not Segment.LARGE:
+            return None
     return await info.context.loaders.nomination_contract_by_customer.load(customer_number)
 
 
@@ -172,40 +177,28 @@ async def _idempotent(
     if not 0 < len(idempotency_key) <= MAX_KEY_LENGTH:
         raise BadUserInput(f"`idempotencyKey` must have 1 to {MAX_KEY_LENGTH} characters.")
     services = info.context.services
-    fingerprint = request_hash(operation, arguments)
+    made = await claim(
+        services, user_id=viewer.user_id, key=idempotency_key, operation=operation, arguments=arguments
+    )
+    if made.state is ClaimState.REPLAY:
+        assert made.record.response is not None
+        return SubmissionOutcome.from_record(made.record.response)
+    try:
+        outcome = await run()
+    except BaseException:
+        await release(services, made)
+        raise
+    if outcome.receipt is None:
+        await release(services, made)
+        return outcome
     async with transaction(services.store) as session:
-        claim = await claim_idempotency_key(
+        await complete_idempotency_key(
             session,
             user_id=viewer.user_id,
             key=idempotency_key,
-            operation=operation,
-            request_hash=fingerprint,
+            response=outcome.as_record(),
             now=services.clock(),
         )
-    if claim.state is ClaimState.MISMATCH:
-        raise BadUserInput("This `idempotencyKey` was already used for a different submission.")
-    if claim.state is ClaimState.IN_PROGRESS:
-        raise BadUserInput("A submission with this `idempotencyKey` is still running; retry shortly.")
-    if claim.state is ClaimState.REPLAY:
-        assert claim.record.response is not None
-        return SubmissionOutcome.from_record(claim.record.response)
-    try:
-        outcome = await run()
-    except Exception:
-        async with transaction(services.store) as session:
-            await release_idempotency_key(session, user_id=viewer.user_id, key=idempotency_key)
-        raise
-    async with transaction(services.store) as session:
-        if outcome.receipt is None:
-            await release_idempotency_key(session, user_id=viewer.user_id, key=idempotency_key)
-        else:
-            await complete_idempotency_key(
-                session,
-                user_id=viewer.user_id,
-                key=idempotency_key,
-                response=outcome.as_record(),
-                now=services.clock(),
-            )
     return outcome
 
 

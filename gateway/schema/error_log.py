@@ -26,7 +26,9 @@ from gateway.schema.errors import classify
 
 log = logging.getLogger("gateway.graphql")
 
-WARNING_CODES = frozenset({ErrorCode.BACKEND_UNAVAILABLE, ErrorCode.RATE_LIMITED})
+WARNING_CODES = frozenset(
+    {ErrorCode.BACKEND_UNAVAILABLE, ErrorCode.RATE_LIMITED, ErrorCode.SERVICE_UNAVAILABLE}
+)
 
 
 def document_hash(query: str | None) -> str:

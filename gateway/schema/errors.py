@@ -11,7 +11,7 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLSyntaxError
 
-from gateway.errors import BackendError, ErrorCode, GatewayError, RateLimited
+from gateway.errors import BackendError, ErrorCode, GatewayError, RateLimited, StillRunning
 
 INTERNAL_MESSAGE = "Something went wrong on our side."
 
@@ -29,7 +29,7 @@ def classify(error: GraphQLError) -> tuple[ErrorCode, bool, dict[str, Any]]:
         return classify(original)
     if isinstance(original, GatewayError):
         extra: dict[str, Any] = {}
-        if isinstance(original, RateLimited):
+        if isinstance(original, RateLimited | StillRunning):
             extra["retryAfter"] = round(original.retry_after, 1)
         if isinstance(original, BackendError):
             extra["backend"] = original.backend

@@ -294,3 +294,6 @@ class IdempotencyRecord(Base):
     status: Mapped[IdempotencyStatus] = mapped_column(EnumText(IdempotencyStatus))
     created_at: Mapped[datetime] = mapped_column(index=True)
     completed_at: Mapped[datetime | None]
+    # Until when an IN_PROGRESS claim is its runner's; past it, a retry takes the claim over.
+    # NULL in a claim written before leases (migration 0003): it ends ``created_at`` + the lease.
+    lease_expires_at: Mapped[datetime | None]

@@ -51,26 +51,57 @@ async def test_healthz(client: httpx.AsyncClient) -> None:
     assert response.json() == {"status": "ok"}
 
 
-async def test_readyz_reports_each_back_end(client: httpx.AsyncClient, simulators: dict[str, str]) -> None:
+async def test_readyz_reports_each_back_end_with_its_breaker_and_stays_ready_while_one_is_down(
+    client: httpx.AsyncClient, simulators: dict[str, str]
+) -> None:
     # given all up
     ready = await client.get("/readyz")
     assert ready.status_code == 200
-    assert {name: check["status"] for name, check in ready.json()["checks"].items()} == {
-        "billing": "up",
-        "crm": "up",
-        "nomination": "up",
-        "store": "up",
+    body = ready.json()
+    assert {name: check["status"] for name, check in body["checks"].items()} == {"store": "up"}
+    assert {name: (b["status"], b["breaker"]) for name, b in body["backends"].items()} == {
+        "billing": ("up", "closed"),
+        "crm": ("up", "closed"),
+        "nomination": ("up", "closed"),
     }
+    assert body["degraded"] == []
 
-    # when CRM is down
+    # when the CRM is down
     set_faults(simulators["crm"], mode="down")
-    not_ready = await client.get("/readyz")
+    still = await client.get("/readyz")
 
-    # then
-    assert not_ready.status_code == 503
-    checks = not_ready.json()["checks"]
-    assert checks["crm"]["status"] == "down"
-    assert checks["billing"]["status"] == "up"
+    # then: reported, but this replica still serves (the rest of the portal works)
+    assert still.status_code == 200
+    body = still.json()
+    assert body["status"] == "ready"
+    assert body["backends"]["crm"]["status"] == "down"
+    assert body["backends"]["billing"]["status"] == "up"
+    assert body["degraded"] == ["crm"]
+
+
+async def test_readiness_probes_never_touch_the_breakers(
+    gql: GraphQLClient, simulators: dict[str, str]
+) -> None:
+    # given: the CRM down; probes more than the failures that open a breaker
+    set_faults(simulators["crm"], mode="down")
+    probes = [(await gql.http.get("/readyz")).json()["backends"]["crm"] for _ in range(8)]
+
+    # then: every probe asked the CRM and none counted against it
+    assert {(p["status"], p["breaker"]) for p in probes} == {("down", "closed")}
+
+    # when: real reads open the breaker, then the CRM recovers
+    await gql.login("novak")
+    for _ in range(3):
+        await gql.execute('{ customer(number: "1000012345") { name } }')
+    opened = (await gql.http.get("/readyz")).json()["backends"]["crm"]
+    set_faults(simulators["crm"], mode="ok")
+    recovered = (await gql.http.get("/readyz")).json()["backends"]["crm"]
+
+    # then: the open breaker did not stop the probe, and the probe did not close it (only a
+    # real call does; the breaker's own watch may have made it half-open meanwhile)
+    assert (opened["status"], opened["breaker"]) == ("down", "open")
+    assert recovered["status"] == "up"
+    assert recovered["breaker"] in {"open", "half_open"}
 
 
 async def test_backend_calls_are_batched_across_customers(
