@@ -34,9 +34,8 @@ from gateway.passwords import PasswordHashing
 from gateway.ratelimit.buckets import BudgetPolicy, open_budget
 from gateway.schema.operation_metrics import operation_names
 from gateway.services import Backends, Clock, Services, utc_now
-from gateway.store.db import create_engine, create_sessionmaker, transaction
-from gateway.store.demo import seed_demo
-from gateway.store.migrate import upgrade_to_head
+from gateway.store.db import create_engine, create_sessionmaker
+from gateway.store.prepare import prepare
 from gateway.throttle import open_throttle
 
 log = logging.getLogger("gateway")
@@ -75,12 +74,8 @@ async def open_store(settings: Settings) -> AsyncIterator[async_sessionmaker[Asy
     """The account store, migrated to the newest schema (and seeded in demo mode)."""
     engine = create_engine(settings.database_url)
     try:
-        await upgrade_to_head(engine)
-        sessionmaker = create_sessionmaker(engine)
-        if settings.demo:
-            async with transaction(sessionmaker) as session:
-                await seed_demo(session)
-        yield sessionmaker
+        await prepare(engine, demo=settings.demo)
+        yield create_sessionmaker(engine)
     finally:
         await engine.dispose()
 
