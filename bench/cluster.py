@@ -91,6 +91,7 @@ backend gateways
     http-request disable-l7-retry if !METH_GET
     option httpchk GET /readyz
     http-check expect status 200
+    timeout check 5s
     default-server check inter 1s fall 2 rise 2
 {servers}
 """
@@ -351,11 +352,15 @@ async def _client(
         started = time.monotonic()
         try:
             response = await http.get("/graphql", params=params)
-            body = response.json()
-            ok = response.status_code == 200 and "errors" not in body
-            what = "ok" if ok else f"{response.status_code} {json.dumps(body.get('errors'))[:160]}"
-        except (httpx.HTTPError, ValueError) as error:
-            ok, what = False, f"{type(error).__name__}"
+        except httpx.HTTPError as error:
+            outcomes.append(Outcome(started, time.monotonic(), False, type(error).__name__))
+            continue
+        try:
+            errors = response.json().get("errors")
+        except ValueError:  # not the gateway's answer: HAProxy's own (no replica, or one died)
+            errors = response.text.strip().splitlines()[-1:]
+        ok = response.status_code == 200 and not errors
+        what = "ok" if ok else f"HTTP {response.status_code} {json.dumps(errors)[:160]}"
         outcomes.append(Outcome(started, time.monotonic(), ok, what))
 
 

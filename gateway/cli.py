@@ -14,7 +14,6 @@ import copy
 import datetime as dt
 import errno
 import logging
-import logging.config
 import os
 import shutil
 import socket
@@ -93,7 +92,6 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "log_level": settings.log_level,
         "proxy_headers": False,
         "access_log": False,  # gateway.http.access_log writes it, without signatures and documents
-        "log_config": logging_config(),
     }
 
 
@@ -146,7 +144,11 @@ def _serve(settings: Settings) -> None:
     _prepare_store(settings)
     workers = settings.worker_processes
     config = uvicorn.Config(
-        "gateway.app:create_app", factory=True, workers=workers, **server_options(settings)
+        "gateway.app:create_app",
+        factory=True,
+        workers=workers,
+        log_config=logging_config(),  # each worker configures its logging afresh from it
+        **server_options(settings),
     )
     with _worker_metrics(workers):
         if workers == 1:
@@ -239,19 +241,25 @@ async def _api_key(settings: Settings, args: argparse.Namespace) -> None:
 QUIET_LOGGERS = ("httpx", "httpcore", "alembic", "aiosqlite", "sqlalchemy.engine", "zeep")
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging() -> None:
+    """The command's own logging (``gateway serve`` with several workers: ``logging_config``)."""
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    for noisy in QUIET_LOGGERS:
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
 def logging_config() -> dict[str, Any]:
-    """The logging of every process: the command's and, given to uvicorn, each worker's (a
-    worker starts afresh and configures its logging from this)."""
+    """``configure_logging`` as uvicorn's ``log_config``: a worker process starts afresh and
+    configures its logging from this (uvicorn's own loggers as uvicorn sets them)."""
     config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    config["formatters"]["gateway"] = {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    config["formatters"]["gateway"] = {"format": LOG_FORMAT}
     config["handlers"]["gateway"] = {"class": "logging.StreamHandler", "formatter": "gateway"}
     config["root"] = {"handlers": ["gateway"], "level": "INFO"}
     config["loggers"].update({noisy: {"level": "WARNING"} for noisy in QUIET_LOGGERS})
     return config
-
-
-def configure_logging() -> None:
-    logging.config.dictConfig(logging_config())
 
 
 def _default(field: FieldInfo) -> str:
