@@ -134,9 +134,18 @@ def _worker_metrics(workers: int) -> Iterator[None]:
 
 def _prepare_store(settings: Settings) -> None:
     """Migrations (and the demo accounts) once, in this process, before any worker starts."""
-    from gateway.store.prepare import prepare_database  # noqa: PLC0415 -- keeps --help fast
+    from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415 -- keeps --help fast
 
-    asyncio.run(prepare_database(settings.database_url, demo=settings.demo))
+    from gateway.store.prepare import prepare_database  # noqa: PLC0415
+
+    try:
+        asyncio.run(prepare_database(settings.database_url, demo=settings.demo))
+    except (OSError, SQLAlchemyError) as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
+        raise CommandError(
+            f"GATEWAY_DATABASE_URL={_shown_url(settings.database_url)!r}: the database cannot be "
+            f"prepared ({type(error).__name__}: {reason})"
+        ) from None
 
 
 def _serve(settings: Settings) -> None:
