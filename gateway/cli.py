@@ -116,13 +116,14 @@ def bind(host: str, port: int) -> socket.socket:
 @contextlib.contextmanager
 def _worker_metrics(workers: int) -> Iterator[None]:
     """Several workers share their metrics through files in ``PROMETHEUS_MULTIPROC_DIR``
-    (``gateway.metrics``): the one given, emptied, or a temporary one removed at the end."""
-    if workers == 1:
-        yield
-        return
+    (``gateway.metrics``): the one given (one worker too, then), emptied, or a temporary one
+    removed at the end."""
     from gateway.metrics import MULTIPROC_DIR, prepare_multiprocess_dir  # noqa: PLC0415
 
     given = os.environ.get(MULTIPROC_DIR)
+    if workers == 1 and not given:
+        yield
+        return
     directory = Path(given) if given else Path(tempfile.mkdtemp(prefix="gateway-metrics-"))
     prepare_multiprocess_dir(directory)
     try:
