@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 GRAPHIQL := gateway/static/graphiql
 GRAPHIQL_PACKAGES := graphiql@3.8.3 react@18.2.0 react-dom@18.2.0 @graphiql/plugin-explorer@1.0.2 js-cookie@3.0.5
 
-.PHONY: demo test lint sim bench serve graphiql-assets clean mutate
+.PHONY: demo test lint sim bench serve graphiql-assets clean mutate cluster cluster-kill deploy-check
 
 demo: $(STAMP) $(GRAPHIQL)/graphiql.min.js ## gateway on :8000 with simulated back ends and demo data
 	$(BIN)/gateway demo
@@ -30,6 +30,20 @@ bench: $(STAMP) ## latency, back-end calls, throughput and memory of the overvie
 
 serve: $(STAMP) ## the gateway alone, configured by GATEWAY_* variables
 	$(BIN)/gateway serve
+
+# The cluster: 3 replicas sharing PostgreSQL and Redis behind HAProxy (Debian's haproxy package).
+# CLUSTER_PORT (HAProxy; replicas on the next 3, simulators from +10), CLUSTER_DATABASE_URL
+# (made afresh: its name starts with gateway_cluster), CLUSTER_REDIS_URL.
+cluster: $(STAMP) ## 3 replicas behind HAProxy on :8200, sharing PostgreSQL and Redis, until Ctrl-C
+	$(BIN)/python -m bench.cluster up
+
+cluster-kill: $(STAMP) ## the cluster under load, one replica SIGKILLed: failed requests and shared state
+	$(BIN)/python -m bench.cluster kill
+
+deploy-check: $(STAMP) ## render and validate the Kubernetes manifests, the compose file and the Dockerfile, offline
+	kubectl kustomize deploy/k8s/overlays/production | $(BIN)/kubernetes-validate --strict -
+	$(BIN)/docker-compose -f compose.yaml config --quiet
+	$(BIN)/hadolint Dockerfile
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

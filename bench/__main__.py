@@ -100,6 +100,7 @@ def _processes() -> Iterator[dict[str, subprocess.Popen[bytes]]]:
                 **os.environ,
                 "GATEWAY_DEMO": "true",
                 "GATEWAY_PORT": str(port),
+                "GATEWAY_WORKERS": "1",  # one process each: what is compared
                 "GATEWAY_LOG_LEVEL": "warning",
                 "GATEWAY_DATABASE_URL": f"sqlite+aiosqlite:///{workdir}/{kind}.db",
                 "GATEWAY_BILLING_URL": f"http://{HOST}:{SIMULATORS['billing']}/soap",

@@ -71,6 +71,7 @@ def gateway(gateway_dir: Path, workdir: Path) -> Iterator[tuple[str, int]]:
             "PYTHONPATH": str(gateway_dir),
             "GATEWAY_DEMO": "true",
             "GATEWAY_PORT": str(port),
+            "GATEWAY_WORKERS": "1",
             "GATEWAY_LOG_LEVEL": "warning",
             "GATEWAY_DATABASE_URL": f"sqlite+aiosqlite:///{workdir}/flood.db",
             "GATEWAY_OUTBOX_DIR": str(workdir / "outbox"),

@@ -35,9 +35,8 @@ from gateway.passwords import PasswordHashing
 from gateway.ratelimit.buckets import BudgetPolicy, open_budget
 from gateway.schema.operation_metrics import operation_names
 from gateway.services import Backends, Clock, Services, utc_now
-from gateway.store.db import create_engine, create_sessionmaker, transaction, wait_for_store
-from gateway.store.demo import seed_demo
-from gateway.store.migrate import upgrade_to_head
+from gateway.store.db import create_engine, create_sessionmaker, wait_for_store
+from gateway.store.prepare import prepare
 from gateway.throttle import open_throttle
 
 log = logging.getLogger("gateway")
@@ -77,12 +76,8 @@ async def open_store(settings: Settings) -> AsyncIterator[async_sessionmaker[Asy
     engine = create_engine(settings.database_url)
     try:
         await wait_for_store(engine, for_seconds=settings.database_startup_seconds)
-        await upgrade_to_head(engine)
-        sessionmaker = create_sessionmaker(engine)
-        if settings.demo:
-            async with transaction(sessionmaker) as session:
-                await seed_demo(session)
-        yield sessionmaker
+        await prepare(engine, demo=settings.demo)
+        yield create_sessionmaker(engine)
     finally:
         await engine.dispose()
 

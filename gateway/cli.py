@@ -1,20 +1,42 @@
-"""The ``gateway`` command: ``serve``, ``demo``, and staff API keys."""
+"""The gateway command: serve the gateway, run the demo, manage staff API keys.
+
+Settings come from GATEWAY_* environment variables (or a .env file): `gateway serve --help`
+lists them. A setting or argument that cannot work stops the command with one line naming it
+and exit status 2, before anything is served.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import copy
 import datetime as dt
+import errno
 import logging
 import os
+import shutil
+import socket
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import uvicorn
+from pydantic.fields import FieldInfo
+from uvicorn.supervisors import Multiprocess
 
-from gateway.config import Settings
+from gateway.config import (
+    Settings,
+    SettingsError,
+    load_settings,
+    serving_problems,
+    unknown_variables,
+    variable,
+)
+
+log = logging.getLogger("gateway")
 
 DEMO_LOGINS = (
     ("novak", "household 1000012345: electricity (combined, D02d, 3x25 A) and gas, an overdue invoice"),
@@ -25,7 +47,13 @@ DEMO_LOGINS = (
     ("novak2", "a second account with novak's e-mail, to merge"),
 )
 DEMO_PASSWORD = "Demo-heslo-2026"  # noqa: S105 -- the published demo password
+DEMO_DATABASE_URL = "sqlite+aiosqlite:///var/demo.db"
 SIMULATOR_PORTS = {"billing": 8101, "crm": 8102, "nomination": 8103}
+USAGE_ERROR = 2  # argparse's status for a bad argument; the same for a bad setting
+
+
+class CommandError(Exception):
+    """The command cannot do what was asked: one line for the user, exit status 2."""
 
 
 class _EmbeddedServer(uvicorn.Server):
@@ -34,6 +62,24 @@ class _EmbeddedServer(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
+
+
+class _Workers(Multiprocess):
+    """Uvicorn's supervisor of the workers (it replaces one that dies), which also tells the
+    metrics when a worker is gone, so its live gauges leave every scrape's sums."""
+
+    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket]) -> None:
+        super().__init__(config, sockets)
+        self._pids: set[int] = set()
+
+    def keep_subprocess_alive(self) -> None:
+        from gateway.metrics import forget_worker  # noqa: PLC0415 -- after PROMETHEUS_MULTIPROC_DIR is set
+
+        super().keep_subprocess_alive()
+        alive = {process.pid for process in self.processes if process.pid is not None}
+        for pid in self._pids - alive:
+            forget_worker(pid)
+        self._pids = alive
 
 
 def server_options(settings: Settings) -> dict[str, Any]:
@@ -67,15 +113,84 @@ def _reach_store(settings: Settings) -> None:
         sys.exit(f"gateway: cannot start: {error}")
 
 
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything starts: a port that is taken stops the
+    command before the app says it is ready."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        if error.errno in (errno.EADDRINUSE, errno.EACCES):
+            reason = "is taken" if error.errno == errno.EADDRINUSE else "needs privileges this user lacks"
+            raise CommandError(f"GATEWAY_PORT={port}: {host}:{port} {reason}; choose another port") from None
+        raise CommandError(f"GATEWAY_HOST={host!r}: cannot listen there ({error.strerror})") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+@contextlib.contextmanager
+def _worker_metrics(workers: int) -> Iterator[None]:
+    """Several workers share their metrics through files in ``PROMETHEUS_MULTIPROC_DIR``
+    (``gateway.metrics``): the one given (one worker too, then), emptied, or a temporary one
+    removed at the end."""
+    from gateway.metrics import MULTIPROC_DIR, prepare_multiprocess_dir  # noqa: PLC0415
+
+    given = os.environ.get(MULTIPROC_DIR)
+    if workers == 1 and not given:
+        yield
+        return
+    directory = Path(given) if given else Path(tempfile.mkdtemp(prefix="gateway-metrics-"))
+    prepare_multiprocess_dir(directory)
+    try:
+        yield
+    finally:
+        if not given:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def _prepare_store(settings: Settings) -> None:
+    """Migrations (and the demo accounts) once, in this process, before any worker starts."""
+    from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415 -- keeps --help fast
+
+    from gateway.store.prepare import prepare_database  # noqa: PLC0415
+
+    try:
+        asyncio.run(prepare_database(settings.database_url, demo=settings.demo))
+    except (OSError, SQLAlchemyError) as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
+        raise CommandError(
+            f"GATEWAY_DATABASE_URL={_shown_url(settings.database_url)!r}: the database cannot be "
+            f"prepared ({type(error).__name__}: {reason})"
+        ) from None
+
+
 def _serve(settings: Settings) -> None:
+    sock = bind(settings.host, settings.port)
     _reach_store(settings)
-    uvicorn.run("gateway.app:create_app", factory=True, workers=settings.workers, **server_options(settings))
+    _prepare_store(settings)
+    workers = settings.worker_processes
+    config = uvicorn.Config(
+        "gateway.app:create_app",
+        factory=True,
+        workers=workers,
+        log_config=logging_config(),  # each worker configures its logging afresh from it
+        **server_options(settings),
+    )
+    with _worker_metrics(workers):
+        if workers == 1:
+            uvicorn.Server(config).run(sockets=[sock])
+        else:
+            _Workers(config, sockets=[sock]).run()
 
 
 async def _demo(settings: Settings) -> None:
     from fixtures.apps import create_simulators  # noqa: PLC0415 -- demo only: the product never needs them
     from gateway.app import create_app  # noqa: PLC0415
 
+    sock = bind(settings.host, settings.port)
     simulators = [
         _EmbeddedServer(
             uvicorn.Config(app, host=settings.host, port=SIMULATOR_PORTS[name], log_level="warning")
@@ -85,7 +200,7 @@ async def _demo(settings: Settings) -> None:
     tasks = [asyncio.create_task(server.serve()) for server in simulators]
     while not all(server.started for server in simulators):
         if any(task.done() for task in tasks):
-            raise SystemExit("a simulator could not start: is its port (8101-8103) taken?")
+            raise CommandError("a simulator could not start: is one of its ports (8101-8103) taken?")
         await asyncio.sleep(0.05)
     host = f"http://{settings.host}:{settings.port}"
     print(f"\nGraphiQL:    {host}/graphql")
@@ -97,31 +212,51 @@ async def _demo(settings: Settings) -> None:
     print("Staff API key: demo-staff-key (header X-API-Key)\n", flush=True)
     gateway = uvicorn.Server(uvicorn.Config(create_app(settings), **server_options(settings)))
     try:
-        await gateway.serve()
+        await gateway.serve(sockets=[sock])
     finally:
         for server in simulators:
             server.should_exit = True
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def _api_key(settings: Settings, action: str, args: argparse.Namespace) -> None:
+def demo_database_url() -> str:
+    """The demo's database: ``GATEWAY_DATABASE_URL`` when set, else ``var/demo.db``."""
+    return os.environ.get(variable("database_url"), DEMO_DATABASE_URL)
+
+
+def _shown_url(url: str) -> str:
+    from sqlalchemy.engine import make_url  # noqa: PLC0415
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+async def _api_key(settings: Settings, args: argparse.Namespace) -> None:
     """Staff keys in ``settings.database_url``; only the key's hash is stored."""
-    from gateway.store import api_keys  # noqa: PLC0415 -- keeps ``gateway serve`` start-up lean
+    from gateway.errors import NotFound  # noqa: PLC0415 -- keeps ``gateway --help`` lean
+    from gateway.store import api_keys  # noqa: PLC0415
     from gateway.store.db import create_engine, create_sessionmaker, transaction  # noqa: PLC0415
     from gateway.store.migrate import upgrade_to_head  # noqa: PLC0415
 
+    database = _shown_url(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
         await upgrade_to_head(engine)
         now = dt.datetime.now(dt.UTC)
         async with transaction(create_sessionmaker(engine)) as db:
-            if action == "create":
+            if args.action == "create":
                 raw, key = await api_keys.create_api_key(db, name=args.name, now=now)
-                print(f"id {key.id}  name {key.name}\n{raw}\n(shown once: store it now)")
-            elif action == "revoke":
-                await api_keys.revoke_api_key(db, key_id=args.id, now=now)
+                print(f"id {key.id}  name {key.name}  in {database}\n{raw}\n(shown once: store it now)")
+            elif args.action == "revoke":
+                try:
+                    await api_keys.revoke_api_key(db, key_id=args.id, now=now)
+                except NotFound:
+                    raise CommandError(
+                        f"api-key revoke: there is no key {args.id} in {database} (`gateway api-key list` "
+                        "shows the keys; --demo: the demo's database)"
+                    ) from None
                 print(f"revoked {args.id}")
             else:
+                print(f"keys in {database}:")
                 for key in await api_keys.list_api_keys(db):
                     state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
                     print(f"{key.id:>5}  {key.name:<30}  created {key.created_at:%Y-%m-%d}  {state}")
@@ -135,36 +270,116 @@ async def _api_key(settings: Settings, action: str, args: argparse.Namespace) ->
 QUIET_LOGGERS = ("httpx", "httpcore", "alembic", "aiosqlite", "sqlalchemy.engine", "zeep")
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
 def configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """The command's own logging (``gateway serve`` with several workers: ``logging_config``)."""
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     for noisy in QUIET_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="gateway", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="serve the gateway (settings from GATEWAY_* variables)")
-    commands.add_parser("demo", help="serve the gateway with the simulated back ends and demo data")
-    keys = commands.add_parser("api-key", help="staff API keys (read-only, audited)").add_subparsers(
-        dest="action", required=True
-    )
-    keys.add_parser("create", help="create a key; prints the raw key once").add_argument("name")
-    keys.add_parser("revoke", help="revoke a key by its id").add_argument("id", type=int)
-    keys.add_parser("list", help="list the keys (never their values)")
-    args = parser.parse_args(argv)
-    configure_logging()
+def logging_config() -> dict[str, Any]:
+    """``configure_logging`` as uvicorn's ``log_config``: a worker process starts afresh and
+    configures its logging from this (uvicorn's own loggers as uvicorn sets them)."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["formatters"]["gateway"] = {"format": LOG_FORMAT}
+    config["handlers"]["gateway"] = {"class": "logging.StreamHandler", "formatter": "gateway"}
+    config["root"] = {"handlers": ["gateway"], "level": "INFO"}
+    config["loggers"].update({noisy: {"level": "WARNING"} for noisy in QUIET_LOGGERS})
+    return config
 
+
+def _default(field: FieldInfo) -> str:
+    value = field.get_default(call_default_factory=True)
+    if value is None or value == []:
+        return "unset"
+    return "(secret)" if "Secret" in type(value).__name__ else str(value)
+
+
+def settings_help() -> str:
+    """Every setting, its default and what it does: the epilog of ``serve --help``."""
+    lines = ["settings (environment variables, or a .env file; README.md has the details):"]
+    for name, field in Settings.model_fields.items():
+        lines.append(f"  {variable(name)}  (default: {_default(field)})")
+        if field.description:
+            lines.append(f"      {field.description}")
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gateway", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "serve",
+        help="serve the gateway (settings from GATEWAY_* variables)",
+        description="Serve the gateway: GraphQL at /graphql, /healthz, /readyz and /metrics.",
+        epilog=settings_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands.add_parser(
+        "demo",
+        help="serve the gateway with the simulated back ends and demo data",
+        description=(
+            "The gateway on GATEWAY_HOST:GATEWAY_PORT in demo mode, with the three simulated back "
+            f"ends on 8101-8103 and the demo accounts, in {DEMO_DATABASE_URL} unless "
+            "GATEWAY_DATABASE_URL is set. Other settings as for serve (see serve --help)."
+        ),
+    )
+    api_key = commands.add_parser(
+        "api-key",
+        help="staff API keys (read-only, audited)",
+        description="Staff API keys, in GATEWAY_DATABASE_URL's database (with --demo: the demo's).",
+    )
+    api_key.add_argument(
+        "--demo",
+        action="store_true",
+        help=f"use the demo's database (GATEWAY_DATABASE_URL if set, else {DEMO_DATABASE_URL})",
+    )
+    keys = api_key.add_subparsers(dest="action", required=True)
+    keys.add_parser("create", help="create a key; prints the raw key once").add_argument(
+        "name", help="who or what the key is for"
+    )
+    keys.add_parser("revoke", help="revoke a key by its id").add_argument(
+        "id", type=int, help="the key's id (see list)"
+    )
+    keys.add_parser("list", help="list the keys (never their values)")
+    return parser
+
+
+def _run(args: argparse.Namespace) -> None:
     if args.command == "serve":
-        _serve(Settings())
+        settings = load_settings()
+        if problems := serving_problems(settings):
+            raise SettingsError(problems)
+        _serve(settings)
     elif args.command == "demo":
-        database_url = os.environ.get("GATEWAY_DATABASE_URL", "sqlite+aiosqlite:///var/demo.db")
-        settings = Settings(demo=True, database_url=database_url)
+        settings = load_settings(demo=True, database_url=demo_database_url())
         _reach_store(settings)
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_demo(settings))
     elif args.command == "api-key":
-        asyncio.run(_api_key(Settings(), args.action, args))
+        settings = load_settings(database_url=demo_database_url()) if args.demo else load_settings()
+        asyncio.run(_api_key(settings, args))
     else:  # pragma: no cover -- argparse rejects it first
-        parser.error(f"unknown command {args.command}")
+        raise CommandError(f"unknown command {args.command}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    configure_logging()
+    for warning in unknown_variables():
+        log.warning(warning)
+    try:
+        _run(args)
+    except SettingsError as error:
+        for problem in error.problems:
+            print(f"gateway: {problem}", file=sys.stderr)
+        sys.exit(USAGE_ERROR)
+    except CommandError as error:
+        print(f"gateway: {error}", file=sys.stderr)
+        sys.exit(USAGE_ERROR)
     sys.exit(0)

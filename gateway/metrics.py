@@ -3,8 +3,15 @@
 Each app has its own ``CollectorRegistry`` (held by ``Metrics``) rather than the
 process-wide default: the tests build many apps in one process, and metrics registered
 twice in the default registry raise; a per-app registry also lets a test read exactly
-what its own app counted. Under several uvicorn workers each worker serves its own
-numbers (Prometheus scrapes per replica); multi-process aggregation is not set up.
+what its own app counted.
+
+Several workers (``gateway serve`` with ``GATEWAY_WORKERS`` > 1) use prometheus-client's
+multiprocess mode: ``gateway serve`` sets ``PROMETHEUS_MULTIPROC_DIR`` (emptied at start)
+before it starts the workers, each worker writes its values there, and every scrape,
+whichever worker answers it, sums the files of all of them (``Metrics.exposition``). A
+worker that dies is marked dead (``forget_worker``): its counters stay in the sums, its
+live gauges leave them. So every ``Gauge`` names how workers' values combine
+(``multiprocess_mode``, one of ``LIVE_GAUGE_MODES``; a test holds every gauge to it).
 
     gateway_requests_total{operation, outcome}                  outcome: ok | partial | error
     gateway_request_duration_seconds{operation}                 histogram
@@ -30,16 +37,22 @@ concurrency cap full).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
 
 OPERATION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 MAX_OPERATION_NAMES = 200  # names of valid documents, first come: bound the label's cardinality
 
 REQUEST_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 BACKEND_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client reads it when it is imported
+# How a gauge's values of several workers combine: only live workers' values count.
+LIVE_GAUGE_MODES = ("livesum", "livemax", "livemin", "liveall", "livemostrecent")
 
 
 class Metrics:
@@ -80,9 +93,10 @@ class Metrics:
         )
         self.breaker_state = Gauge(
             "gateway_breaker_state",
-            "Circuit breaker: 0 closed, 1 half-open, 2 open.",
+            "Circuit breaker: 0 closed, 1 half-open, 2 open (several workers: the most open).",
             ["backend"],
             registry=r,
+            multiprocess_mode="livemax",
         )
         self.breaker_transitions = Counter(
             "gateway_breaker_transitions", "Circuit breaker state changes.", ["backend", "to"], registry=r
@@ -97,8 +111,10 @@ class Metrics:
         )
         self.redis_up = Gauge(
             "gateway_redis_up",
-            "Redis (GATEWAY_REDIS_URL) answers: 1; 0 while it is down and local fallbacks serve.",
+            "Redis (GATEWAY_REDIS_URL) answers: 1; 0 while it is down and local fallbacks serve "
+            "(several workers: 0 if any sees it down).",
             registry=r,
+            multiprocess_mode="livemin",
         )
         self.redis_fallbacks = Counter(
             "gateway_redis_fallbacks",
@@ -106,6 +122,15 @@ class Metrics:
             ["user"],
             registry=r,
         )
+
+    def exposition(self) -> bytes:
+        """The scrape in Prometheus' text format: this app's registry, or, under several
+        workers, the sums over every worker's files."""
+        if os.environ.get(MULTIPROC_DIR):
+            workers = CollectorRegistry()
+            multiprocess.MultiProcessCollector(workers)  # type: ignore[no-untyped-call]
+            return generate_latest(workers)
+        return generate_latest(self.registry)
 
     def know_operations(self, names: Iterable[str]) -> None:
         """Names that always have their own label (the persisted operations' of the manifest)."""
@@ -130,3 +155,17 @@ class Metrics:
         label = self.operation_label(operation, valid=valid)
         self.requests.labels(operation=label, outcome=outcome).inc()
         self.request_seconds.labels(operation=label).observe(seconds)
+
+
+def prepare_multiprocess_dir(directory: Path) -> None:
+    """Make ``directory`` the workers' metrics directory, emptied of an earlier run's files
+    (whose counters would otherwise be added to this run's)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+    os.environ[MULTIPROC_DIR] = str(directory)
+
+
+def forget_worker(pid: int) -> None:
+    """A worker is gone: its live gauges leave the sums (its counters stay)."""
+    multiprocess.mark_process_dead(pid, os.environ[MULTIPROC_DIR])  # type: ignore[no-untyped-call]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hmac
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -34,4 +34,4 @@ async def metrics_endpoint(request: Request) -> Response:
             code=ErrorCode.UNAUTHENTICATED,
             headers={"WWW-Authenticate": "Bearer"},
         )
-    return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

@@ -11,10 +11,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import CommandLine, Config
-from sqlalchemy import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Connection, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+PREPARE_LOCK = 0x6761_7465_7761_79  # "gateway": the advisory lock processes preparing the store take
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -38,10 +39,19 @@ def _downgrade(connection: Connection, revision: str) -> None:
     command.downgrade(config, revision)
 
 
+async def take_turn(db: AsyncConnection | AsyncSession) -> None:
+    """Wait, to the end of this transaction, for the processes preparing the same PostgreSQL
+    database before this one (workers and replicas starting at once: ``gateway.store.prepare``)."""
+    dialect = db.dialect if isinstance(db, AsyncConnection) else db.get_bind().dialect
+    if dialect.name == "postgresql":
+        await db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PREPARE_LOCK})
+
+
 async def upgrade_to_head(engine: AsyncEngine) -> None:
     """Apply every pending migration in one transaction (PostgreSQL runs DDL
-    transactionally; SQLite mostly does too)."""
+    transactionally; SQLite mostly does too), one process at a time."""
     async with engine.begin() as connection:
+        await take_turn(connection)  # replicas starting at once migrate one after the other
         await connection.run_sync(_upgrade, "head")
 
 
