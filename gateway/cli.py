@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import logging.config
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -15,6 +16,7 @@ from typing import Any
 import uvicorn
 
 from gateway.config import Settings
+from gateway.observability.log_format import LogFormat, logging_config
 
 DEMO_LOGINS = (
     ("novak", "household 1000012345: electricity (combined, D02d, 3x25 A) and gas, an overdue invoice"),
@@ -36,14 +38,22 @@ class _EmbeddedServer(uvicorn.Server):
         yield
 
 
-def server_options(settings: Settings) -> dict[str, Any]:
+def log_format(settings: Settings, command: str) -> LogFormat:
+    """``GATEWAY_LOG_FORMAT``, else JSON for ``serve`` (a log collector reads it) and text for
+    the rest (a person does)."""
+    return settings.log_format or ("json" if command == "serve" else "text")
+
+
+def server_options(settings: Settings, command: str = "serve") -> dict[str, Any]:
     """Uvicorn's options for the gateway (``serve`` and ``demo``). Its proxy headers are off:
     it would believe X-Forwarded-For from 127.0.0.1; the app believes only
-    ``GATEWAY_TRUSTED_PROXIES`` (``gateway.http.forwarded``)."""
+    ``GATEWAY_TRUSTED_PROXIES`` (``gateway.http.forwarded``). Its logging is the gateway's,
+    in every worker."""
     return {
         "host": settings.host,
         "port": settings.port,
         "log_level": settings.log_level,
+        "log_config": logging_config(log_format(settings, command), settings.log_level),
         "proxy_headers": False,
         "access_log": False,  # gateway.http.access_log writes it, without signatures and documents
     }
@@ -76,7 +86,7 @@ async def _demo(settings: Settings) -> None:
     for login, what in DEMO_LOGINS:
         print(f"  {login:<10} {what}")
     print("Staff API key: demo-staff-key (header X-API-Key)\n", flush=True)
-    gateway = uvicorn.Server(uvicorn.Config(create_app(settings), **server_options(settings)))
+    gateway = uvicorn.Server(uvicorn.Config(create_app(settings), **server_options(settings, "demo")))
     try:
         await gateway.serve()
     finally:
@@ -110,16 +120,9 @@ async def _api_key(settings: Settings, action: str, args: argparse.Namespace) ->
         await engine.dispose()
 
 
-# A line per back-end call, per migration plugin, per SQL statement (with its parameters,
-# password and token hashes among them), per SOAP envelope (zeep's DEBUG lines carry the
-# WS-Security password and every value sent, a bank account included): noise at best.
-QUIET_LOGGERS = ("httpx", "httpcore", "alembic", "aiosqlite", "sqlalchemy.engine", "zeep")
-
-
-def configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in QUIET_LOGGERS:
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+def configure_logging(style: LogFormat = "text", level: str = "info") -> None:
+    """Every logger to stderr in ``style``, the noisy ones quiet (``log_format.QUIET_LOGGERS``)."""
+    logging.config.dictConfig(logging_config(style, level))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -134,17 +137,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     keys.add_parser("revoke", help="revoke a key by its id").add_argument("id", type=int)
     keys.add_parser("list", help="list the keys (never their values)")
     args = parser.parse_args(argv)
-    configure_logging()
 
     if args.command == "serve":
-        _serve(Settings())
+        settings = Settings()
+        configure_logging(log_format(settings, "serve"), settings.log_level)
+        _serve(settings)
     elif args.command == "demo":
         database_url = os.environ.get("GATEWAY_DATABASE_URL", "sqlite+aiosqlite:///var/demo.db")
         settings = Settings(demo=True, database_url=database_url)
+        configure_logging(log_format(settings, "demo"), settings.log_level)
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_demo(settings))
     elif args.command == "api-key":
-        asyncio.run(_api_key(Settings(), args.action, args))
+        settings = Settings()
+        configure_logging(log_format(settings, "api-key"), settings.log_level)
+        asyncio.run(_api_key(settings, args.action, args))
     else:  # pragma: no cover -- argparse rejects it first
         parser.error(f"unknown command {args.command}")
     sys.exit(0)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -30,6 +30,9 @@ class Settings(BaseSettings):
         None, description="Introspection and 'Did you mean' suggestions; default: on only in demo mode."
     )
     log_level: str = "info"
+    log_format: Literal["json", "text"] | None = Field(
+        None, description="Log lines as JSON objects or as text; default: json for serve, text for demo."
+    )
 
     database_url: str = "sqlite+aiosqlite:///var/gateway.db"
     redis_url: str | None = None

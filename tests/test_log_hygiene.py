@@ -10,8 +10,9 @@ import httpx
 import pytest
 
 from gateway.adapters.crm.rest import RestCrm
-from gateway.cli import QUIET_LOGGERS, configure_logging
+from gateway.cli import configure_logging
 from gateway.errors import BackendRejected
+from gateway.observability.log_format import QUIET_LOGGERS
 
 SECRET = "tajny.email@example.cz"
 
