@@ -149,6 +149,8 @@ async def submit_request(
         raise SubmissionInProgress("A submission with this `idempotencyKey` is still running; retry shortly.")
     if claim.state is ClaimState.REPLAY:
         assert claim.record.response is not None
+        if services.metrics is not None:
+            services.metrics.idempotent_replays.labels(operation=OPERATION).inc()
         return await _replay(info, claim.record.response)
 
     async def release() -> None:

@@ -188,6 +188,8 @@ async def _idempotent(
         raise BadUserInput("A submission with this `idempotencyKey` is still running; retry shortly.")
     if claim.state is ClaimState.REPLAY:
         assert claim.record.response is not None
+        if services.metrics is not None:
+            services.metrics.idempotent_replays.labels(operation=operation).inc()
         return SubmissionOutcome.from_record(claim.record.response)
     try:
         outcome = await run()
