@@ -263,7 +263,10 @@ class Policy:
     def _count(self, operation: str, outcome: str, seconds: float | None = None) -> None:
         request_record.note_backend_call(self.backend, operation, outcome, seconds)
         tracing.add_event(
-            "attempt", outcome=outcome, ms=round((seconds or 0.0) * 1000, 1), breaker=self.breaker.state.name
+            "attempt",
+            outcome=outcome,
+            ms=round((seconds or 0.0) * 1000, 1),
+            breaker=self.breaker.state.name.lower(),
         )
         tracing.annotate(outcome=outcome, breaker_state=self.breaker.state.name.lower())
         if self.metrics is None:

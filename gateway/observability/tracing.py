@@ -161,10 +161,11 @@ def backend_http_span(
     backend: str, *, method: str, path: str, soap_action: str | None, headers: MutableMapping[str, str]
 ) -> Iterator[Span | None]:
     """The client span of one HTTP call to ``backend``; puts its ``traceparent`` in ``headers``."""
+    call = http_call_name(method, path, soap_action)
     with span(
-        f"{backend} {http_call_name(method, path, soap_action)}",
+        f"{backend} {call}",
         kind=SpanKind.CLIENT,
-        attributes={"gateway.backend": backend, "http.request.method": method},
+        attributes={"gateway.backend": backend, "gateway.call": call, "http.request.method": method},
     ) as current:
         if current is not None:
             propagate.inject(headers, context=trace.set_span_in_context(current, TraceContext()))

@@ -8,11 +8,17 @@ from typing import Any
 
 import httpx
 import pytest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
+from fixtures.server import serve_in_thread
 from gateway.app import create_app
 from gateway.config import Settings
 from gateway.observability.tracing import provider_from_environment
@@ -214,6 +220,41 @@ async def test_without_otel_variables_nothing_is_traced_or_propagated(
     seen = received(simulators["billing"])
     assert seen and all("traceparent" not in s for s in seen)
     assert {s["x-request-id"] for s in seen} == {response.headers["X-Request-ID"]}
+
+
+async def test_with_an_otlp_endpoint_set_the_traces_are_exported_over_otlp_http(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a collector on a real socket, named by the standard variables
+    exported: list[tuple[str, str, bytes]] = []
+
+    async def collector(request: Request) -> Response:
+        exported.append((request.url.path, request.headers["content-type"], await request.body()))
+        return Response(b"", media_type="application/x-protobuf")
+
+    receiver = Starlette(routes=[Route("/v1/traces", collector, methods=["POST"])])
+    with serve_in_thread(receiver) as endpoint:
+        monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)
+        monkeypatch.setenv("OTEL_SERVICE_NAME", "gateway-under-test")
+        app = create_app(settings)
+
+        # when: one request, then shutdown (which flushes the batch)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://gateway.test") as http,
+        ):
+            await http.post("/graphql", json={"query": "query Me { viewer { login } }"})
+
+    # then
+    assert exported
+    path, content_type, body = exported[0]
+    assert (path, content_type) == ("/v1/traces", "application/x-protobuf")
+    request = ExportTraceServiceRequest.FromString(body)
+    (resource_spans,) = request.resource_spans
+    service = {a.key: a.value.string_value for a in resource_spans.resource.attributes}["service.name"]
+    assert service == "gateway-under-test"
+    names = {span.name for scope in resource_spans.scope_spans for span in scope.spans}
+    assert names == {"POST /graphql", "graphql query Me"}
 
 
 @pytest.mark.parametrize(
