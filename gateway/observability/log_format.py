@@ -26,6 +26,8 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # password and token hashes among them), per SOAP envelope (zeep's DEBUG lines carry the
 # WS-Security password and every value sent, a bank account included): noise at best.
 QUIET_LOGGERS = ("httpx", "httpcore", "alembic", "aiosqlite", "sqlalchemy.engine", "zeep")
+# What the access line's text message already says ("127.0.0.1 \"POST /graphql\" 200 14.2 ms").
+SAID_IN_THE_MESSAGE = frozenset({"method", "route", "status", "duration_ms"})
 
 
 CONTEXT_KEYS = ("request_id", "trace_id", "span_id")
@@ -94,7 +96,9 @@ class TextFormatter(logging.Formatter):
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict) and fields:
             first, _, rest = text.partition("\n")  # a traceback stays below the line
-            shown = " ".join(f"{key}={_shown(value)}" for key, value in fields.items())
+            shown = " ".join(
+                f"{key}={_shown(value)}" for key, value in fields.items() if key not in SAID_IN_THE_MESSAGE
+            )
             if "request_id" in record.__dict__:
                 shown += f" request_id={record.__dict__['request_id']}"
             text = f"{first} {shown}" + (f"\n{rest}" if rest else "")

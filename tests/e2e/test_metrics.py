@@ -266,3 +266,24 @@ async def test_what_an_on_call_needs_is_counted_from_real_requests(
     assert value("gateway_stale_answers_total", backend="billing") == 1
     assert value("gateway_idempotent_replays_total", operation="submitRequest") == 1
     assert value("gateway_rate_limited_total", limiter="login") == throttled.count(["RATE_LIMITED"])
+
+
+async def test_requests_refused_by_the_request_budget_are_counted_as_its(settings: Settings) -> None:
+    # given: a budget of 20 points that barely refills
+    app = create_app(settings.model_copy(update={"rate_limit_points": 20, "rate_limit_refill": 0.001}))
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://gateway.test") as http,
+    ):
+        gql = GraphQLClient(http)
+        await gql.login("novak")
+
+        # when
+        answers = [error_codes(await gql.execute("query Me { viewer { login } }")) for _ in range(25)]
+        found = samples((await http.get("/metrics")).text)
+
+    # then
+    refused = answers.count(["RATE_LIMITED"])
+    assert refused > 0
+    assert found[("gateway_rate_limited_total", frozenset({("limiter", "budget")}))] == refused
+    assert ("gateway_rate_limited_total", frozenset({("limiter", "login")})) not in found
