@@ -161,6 +161,9 @@ def backend_http_span(
     backend: str, *, method: str, path: str, soap_action: str | None, headers: MutableMapping[str, str]
 ) -> Iterator[Span | None]:
     """The client span of one HTTP call to ``backend``; puts its ``traceparent`` in ``headers``."""
+    if _tracer.get() is None:
+        yield None
+        return
     call = http_call_name(method, path, soap_action)
     with span(
         f"{backend} {call}",
