@@ -8,6 +8,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 
+from opentelemetry.trace import TracerProvider
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -30,6 +31,7 @@ from gateway.http.metrics import metrics_endpoint
 from gateway.http.persisted_queries import open_persisted_queries
 from gateway.http.refusals import EXCEPTION_HANDLERS
 from gateway.metrics import Metrics
+from gateway.observability import log_format, tracing
 from gateway.outbox import DirectoryOutbox
 from gateway.passwords import PasswordHashing
 from gateway.ratelimit.buckets import BudgetPolicy, open_budget
@@ -43,19 +45,27 @@ log = logging.getLogger("gateway")
 
 
 def create_app(
-    settings: Settings | None = None, *, backends: Backends | None = None, clock: Clock = utc_now
+    settings: Settings | None = None,
+    *,
+    backends: Backends | None = None,
+    clock: Clock = utc_now,
+    tracer_provider: TracerProvider | None = None,
 ) -> Starlette:
     """The gateway. ``backends`` replaces the real adapters (tests give fakes or wrapped ones);
-    ``clock`` is what "now" means (tests move it)."""
+    ``clock`` is what "now" means (tests move it); ``tracer_provider`` receives the traces
+    (default: the ``OTEL_*`` variables', none when they are unset)."""
     settings = settings or Settings()
     if not settings.demo and settings.secret_key.get_secret_value() == DEMO_SECRET_KEY:
         raise ValueError("Set GATEWAY_SECRET_KEY outside demo mode: it signs the links to documents.")
     metrics = Metrics()
+    log_format.stamp_request_context()
+    own_provider = tracer_provider is None
+    tracer_provider = tracer_provider or tracing.provider_from_environment()
     app = Starlette(
         routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics_endpoint)],
         lifespan=_lifespan,
         middleware=[
-            Middleware(AccessLogMiddleware),
+            Middleware(AccessLogMiddleware, tracer=tracing.tracer_of(tracer_provider)),
             Middleware(SecurityHeadersMiddleware),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(ForwardedClientMiddleware, trusted_proxies=settings.trusted_proxies),
@@ -67,6 +77,7 @@ def create_app(
     app.state.metrics = metrics
     app.state.given_backends = backends
     app.state.clock = clock
+    app.state.own_tracer_provider = tracer_provider if own_provider else None
     return app
 
 
@@ -86,6 +97,9 @@ async def open_store(settings: Settings) -> AsyncIterator[async_sessionmaker[Asy
 async def _lifespan(app: Starlette) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     async with contextlib.AsyncExitStack() as stack:
+        own_provider: TracerProvider | None = app.state.own_tracer_provider
+        if own_provider is not None and hasattr(own_provider, "shutdown"):
+            stack.callback(own_provider.shutdown)  # exports the spans still waiting in the batch
         store = await stack.enter_async_context(open_store(settings))
         metrics: Metrics = app.state.metrics
         redis = await stack.enter_async_context(

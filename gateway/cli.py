@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import copy
 import datetime as dt
 import errno
 import logging
+import logging.config
 import os
 import shutil
 import socket
@@ -35,6 +35,7 @@ from gateway.config import (
     unknown_variables,
     variable,
 )
+from gateway.observability.log_format import LogFormat, logging_config
 
 log = logging.getLogger("gateway")
 
@@ -82,14 +83,22 @@ class _Workers(Multiprocess):
         self._pids = alive
 
 
-def server_options(settings: Settings) -> dict[str, Any]:
+def log_format(settings: Settings, command: str) -> LogFormat:
+    """``GATEWAY_LOG_FORMAT``, else JSON for ``serve`` (a log collector reads it) and text for
+    the rest (a person does)."""
+    return settings.log_format or ("json" if command == "serve" else "text")
+
+
+def server_options(settings: Settings, command: str = "serve") -> dict[str, Any]:
     """Uvicorn's options for the gateway (``serve`` and ``demo``). Its proxy headers are off:
     it would believe X-Forwarded-For from 127.0.0.1; the app believes only
-    ``GATEWAY_TRUSTED_PROXIES`` (``gateway.http.forwarded``)."""
+    ``GATEWAY_TRUSTED_PROXIES`` (``gateway.http.forwarded``). Its logging is the gateway's,
+    in every worker."""
     return {
         "host": settings.host,
         "port": settings.port,
         "log_level": settings.log_level,
+        "log_config": logging_config(log_format(settings, command), settings.log_level),
         "proxy_headers": False,
         "access_log": False,  # gateway.http.access_log writes it, without signatures and documents
     }
@@ -176,8 +185,7 @@ def _serve(settings: Settings) -> None:
         "gateway.app:create_app",
         factory=True,
         workers=workers,
-        log_config=logging_config(),  # each worker configures its logging afresh from it
-        **server_options(settings),
+        **server_options(settings),  # its log_config: each worker configures its logging afresh from it
     )
     with _worker_metrics(workers):
         if workers == 1:
@@ -210,7 +218,7 @@ async def _demo(settings: Settings) -> None:
     for login, what in DEMO_LOGINS:
         print(f"  {login:<10} {what}")
     print("Staff API key: demo-staff-key (header X-API-Key)\n", flush=True)
-    gateway = uvicorn.Server(uvicorn.Config(create_app(settings), **server_options(settings)))
+    gateway = uvicorn.Server(uvicorn.Config(create_app(settings), **server_options(settings, "demo")))
     try:
         await gateway.serve(sockets=[sock])
     finally:
@@ -264,31 +272,9 @@ async def _api_key(settings: Settings, args: argparse.Namespace) -> None:
         await engine.dispose()
 
 
-# A line per back-end call, per migration plugin, per SQL statement (with its parameters,
-# password and token hashes among them), per SOAP envelope (zeep's DEBUG lines carry the
-# WS-Security password and every value sent, a bank account included): noise at best.
-QUIET_LOGGERS = ("httpx", "httpcore", "alembic", "aiosqlite", "sqlalchemy.engine", "zeep")
-
-
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
-
-def configure_logging() -> None:
-    """The command's own logging (``gateway serve`` with several workers: ``logging_config``)."""
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    for noisy in QUIET_LOGGERS:
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-def logging_config() -> dict[str, Any]:
-    """``configure_logging`` as uvicorn's ``log_config``: a worker process starts afresh and
-    configures its logging from this (uvicorn's own loggers as uvicorn sets them)."""
-    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    config["formatters"]["gateway"] = {"format": LOG_FORMAT}
-    config["handlers"]["gateway"] = {"class": "logging.StreamHandler", "formatter": "gateway"}
-    config["root"] = {"handlers": ["gateway"], "level": "INFO"}
-    config["loggers"].update({noisy: {"level": "WARNING"} for noisy in QUIET_LOGGERS})
-    return config
+def configure_logging(style: LogFormat = "text", level: str = "info") -> None:
+    """Every logger to stderr in ``style``, the noisy ones quiet (``log_format.QUIET_LOGGERS``)."""
+    logging.config.dictConfig(logging_config(style, level))
 
 
 def _default(field: FieldInfo) -> str:
@@ -353,16 +339,19 @@ def build_parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> None:
     if args.command == "serve":
         settings = load_settings()
+        configure_logging(log_format(settings, "serve"), settings.log_level)
         if problems := serving_problems(settings):
             raise SettingsError(problems)
         _serve(settings)
     elif args.command == "demo":
         settings = load_settings(demo=True, database_url=demo_database_url())
+        configure_logging(log_format(settings, "demo"), settings.log_level)
         _reach_store(settings)
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_demo(settings))
     elif args.command == "api-key":
         settings = load_settings(database_url=demo_database_url()) if args.demo else load_settings()
+        configure_logging(log_format(settings, "api-key"), settings.log_level)
         asyncio.run(_api_key(settings, args))
     else:  # pragma: no cover -- argparse rejects it first
         raise CommandError(f"unknown command {args.command}")

@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from dotenv import dotenv_values
 from pydantic import Field, IPvAnyNetwork, SecretStr, ValidationError, field_validator, model_validator
@@ -49,6 +49,9 @@ class Settings(BaseSettings):
         None, description="Introspection and 'Did you mean' suggestions; default: on only in demo mode."
     )
     log_level: str = Field("info", description="critical, error, warning, info, debug or trace.")
+    log_format: Literal["json", "text"] | None = Field(
+        None, description="Log lines as JSON objects or as text; default: json for serve, text for demo."
+    )
 
     database_url: str = Field(
         "sqlite+aiosqlite:///var/gateway.db",

@@ -95,9 +95,16 @@ class RateLimited(GatewayError):
     code = ErrorCode.RATE_LIMITED
     retryable = True
 
-    def __init__(self, retry_after: float, message: str = "Too many attempts; try again later.") -> None:
+    def __init__(
+        self,
+        retry_after: float,
+        message: str = "Too many attempts; try again later.",
+        *,
+        limiter: str = "other",
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.limiter = limiter  # which limit refused: budget, login, hashing (gateway.metrics)
 
 
 class StillRunning(GatewayError):

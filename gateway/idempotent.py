@@ -48,6 +48,8 @@ async def claim(
     if made.state is ClaimState.IN_PROGRESS:
         wait = min(RETRY_AFTER_MAX, max(0.1, made.lease_left(now, services.idempotency_lease)))
         raise StillRunning(wait, "A submission with this `idempotencyKey` is still running; retry shortly.")
+    if made.state is ClaimState.REPLAY and services.metrics is not None:
+        services.metrics.idempotent_replays.labels(operation=operation).inc()
     if made.resumed:
         log.info("%s: user %d's unfinished claim taken over after its lease ran out", operation, user_id)
     return made

@@ -18,6 +18,15 @@ live gauges leave them. So every ``Gauge`` names how workers' values combine
     gateway_backend_calls_total{backend, operation, outcome}    one per attempt; outcome below
     gateway_backend_call_duration_seconds{backend, operation}   histogram
     gateway_cache_lookups_total{backend, operation, result}     result: hit | miss | stale
+    gateway_cache_hits_total{kind}, gateway_cache_misses_total{kind}
+                                                                keys looked up, by kind of data
+                                                                (gateway.cache.policy.Kind): hit ratio
+    gateway_stale_answers_total{backend}                        answers that served that back end's
+                                                                data stale (extensions.stale)
+    gateway_rate_limited_total{limiter}                         requests answered RATE_LIMITED, by
+                                                                limiter: budget | login | hashing
+    gateway_idempotent_replays_total{operation}                 mutations answered from their
+                                                                idempotency record, not run again
     gateway_breaker_state{backend}                              0 closed, 1 half-open, 2 open
     gateway_breaker_transitions_total{backend, to}
     gateway_password_checks_total{outcome}                      Argon2 runs: run | refused (pool full)
@@ -122,6 +131,39 @@ class Metrics:
             ["user"],
             registry=r,
         )
+        self.cache_hits = Counter(
+            "gateway_cache_hits", "Keys found fresh in the cache, by kind of data.", ["kind"], registry=r
+        )
+        self.cache_misses = Counter(
+            "gateway_cache_misses",
+            "Keys not found fresh in the cache (asked of the back end), by kind of data.",
+            ["kind"],
+            registry=r,
+        )
+        self.stale_answers = Counter(
+            "gateway_stale_answers",
+            "Answers that served a back end's data stale (past its TTL, the back end failing).",
+            ["backend"],
+            registry=r,
+        )
+        self.rate_limited = Counter(
+            "gateway_rate_limited",
+            "Requests answered RATE_LIMITED, by limiter: budget, login (throttling) or hashing (pool full).",
+            ["limiter"],
+            registry=r,
+        )
+        self.idempotent_replays = Counter(
+            "gateway_idempotent_replays",
+            "Mutations sent again with a used idempotency key: answered from the record, not run again.",
+            ["operation"],
+            registry=r,
+        )
+
+    def count_cache_result(self, kind: str, result: str, n: int) -> None:
+        if result == "hit":
+            self.cache_hits.labels(kind=kind).inc(n)
+        elif result == "miss":
+            self.cache_misses.labels(kind=kind).inc(n)
 
     def exposition(self) -> bytes:
         """The scrape in Prometheus' text format: this app's registry, or, under several

@@ -103,7 +103,7 @@ class PasswordHashing:
     async def _run(self, work: Callable[..., _T], *args: object) -> _T:
         if not self._slots.acquire(blocking=False):
             self._count("refused")
-            raise RateLimited(retry_after=BUSY_RETRY_AFTER, message=BUSY_MESSAGE)
+            raise RateLimited(retry_after=BUSY_RETRY_AFTER, message=BUSY_MESSAGE, limiter="hashing")
         self._count("run")
         try:
             future: Future[_T] = self._executor.submit(work, *args)

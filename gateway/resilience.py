@@ -51,6 +51,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 
 from gateway.errors import BackendProtocolError, BackendUnavailable, GatewayError
 from gateway.metrics import Metrics
+from gateway.observability import request_record, tracing
 
 log = logging.getLogger("gateway.resilience")
 
@@ -152,6 +153,7 @@ class CircuitBreaker:
     def _move(self, to: BreakerState) -> None:
         if self._state is not to:
             log.warning("%s circuit breaker: %s -> %s", self.backend, self._state.name, to.name)
+            tracing.add_event("breaker", backend=self.backend, to=to.name.lower())
         self._state = to
         if self._metrics is not None:
             self._metrics.breaker_state.labels(backend=self.backend).set(to.value)
@@ -222,6 +224,19 @@ class Policy:
 
     async def call(self, operation: str, fn: Callable[[], Awaitable[T]], *, idempotent: bool) -> T:
         """``fn()`` under this policy; ``fn`` is called again for each attempt."""
+        with tracing.span(
+            f"{self.backend}.{operation}",
+            attributes={
+                "gateway.backend": self.backend,
+                "gateway.operation": operation,
+                "gateway.idempotent": idempotent,
+                "gateway.attempts": 1,
+                "gateway.breaker.state": self.breaker.state.name.lower(),
+            },
+        ):
+            return await self._call(operation, fn, idempotent=idempotent)
+
+    async def _call(self, operation: str, fn: Callable[[], Awaitable[T]], *, idempotent: bool) -> T:
         if not idempotent or self.settings.attempts <= 1:
             return await self._attempt(operation, fn)
         retrying = AsyncRetrying(
@@ -235,7 +250,10 @@ class Policy:
             sleep=self._sleep,
             reraise=True,
         )
-        result: T = await retrying(self._attempt, operation, fn)
+        try:
+            result: T = await retrying(self._attempt, operation, fn)
+        finally:
+            tracing.annotate(attempts=int(retrying.statistics.get("attempt_number", 1)))
         return result
 
     async def probe(self, fn: Callable[[], Awaitable[None]]) -> None:
@@ -300,6 +318,14 @@ class Policy:
             self._watch_while_open()
 
     def _count(self, operation: str, outcome: str, seconds: float | None = None) -> None:
+        request_record.note_backend_call(self.backend, operation, outcome, seconds)
+        tracing.add_event(
+            "attempt",
+            outcome=outcome,
+            ms=round((seconds or 0.0) * 1000, 1),
+            breaker=self.breaker.state.name.lower(),
+        )
+        tracing.annotate(outcome=outcome, breaker_state=self.breaker.state.name.lower())
         if self.metrics is None:
             return
         self.metrics.backend_calls.labels(backend=self.backend, operation=operation, outcome=outcome).inc()

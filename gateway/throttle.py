@@ -347,7 +347,7 @@ class LoginThrottle:
         token = secrets.token_hex(8)
         wait = await self.backend.reserve(keys, attempt=token, now=self.clock(), lease=LEASE)
         if wait > 0:
-            raise RateLimited(retry_after=max(wait, 0.1), message=RATE_LIMITED_MESSAGE)
+            raise RateLimited(retry_after=max(wait, 0.1), message=RATE_LIMITED_MESSAGE, limiter="login")
         try:
             yield reserved
         finally:

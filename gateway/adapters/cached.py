@@ -70,6 +70,7 @@ from gateway.domain.requests import CustomerRequest, NewRequest
 from gateway.domain.supply_points import SupplyPoint
 from gateway.errors import BackendRejected, BackendUnavailable
 from gateway.metrics import Metrics
+from gateway.observability import request_record, tracing
 
 log = logging.getLogger("gateway.cache")
 
@@ -147,9 +148,13 @@ class CacheLayer:
         answers: dict[K, tuple[object, float | None]] = {}
         if owned:
             try:
-                loaded, refused = await self._lookup_and_load(
-                    operation, kind, owned, storage, customer_of, load, shape
-                )
+                with tracing.span(
+                    f"cache {self.backend}.{operation}",
+                    attributes={"gateway.cache.kind": kind.value, "gateway.cache.keys": len(owned)},
+                ):
+                    loaded, refused = await self._lookup_and_load(
+                        operation, kind, owned, storage, customer_of, load, shape
+                    )
             except BaseException as exc:
                 shared = exc if isinstance(exc, Exception) else BackendUnavailable(self.backend)
                 self._flights.fail_all(owned_storage, shared)
@@ -217,8 +222,8 @@ class CacheLayer:
             elif age < ttl + self.store.stale_for:
                 stale_copies[k] = entry
         missing = [k for k in owned if k not in answers]
-        self._count(operation, "hit", len(answers))
-        self._count(operation, "miss", len(missing))
+        self._count(operation, kind, "hit", len(answers))
+        self._count(operation, kind, "miss", len(missing))
         refused: dict[K, BackendRejected] = {}
         if not missing:
             return answers, refused
@@ -229,7 +234,7 @@ class CacheLayer:
         except BackendUnavailable:
             if any(k not in stale_copies for k in missing):
                 raise
-            self._count(operation, "stale", len(missing))
+            self._count(operation, kind, "stale", len(missing))
             for k in missing:
                 answers[k] = (stale_copies[k].value, stale_copies[k].age(now))
             return answers, refused
@@ -302,9 +307,12 @@ class CacheLayer:
                     entries[storage[k]] = Entry(owner, owner_generations.get(owner, 0), now, value)
         await self.store.put_many(entries, ttl)
 
-    def _count(self, operation: str, result: str, n: int) -> None:
+    def _count(self, operation: str, kind: Kind, result: str, n: int) -> None:
+        request_record.note_cache(result, n)
+        tracing.annotate(**{f"cache_{result}": n})
         if self.metrics is not None and n:
             self.metrics.cache_lookups.labels(backend=self.backend, operation=operation, result=result).inc(n)
+            self.metrics.count_cache_result(kind.value, result, n)
 
 
 def _self(key: str) -> str:

@@ -1,4 +1,9 @@
-"""Opening the real adapters: one shared ``httpx.AsyncClient`` per back end, closed at shutdown."""
+"""Opening the real adapters: one shared ``httpx.AsyncClient`` per back end, closed at shutdown.
+
+Every HTTP call to a back end goes through ``TracedTransport``: traced as a client span named
+for its SOAP operation or REST route, with the trace's ``traceparent`` and the request's
+``X-Request-ID`` sent along (``gateway.observability``).
+"""
 
 from __future__ import annotations
 
@@ -16,16 +21,47 @@ from gateway.adapters.resilient import ResilientBilling, ResilientCrm, Resilient
 from gateway.cache.store import CacheStore
 from gateway.config import Settings
 from gateway.metrics import Metrics
+from gateway.observability import request_record, tracing
 from gateway.resilience import Policy, PolicySettings
 from gateway.services import Backends
 
 MAX_CONNECTIONS = 100
 
 
-def _client(timeout: float) -> httpx.AsyncClient:
+class TracedTransport(httpx.AsyncBaseTransport):
+    """``inner``, with each call to ``backend`` traced and carrying the request's ids."""
+
+    def __init__(self, backend: str, inner: httpx.AsyncBaseTransport) -> None:
+        self.backend = backend
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        record = request_record.current()
+        if record is not None:
+            request.headers["X-Request-ID"] = record.request_id
+        with tracing.backend_http_span(
+            self.backend,
+            method=request.method,
+            path=request.url.path,
+            soap_action=request.headers.get("SOAPAction"),
+            headers=request.headers,
+        ) as span:
+            response = await self.inner.handle_async_request(request)
+            if span is not None:
+                span.set_attribute("http.response.status_code", response.status_code)
+                if response.status_code >= 500:
+                    tracing.mark_error(span, f"HTTP {response.status_code}")
+            return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def _client(backend: str, timeout: float) -> httpx.AsyncClient:
+    limits = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS)
     return httpx.AsyncClient(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
-        limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS),
+        transport=TracedTransport(backend, httpx.AsyncHTTPTransport(limits=limits)),
     )
 
 
@@ -63,9 +99,9 @@ async def open_backends(
     """The real adapters, each behind its resilience policy and, given a ``cache``, the cache:
     ``CachedBilling(ResilientBilling(SoapBilling(...)))``, and so the CRM and nomination."""
     async with (
-        _client(settings.billing_timeout) as billing_http,
-        _client(settings.crm_timeout) as crm_http,
-        _client(settings.nomination_timeout) as nomination_http,
+        _client("billing", settings.billing_timeout) as billing_http,
+        _client("crm", settings.crm_timeout) as crm_http,
+        _client("nomination", settings.nomination_timeout) as nomination_http,
     ):
         cache = cache if settings.cache_enabled else None
         policies = {

@@ -26,13 +26,14 @@ from gateway.cache import stale
 from gateway.config import Settings
 from gateway.context import Context
 from gateway.dataloaders import Loaders
-from gateway.errors import GatewayError, StoreUnavailable
+from gateway.errors import GatewayError, RateLimited, StoreUnavailable
 from gateway.http.headers import content_security_policy
 from gateway.http.limits import check_request, decode_request_json
 from gateway.http.persisted_queries import PersistedQueries
 from gateway.http.refusals import refusal, store_unavailable_refusal
+from gateway.observability import request_record
 from gateway.schema import schema
-from gateway.schema.errors import format_error
+from gateway.schema.errors import classify, format_error
 from gateway.services import Services
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -141,6 +142,10 @@ class GatewayGraphQL(GraphQL[Context, None]):
             loaders=Loaders.for_request(self.services.backends),
         )
         await sessions.authenticate_request(context)
+        record = request_record.current()
+        if record is not None:
+            record.user_id = context.viewer.user_id if context.viewer else None
+            record.staff_key_id = context.staff.key_id if context.staff else None
         return context
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
@@ -152,4 +157,23 @@ class GatewayGraphQL(GraphQL[Context, None]):
         served: stale.StaleServed | None = getattr(request.state, "stale_served", None)
         if served is not None and served.ages:
             data["extensions"] = {**(data.get("extensions") or {}), "stale": served.as_extension()}
+        self._observe(result, served)
         return data
+
+    def _observe(self, result: ExecutionResult, served: stale.StaleServed | None) -> None:
+        """The answer's error codes in the request's log line; stale and rate-limited answers counted."""
+        record = request_record.current()
+        if record is not None:
+            record.codes = [classify(error)[0].value for error in result.errors or ()]
+        metrics = self.services.metrics
+        if metrics is None:
+            return
+        for backend in served.ages if served is not None else ():
+            metrics.stale_answers.labels(backend=backend).inc()
+        limiters = {
+            error.original_error.limiter
+            for error in result.errors or ()
+            if isinstance(error.original_error, RateLimited)
+        }
+        for limiter in limiters:
+            metrics.rate_limited.labels(limiter=limiter).inc()

@@ -218,7 +218,9 @@ class RequestBudget:
             raise QueryTooComplex(f"The operation costs {cost} points; a full budget holds {int(smallest)}.")
         decision = await self.store.take(buckets, cost=cost, now=now)
         if not decision.allowed:
-            raise RateLimited(retry_after=max(decision.retry_after, 0.1), message=RATE_LIMITED_MESSAGE)
+            raise RateLimited(
+                retry_after=max(decision.retry_after, 0.1), message=RATE_LIMITED_MESSAGE, limiter="budget"
+            )
         return decision
 
 

@@ -20,6 +20,7 @@ from gateway.schema.messages import Message
 from gateway.schema.node import Node
 from gateway.schema.nomination import NominationMutation
 from gateway.schema.operation_metrics import OperationMetrics
+from gateway.schema.operation_trace import OperationTrace
 from gateway.schema.rate_limits import RateLimitQuery, RequestBudgetGuard
 from gateway.schema.request_mutations import RequestsMutation
 from gateway.schema.requests import CustomerRequest
@@ -62,7 +63,14 @@ schema = GatewaySchema(
         CustomerRequest,
         Message,
     ],
-    extensions=[string_literal_rule, *LIMIT_EXTENSIONS, RequestBudgetGuard, StaffGuard, OperationMetrics],
+    extensions=[
+        OperationTrace,
+        string_literal_rule,
+        *LIMIT_EXTENSIONS,
+        RequestBudgetGuard,
+        StaffGuard,
+        OperationMetrics,
+    ],
     execution_context_class=GatewayExecutor,
     scalar_overrides=SCALAR_OVERRIDES,
 )

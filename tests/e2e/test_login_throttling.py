@@ -272,7 +272,7 @@ async def test_a_forwarded_address_is_ignored_unless_a_trusted_proxy_sent_it(
 
 async def test_the_served_gateway_does_not_let_uvicorn_believe_forwarded_headers(settings: Settings) -> None:
     # given: the gateway under uvicorn with the options ``gateway serve`` and ``gateway demo`` use
-    options = {**server_options(settings), "port": free_port()}
+    options = {**server_options(settings), "port": free_port(), "log_config": None}  # not this process's
     with serve_in_thread_with(create_app(settings), options) as base_url:
         # when: a client on the same host sends a forged X-Forwarded-For
         async with httpx.AsyncClient(base_url=base_url) as http:

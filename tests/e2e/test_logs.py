@@ -9,6 +9,7 @@ import logging
 import httpx
 import pytest
 
+from gateway.observability.log_format import JsonFormatter, TextFormatter
 from tests.e2e.client import GraphQLClient, error_codes, set_faults
 from tests.e2e.test_documents import novak_documents
 
@@ -24,10 +25,16 @@ NODE = 'query Node { node(id: "SW52b2ljZTpub3BlOm5vcGU=") { id } }'
 
 
 def everything_logged(caplog: pytest.LogCaptureFixture) -> str:
-    """Every record the server side wrote, formatted with its traceback (the test's own
-    httpx client logs the URLs it requests: not the gateway's log)."""
-    formatter = logging.Formatter()
-    return "\n".join(formatter.format(r) for r in caplog.records if not r.name.startswith("httpx"))
+    """Every record the server side wrote, formatted with its traceback, in both formats, the
+    access line's fields included (the test's own httpx client logs the URLs it requests: not
+    the gateway's log)."""
+    formatters = (logging.Formatter(), TextFormatter(), JsonFormatter())
+    return "\n".join(
+        formatter.format(r)
+        for r in caplog.records
+        if not r.name.startswith("httpx")
+        for formatter in formatters
+    )
 
 
 async def test_an_inline_password_is_never_logged(

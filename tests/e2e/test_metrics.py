@@ -4,6 +4,7 @@ back end that keeps failing, refuses without calling it, and closes after a good
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -199,3 +200,90 @@ async def test_metrics_need_the_bearer_token_when_one_is_set(settings: Settings)
         assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert right.status_code == 200
     assert "gateway_requests_total" in right.text
+
+
+SUBMIT = """
+mutation Submit($input: SubmitRequestInput!) {
+  submitRequest(input: $input) { replayed request { id } }
+}
+"""
+WRONG_LOGIN = 'mutation Login { login(input: {login: "novak", password: "wrong-password"}) { token } }'
+
+
+async def test_what_an_on_call_needs_is_counted_from_real_requests(
+    settings: Settings, simulators: dict[str, str]
+) -> None:
+    # given: a gateway whose billing breaker opens after two failures
+    app = create_app(settings.model_copy(update={"breaker_failure_threshold": 2}))
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://gateway.test") as http,
+    ):
+        gql = GraphQLClient(http)
+        await gql.login("novak")
+
+        # when: the overview twice (a miss, then a hit), then again a minute later with billing down
+        await gql.execute(OVERVIEW, {"number": NOVAK})
+        await gql.execute(OVERVIEW, {"number": NOVAK})
+        cache = app.state.cache
+        cached_at = cache.clock()
+        cache.clock = lambda: cached_at + 60
+        set_faults(simulators["billing"], mode="down")
+        stale = await gql.execute(OVERVIEW, {"number": NOVAK})
+        # and: one request filed twice under one key, and wrong passwords until throttled
+        submission = {
+            "customerNumber": NOVAK,
+            "idempotencyKey": f"metrics-{uuid.uuid4()}",
+            "request": {"freeText": {"subject": "Dotaz", "text": "metrics"}},
+        }
+        first = await gql.execute(SUBMIT, {"input": submission})
+        again = await gql.execute(SUBMIT, {"input": submission})
+        anonymous = GraphQLClient(http)
+        throttled = [error_codes(await anonymous.execute(WRONG_LOGIN)) for _ in range(8)]
+        found = samples((await http.get("/metrics")).text)
+
+    # then
+    assert stale["extensions"]["stale"][0]["backend"] == "billing"
+    assert first["data"]["submitRequest"]["replayed"] is False
+    assert again["data"]["submitRequest"]["replayed"] is True
+    assert ["RATE_LIMITED"] in throttled
+
+    def value(name: str, **labels: str) -> float:
+        return found.get((name, frozenset(labels.items())), 0.0)
+
+    # cache hit ratio per kind: invoices (billing) and the customer (master data)
+    assert value("gateway_cache_hits_total", kind="billing") == 1
+    assert value("gateway_cache_misses_total", kind="billing") == 2  # the first and the stale one
+    assert value("gateway_cache_hits_total", kind="master") == 2
+    assert value("gateway_cache_misses_total", kind="master") == 1
+    # back-end latency per operation, and the breaker's changes
+    seconds = {"backend": "billing", "operation": "invoice_pages"}
+    assert value("gateway_backend_call_duration_seconds_count", **seconds) == 3  # 1 ok, 2 failed
+    assert value("gateway_backend_call_duration_seconds_bucket", **seconds, le="+Inf") == 3
+    assert value("gateway_breaker_transitions_total", backend="billing", to="open") == 1
+    assert value("gateway_breaker_state", backend="billing") == 2
+    # stale answers, idempotent replays, rate-limited requests
+    assert value("gateway_stale_answers_total", backend="billing") == 1
+    assert value("gateway_idempotent_replays_total", operation="submitRequest") == 1
+    assert value("gateway_rate_limited_total", limiter="login") == throttled.count(["RATE_LIMITED"])
+
+
+async def test_requests_refused_by_the_request_budget_are_counted_as_its(settings: Settings) -> None:
+    # given: a budget of 20 points that barely refills
+    app = create_app(settings.model_copy(update={"rate_limit_points": 20, "rate_limit_refill": 0.001}))
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://gateway.test") as http,
+    ):
+        gql = GraphQLClient(http)
+        await gql.login("novak")
+
+        # when
+        answers = [error_codes(await gql.execute("query Me { viewer { login } }")) for _ in range(25)]
+        found = samples((await http.get("/metrics")).text)
+
+    # then
+    refused = answers.count(["RATE_LIMITED"])
+    assert refused > 0
+    assert found[("gateway_rate_limited_total", frozenset({("limiter", "budget")}))] == refused
+    assert ("gateway_rate_limited_total", frozenset({("limiter", "login")})) not in found

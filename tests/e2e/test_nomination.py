@@ -423,7 +423,7 @@ async def test_a_stranger_gets_not_found(gql: GraphQLClient, clocks: Clocks) -> 
 
 
 async def test_a_submission_is_idempotent_per_key(
-    teplarna: GraphQLClient, simulators: dict[str, str]
+    teplarna: GraphQLClient, simulators: dict[str, str], client: httpx.AsyncClient
 ) -> None:
     # given
     read = await teplarna.execute(MONTH, {"number": personas.TEPLARNA, "month": "2026-05"})
@@ -440,3 +440,5 @@ async def test_a_submission_is_idempotent_per_key(
     assert again["data"] == first["data"]
     assert sim_calls(simulators).get("SubmitMonth") == 1
     assert error_codes(other) == ["BAD_USER_INPUT"]
+    replays = 'gateway_idempotent_replays_total{operation="submitMonthlyRefinement"} 1.0'
+    assert replays in (await client.get("/metrics")).text
