@@ -23,6 +23,7 @@ from gateway.schema.operation_metrics import OperationMetrics
 from gateway.schema.rate_limits import RateLimitQuery, RequestBudgetGuard
 from gateway.schema.request_mutations import RequestsMutation
 from gateway.schema.requests import CustomerRequest
+from gateway.schema.response_cache import ResponseCacheGuard
 from gateway.schema.scalars import SCALAR_OVERRIDES
 from gateway.schema.supply_points import SupplyPoint
 from gateway.schema.text_input import string_literal_rule
@@ -62,7 +63,14 @@ schema = GatewaySchema(
         CustomerRequest,
         Message,
     ],
-    extensions=[string_literal_rule, *LIMIT_EXTENSIONS, RequestBudgetGuard, StaffGuard, OperationMetrics],
+    extensions=[
+        string_literal_rule,
+        *LIMIT_EXTENSIONS,
+        RequestBudgetGuard,
+        StaffGuard,
+        ResponseCacheGuard,
+        OperationMetrics,
+    ],
     execution_context_class=GatewayExecutor,
     scalar_overrides=SCALAR_OVERRIDES,
 )

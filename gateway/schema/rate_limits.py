@@ -40,18 +40,27 @@ class RequestBudgetGuard(SchemaExtension):
         context = execution.context
         document = execution.graphql_document
         if isinstance(context, Context) and document is not None and not execution.result:
-            try:
-                context.rate_limit = await context.services.budget.charge(
-                    principal=_principal(context),
-                    address=None if context.staff is not None else client_address(context.request),
-                    cost=operation_cost(document, execution.operation_name) or 1,
-                    now=context.services.clock().timestamp(),
-                )
-            except GatewayError as refused:
+            context.cost = operation_cost(document, execution.operation_name) or 1
+            refused = await charge(context)
+            if refused is not None:
                 execution.result = GraphQLExecutionResult(
                     data=None, errors=[GraphQLError(refused.message, original_error=refused)]
                 )
         yield
+
+
+async def charge(context: Context) -> GatewayError | None:
+    """Charges ``context.cost`` to the caller's budgets; the refusal, when over."""
+    try:
+        context.rate_limit = await context.services.budget.charge(
+            principal=_principal(context),
+            address=None if context.staff is not None else client_address(context.request),
+            cost=context.cost,
+            now=context.services.clock().timestamp(),
+        )
+    except GatewayError as refused:
+        return refused
+    return None
 
 
 @public_fields
