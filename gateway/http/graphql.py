@@ -206,15 +206,16 @@ class GatewayGraphQL(GraphQL[Context, None]):
             lookup = await responses.lookup(key)
             if lookup.hit is not None:
                 return await self._serve(request, context, data, lookup.hit, started)
-            if self.services.metrics is not None:
-                self.services.metrics.response_cache.labels(result="miss").inc()
         result = await execute(data)
         operation = context.operation
         if operation is None:
             return result
         if operation.mutation:
             await responses.drop(_changed_tags(context, principal))
-        elif lookup is not None and principal is not None and _keepable(request, context, result):
+            return result
+        if lookup is not None and self.services.metrics is not None:
+            self.services.metrics.response_cache.labels(result="miss").inc()
+        if lookup is not None and principal is not None and _keepable(request, context, result):
             hit = Hit(
                 body=orjson.dumps({"data": result.data}),
                 numbers=tuple(sorted(context.touched)),
