@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 GRAPHIQL := gateway/static/graphiql
 GRAPHIQL_PACKAGES := graphiql@3.8.3 react@18.2.0 react-dom@18.2.0 @graphiql/plugin-explorer@1.0.2 js-cookie@3.0.5
 
-.PHONY: demo test lint sim bench serve graphiql-assets clean mutate
+.PHONY: demo test lint sim bench bench-peer serve graphiql-assets clean mutate
 
 demo: $(STAMP) $(GRAPHIQL)/graphiql.min.js ## gateway on :8000 with simulated back ends and demo data
 	$(BIN)/gateway demo
@@ -27,6 +27,9 @@ sim: $(STAMP) ## the three simulators alone, in the foreground, on 8101-8103
 
 bench: $(STAMP) ## latency, back-end calls, throughput and memory of the overview
 	$(BIN)/python -m bench
+
+bench-peer: $(STAMP) ## side by side with Hive Gateway + GraphQL Mesh (../shared/peer-hive; npm, wrk; ROUNDS=3 for a shorter run)
+	PROJECT=$(CURDIR) ../shared/peer-hive/run.sh
 
 serve: $(STAMP) ## the gateway alone, configured by GATEWAY_* variables
 	$(BIN)/gateway serve

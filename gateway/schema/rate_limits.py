@@ -20,7 +20,7 @@ from strawberry.extensions import SchemaExtension
 from gateway.context import Context, Info
 from gateway.errors import BadUserInput, GatewayError
 from gateway.permissions import PUBLIC, public_fields
-from gateway.schema.limits import MAX_TOKENS, operation_cost
+from gateway.schema.limits import MAX_TOKENS, ParsedDocument, cost_of, operation_cost
 from gateway.sessions import client_address
 
 
@@ -40,7 +40,13 @@ class RequestBudgetGuard(SchemaExtension):
         context = execution.context
         document = execution.graphql_document
         if isinstance(context, Context) and document is not None and not execution.result:
-            context.cost = operation_cost(document, execution.operation_name) or 1
+            name = execution.operation_name
+            cost = (
+                cost_of(ParsedDocument(execution.query, document), name)
+                if execution.query is not None
+                else operation_cost(document, name)
+            )
+            context.cost = cost or 1
             refused = await charge(context)
             if refused is not None:
                 execution.result = GraphQLExecutionResult(
