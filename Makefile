@@ -29,7 +29,7 @@ bench: $(STAMP) ## latency, back-end calls, throughput and memory of the overvie
 	$(BIN)/python -m bench
 
 bench-peer: $(STAMP) ## side by side with Hive Gateway + GraphQL Mesh (../shared/peer-hive; npm, wrk; ROUNDS=3 for a shorter run)
-	PROJECT=$(CURDIR) ../shared/peer-hive/run.sh
+	GATEWAY_RATE_LIMIT_POINTS=0 PROJECT=$(CURDIR) ../shared/peer-hive/run.sh
 
 serve: $(STAMP) ## the gateway alone, configured by GATEWAY_* variables
 	$(BIN)/gateway serve
