@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 GRAPHIQL := gateway/static/graphiql
+PEER_HIVE ?= ../shared/peer-hive
 GRAPHIQL_PACKAGES := graphiql@3.8.3 react@18.2.0 react-dom@18.2.0 @graphiql/plugin-explorer@1.0.2 js-cookie@3.0.5
 
 .PHONY: demo test lint sim bench bench-peer serve graphiql-assets clean mutate
@@ -28,8 +29,8 @@ sim: $(STAMP) ## the three simulators alone, in the foreground, on 8101-8103
 bench: $(STAMP) ## latency, back-end calls, throughput and memory of the overview
 	$(BIN)/python -m bench
 
-bench-peer: $(STAMP) ## side by side with Hive Gateway + GraphQL Mesh (../shared/peer-hive; npm, wrk; ROUNDS=3 for a shorter run)
-	GATEWAY_RATE_LIMIT_POINTS=0 PROJECT=$(CURDIR) ../shared/peer-hive/run.sh
+bench-peer: $(STAMP) ## side by side with Hive Gateway + GraphQL Mesh ($(PEER_HIVE); npm, wrk; ROUNDS=3 for a shorter run)
+	GATEWAY_RATE_LIMIT_POINTS=0 PROJECT=$(CURDIR) $(PEER_HIVE)/run.sh
 
 serve: $(STAMP) ## the gateway alone, configured by GATEWAY_* variables
 	$(BIN)/gateway serve
