@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 GRAPHIQL := gateway/static/graphiql
+PEER_HIVE ?= ../shared/peer-hive
 GRAPHIQL_PACKAGES := graphiql@3.8.3 react@18.2.0 react-dom@18.2.0 @graphiql/plugin-explorer@1.0.2 js-cookie@3.0.5
 
-.PHONY: demo test lint sim bench serve graphiql-assets clean mutate cluster cluster-kill deploy-check
+.PHONY: demo test lint sim bench bench-peer serve graphiql-assets clean mutate cluster cluster-kill deploy-check
 
 demo: $(STAMP) $(GRAPHIQL)/graphiql.min.js ## gateway on :8000 with simulated back ends and demo data
 	$(BIN)/gateway demo
@@ -27,6 +28,9 @@ sim: $(STAMP) ## the three simulators alone, in the foreground, on 8101-8103
 
 bench: $(STAMP) ## latency, back-end calls, throughput and memory of the overview
 	$(BIN)/python -m bench
+
+bench-peer: $(STAMP) ## side by side with Hive Gateway + GraphQL Mesh ($(PEER_HIVE); npm, wrk; ROUNDS=3 for a shorter run)
+	GATEWAY_RATE_LIMIT_POINTS=0 PROJECT=$(CURDIR) $(PEER_HIVE)/run.sh
 
 serve: $(STAMP) ## the gateway alone, configured by GATEWAY_* variables
 	$(BIN)/gateway serve

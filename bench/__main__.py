@@ -9,7 +9,10 @@ Then, for novak (2 supply points) and pekarna (25):
   cold and warm, against the critical path
   (the slowest back end the query needs, since its calls run concurrently);
 - back-end calls per query, read from the simulators' /__sim/stats;
-- requests per second, warm, with concurrent clients;
+- the warm overview without the response cache (every query executed, its data from the
+  back-end cache): what a miss of the response cache costs;
+- warm throughput at 16 clients driven by ``wrk`` (requests/s, p50, p99) and the gateway's
+  CPU time per request (from /proc), with one uvicorn worker and with two;
 - the gateway's resident memory;
 - a page of 100 invoices, cold;
 - the SOAP adapter's cost per invoice (zeep's parse vs the lxml mapping).
@@ -20,7 +23,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -36,10 +42,18 @@ from bench.soap_parse import measure as measure_soap_parse
 from bench.wire import GraphQLConnection
 
 HOST = "127.0.0.1"
-SIM_PORT_OFFSET = 1000  # 9101-9103, clear of a running `make demo`
+SIM_PORT_OFFSET = 1000  # 9101-9103, clear of a running `make demo` (--sim-port-offset)
 SIMULATORS = {"billing": 9101, "crm": 9102, "nomination": 9103}
 LATENCY_MS = {"billing": 40, "crm": 25, "nomination": 30}
-GATEWAYS = {"cold": 9001, "warm": 9002}
+# cold: no cache; warm: the back-end cache and the response cache; data: the back-end cache
+# only (every query executed); warm2: warm with two uvicorn workers. Ports from --gateway-port.
+GATEWAYS = {"cold": 9001, "warm": 9002, "data": 9003, "warm2": 9004}
+GATEWAY_ENV = {
+    "cold": {"GATEWAY_CACHE_ENABLED": "false"},
+    "warm": {},
+    "data": {"GATEWAY_RESPONSE_CACHE_BYTES": "0"},
+    "warm2": {"GATEWAY_WORKERS": "2"},
+}
 PASSWORD = "Demo-heslo-2026"
 PERSONAS = {"novak": "1000012345", "pekarna": "2000034567"}
 
@@ -88,14 +102,18 @@ def _processes() -> Iterator[dict[str, subprocess.Popen[bytes]]]:
     processes: dict[str, subprocess.Popen[bytes]] = {}
     workdir = Path(tempfile.mkdtemp(prefix="gateway-bench-"))
     try:
+        offset = SIMULATORS["billing"] - 8101  # the simulators' own ports are 8101-8103 plus it
         for name in SIMULATORS:
             processes[name] = subprocess.Popen(
-                [sys.executable, "-m", "fixtures", "--only", name, "--port-offset", str(SIM_PORT_OFFSET)],
+                [sys.executable, "-m", "fixtures", "--only", name, "--port-offset", str(offset)],
                 stdout=subprocess.DEVNULL,
             )
         for port in SIMULATORS.values():
             _wait_until_up(f"http://{HOST}:{port}/__sim/stats")
         for kind, port in GATEWAYS.items():
+            if kind == "warm2":  # its workers would each seed an empty store at once: give it a seeded one
+                _wait_until_up(f"http://{HOST}:{GATEWAYS['warm']}/healthz", seconds=180)
+                shutil.copy(workdir / "warm.db", workdir / "warm2.db")
             env = {
                 **os.environ,
                 "GATEWAY_DEMO": "true",
@@ -106,7 +124,8 @@ def _processes() -> Iterator[dict[str, subprocess.Popen[bytes]]]:
                 "GATEWAY_BILLING_URL": f"http://{HOST}:{SIMULATORS['billing']}/soap",
                 "GATEWAY_CRM_URL": f"http://{HOST}:{SIMULATORS['crm']}",
                 "GATEWAY_NOMINATION_URL": f"http://{HOST}:{SIMULATORS['nomination']}/soap",
-                "GATEWAY_CACHE_ENABLED": "false" if kind == "cold" else "true",
+                "GATEWAY_CACHE_ENABLED": "true",
+                **GATEWAY_ENV[kind],
                 # One user drives hundreds of requests a second: the gateway's speed is measured,
                 # not the request budget (which would refuse that, as it should).
                 "GATEWAY_RATE_LIMIT_POINTS": "0",
@@ -116,7 +135,7 @@ def _processes() -> Iterator[dict[str, subprocess.Popen[bytes]]]:
                 [sys.executable, "-m", "gateway", "serve"], env=env, stdout=subprocess.DEVNULL
             )
         for port in GATEWAYS.values():
-            _wait_until_up(f"http://{HOST}:{port}/healthz", seconds=60)
+            _wait_until_up(f"http://{HOST}:{port}/healthz", seconds=180)
         yield processes
     finally:
         for process in processes.values():
@@ -235,6 +254,72 @@ async def _throughput(login: str, seconds: float, concurrency: int) -> float:
     return done / (time.perf_counter() - started)
 
 
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer %(token)s"
+wrk.body = %(body)s
+"""
+
+
+def _pids(pid: int) -> list[int]:
+    """``pid`` and its children (uvicorn's workers)."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        found.extend(int(child) for child in children)
+    return found
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(FileNotFoundError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def _wrk_ms(text: str, label: str) -> float:
+    found = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", text, re.MULTILINE)
+    if found is None:
+        return float("nan")
+    value, unit = float(found[1]), found[2]
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+async def _token(kind: str, login: str) -> str:
+    connection = await _connect(kind, login)
+    await connection.close()
+    return connection.headers["Authorization"].removeprefix("Bearer ")
+
+
+def _load(kind: str, login: str, seconds: float, concurrency: int, pid: int) -> dict[str, float]:
+    """``wrk`` against the ``kind`` gateway: requests/s, p50 and p99 ms, CPU ms per request."""
+    token = asyncio.run(_token(kind, login))
+    body = json.dumps({"query": OVERVIEW, "variables": {"number": PERSONAS[login]}})
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % {"token": token, "body": json.dumps(body)})
+    pids = _pids(pid)
+    url = f"http://{HOST}:{GATEWAYS[kind]}/graphql"
+    command = ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds:g}s", "--latency", "-s", script.name, url]
+    subprocess.run([*command[:3], "-d2s", *command[4:]], check=True, capture_output=True)  # warm up
+    cpu = _cpu_seconds(pids)
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    cpu = _cpu_seconds(pids) - cpu
+    os.unlink(script.name)
+    requests = int(re.search(r"(\d+) requests in", out)[1])  # type: ignore[index]
+    if "Non-2xx" in out:
+        raise SystemExit(f"wrk saw failed requests:\n{out}")
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),  # type: ignore[index]
+        "p50": _wrk_ms(out, "50%"),
+        "p99": _wrk_ms(out, "99%"),
+        "cpu_ms": cpu * 1000 / max(1, requests),
+    }
+
+
 def _rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -247,13 +332,26 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=60, help="queries per series")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of the throughput run")
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--load-seconds", type=float, default=10.0, help="length of each wrk run")
+    parser.add_argument(
+        "--gateway-port", type=int, default=9001, help="first of four gateway ports (default 9001-9004)"
+    )
+    parser.add_argument(
+        "--sim-port", type=int, default=9101, help="first of three simulator ports (default 9101-9103)"
+    )
     args = parser.parse_args()
+    for index, kind in enumerate(GATEWAYS):
+        GATEWAYS[kind] = args.gateway_port + index
+    for index, name in enumerate(SIMULATORS):
+        SIMULATORS[name] = args.sim_port + index
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed for the throughput runs (apt-get install wrk)")
 
     with _processes() as processes:
         _set_latency()
         rows = []
         for login in PERSONAS:
-            for kind in ("cold", "warm"):
+            for kind in ("cold", "data", "warm"):
                 result = asyncio.run(_series(kind, login, OVERVIEW, args.rounds))
                 rows.append((f"overview {login}", kind, result))
         page = asyncio.run(_series("cold", "pekarna", INVOICE_PAGE, max(10, args.rounds // 3)))
@@ -261,7 +359,18 @@ def main() -> None:
         floor = asyncio.run(_series("warm", "novak", FLOOR, args.rounds))
         rows.append(("floor: { viewer }", "warm", floor))
         rps = {login: asyncio.run(_throughput(login, args.seconds, args.concurrency)) for login in PERSONAS}
-        rss = {kind: _rss_mib(processes[f"gateway-{kind}"].pid) for kind in GATEWAYS}
+        loads = [
+            (
+                login,
+                kind,
+                _load(kind, login, args.load_seconds, args.concurrency, processes[f"gateway-{kind}"].pid),
+            )
+            for login in PERSONAS
+            for kind in ("data", "warm", "warm2")
+        ]
+        rss = {
+            kind: sum(_rss_mib(pid) for pid in _pids(processes[f"gateway-{kind}"].pid)) for kind in GATEWAYS
+        }
 
     injected = max(LATENCY_MS[name] for name in OVERVIEW_BACKENDS)
     print(f"\nInjected back-end latency: {LATENCY_MS} (the overview's slowest back end: {injected} ms).")
@@ -283,8 +392,23 @@ def main() -> None:
     print()
     for login, value in rps.items():
         print(f"warm overview, {login}: {value:.0f} requests/s ({args.concurrency} concurrent clients)")
+    print(f"\nWarm overview under load: wrk, {args.concurrency} connections, {args.load_seconds:g} s each.")
+    print(
+        "data: back-end cache only (every query executed); warm: + response cache; warm2: warm, 2 workers.\n"
+    )
+    print("| overview | gateway | workers | requests/s | p50 ms | p99 ms | CPU ms per request |")
+    print("|----------|---------|---------|------------|--------|--------|--------------------|")
+    for login, kind, load in loads:
+        workers = 2 if kind == "warm2" else 1
+        print(
+            f"| {login:<8} | {kind:<7} | {workers:7d} | {load['rps']:10.0f} | {load['p50']:6.2f} "
+            f"| {load['p99']:6.2f} | {load['cpu_ms']:18.3f} |"
+        )
+    by = {(login, kind): load["rps"] for login, kind, load in loads}
+    for login in PERSONAS:
+        print(f"2 workers / 1 worker, warm {login}: {by[login, 'warm2'] / by[login, 'warm']:.2f}x")
     for kind, value in rss.items():
-        print(f"resident memory, {kind} gateway: {value:.0f} MiB")
+        print(f"resident memory, {kind} gateway: {value:.0f} MiB (all its processes)")
     zeep_us, lxml_us = measure_soap_parse(rounds=100)
     print(f"SOAP invoice list, per invoice: zeep parse {zeep_us:.0f} us, lxml mapping {lxml_us:.0f} us")
 

@@ -16,6 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from gateway.adapters.connect import open_backends
+from gateway.cache.responses import open_responses
 from gateway.cache.shared_redis import open_redis
 from gateway.cache.store import open_cache
 from gateway.config import DEMO_SECRET_KEY, Settings
@@ -140,7 +141,15 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
             redis, manifest=settings.persisted_manifest, persisted_only=settings.persisted_only
         )
         metrics.know_operations(operation_names(persisted_queries.manifest.values()))
-        graphql = GatewayGraphQL(settings=settings, services=services, persisted_queries=persisted_queries)
+        responses = (
+            open_responses(redis, max_bytes=settings.response_cache_bytes, clock=lambda: cache.clock())  # noqa: PLW0108 - tests replace it
+            if settings.cache_enabled
+            else None
+        )
+        app.state.responses = responses
+        graphql = GatewayGraphQL(
+            settings=settings, services=services, persisted_queries=persisted_queries, responses=responses
+        )
         app.router.routes.extend(
             [
                 Route("/graphql", graphql, methods=["GET", "POST"]),

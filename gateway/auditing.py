@@ -23,6 +23,8 @@ async def record_action(
     actor_id: int | None = None,
     **detail: object,
 ) -> None:
+    if customer_number is not None:  # who may see it, or what, changed: cached answers go
+        context.changed.add(customer_number)
     viewer = context.viewer
     user_id = actor_id if actor_id is not None else viewer.user_id if viewer is not None else None
     await write_audit(

@@ -114,6 +114,12 @@ class Settings(BaseSettings):
     cache_enabled: bool = Field(
         True, description="Cache back-end reads across requests (off: every read is live)."
     )
+    response_cache_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=0,
+        description="Bytes of whole answers kept per process (gateway.cache.responses); 0: off. "
+        "In Redis when GATEWAY_REDIS_URL is set. Off with the cache (GATEWAY_CACHE_ENABLED=false).",
+    )
     cache_stale_seconds: float = Field(
         600.0, description="Seconds past its TTL an entry may be served, flagged, while its back end is down."
     )

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
+from gateway.cache.responses import Reads
 from gateway.config import Settings
 from gateway.dataloaders import Loaders
 from gateway.errors import Unauthenticated
@@ -35,6 +36,16 @@ class Staff:
     name: str
 
 
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """The operation that is about to execute, as the response cache needs it."""
+
+    mutation: bool
+    cacheable: bool  # a query of cacheable root fields only (gateway.cache.responses)
+    label: str  # its name, or its root fields: what a staff read is audited under
+    name: str | None  # its name, as the metrics count it
+
+
 @dataclass
 class Context:
     request: Request
@@ -49,9 +60,18 @@ class Context:
     staff_reads: set[str] = field(default_factory=set)
     # What this request's cost left of the caller's budget (gateway.schema.rate_limits).
     rate_limit: Decision | None = None
+    cost: int = 1  # what this request's operation costs (charged again on a cached answer)
     # Why the credential the request presented (session, bearer token, API key) was refused;
     # the caller is then anonymous, and told so wherever a login is needed.
     rejected_credential: str | None = None
+    # Every customer number an access check asked about (the response cache's tags) and the
+    # numbers a mutation changed without asking (a claim, a merge): dropped from it at the end.
+    touched: set[str] = field(default_factory=set)
+    changed: set[str] = field(default_factory=set)
+    # What execution read (gateway.cache.responses): the kinds of data, anything live.
+    reads: Reads = field(default_factory=Reads)
+    # Set before execution (gateway.schema.response_cache): what ran and what it cost.
+    operation: Operation | None = None
 
     def require_identity(self) -> None:
         """UNAUTHENTICATED unless a portal user or staff asks."""
@@ -70,6 +90,7 @@ class Context:
         """The viewer's access to ``customer_number`` (loaded from the store for this request
         only, so a revoked or expired grant gives nothing from the next request on); ``None``
         without any. UNAUTHENTICATED for an anonymous caller: who asks comes first."""
+        self.touched.add(customer_number)
         if self.staff is not None:
             self.staff_reads.add(customer_number)
             return STAFF_ACCESS

@@ -100,6 +100,12 @@ class Metrics:
             ["backend", "operation", "result"],
             registry=r,
         )
+        self.response_cache = Counter(
+            "gateway_response_cache_lookups",
+            "Whole answers looked up in the response cache for a logged-in caller: hit or miss.",
+            ["result"],
+            registry=r,
+        )
         self.breaker_state = Gauge(
             "gateway_breaker_state",
             "Circuit breaker: 0 closed, 1 half-open, 2 open (several workers: the most open).",

@@ -39,10 +39,10 @@ class StaffGuard(SchemaExtension):
                 data=None, errors=[GraphQLError(refused.message, original_error=refused)]
             )
         yield
-        await write_staff_reads(context, operation=_operation_label(execution))
+        await write_staff_reads(context, operation=operation_label(execution))
 
 
-def _operation_label(execution: ExecutionContext) -> str:
+def operation_label(execution: ExecutionContext) -> str:
     """The operation's name, or its root fields for an anonymous one (``{ customer node }``)."""
     if execution.operation_name:
         return execution.operation_name

@@ -7,9 +7,12 @@ bounded and checked (``gateway.http.limits``) before anything parses it as Graph
 
 from __future__ import annotations
 
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
@@ -23,6 +26,7 @@ from strawberry.types import ExecutionResult
 
 from gateway import sessions
 from gateway.cache import stale
+from gateway.cache.responses import Hit, Reads, ResponseStore, customer_tag, response_key
 from gateway.config import Settings
 from gateway.context import Context
 from gateway.dataloaders import Loaders
@@ -34,7 +38,9 @@ from gateway.http.refusals import refusal, store_unavailable_refusal
 from gateway.observability import request_record
 from gateway.schema import schema
 from gateway.schema.errors import classify, format_error
+from gateway.schema.rate_limits import charge
 from gateway.services import Services
+from gateway.staff import write_staff_reads
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 GRAPHIQL_ASSETS = STATIC_DIR / "graphiql"
@@ -47,6 +53,14 @@ The API itself works: POST JSON to /graphql.</p>"""
 
 
 PERSISTED_HEADERS = "shouldPersistHeaders: true"
+
+
+class CachedAnswer(dict[str, object]):
+    """A response body from the response cache, passed through Strawberry as it is."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__(data=None)
+        self.body = body
 
 
 def offline_graphiql_html(template: str) -> str:
@@ -62,7 +76,12 @@ def offline_graphiql_html(template: str) -> str:
 
 class GatewayGraphQL(GraphQL[Context, None]):
     def __init__(
-        self, *, settings: Settings, services: Services, persisted_queries: PersistedQueries
+        self,
+        *,
+        settings: Settings,
+        services: Services,
+        persisted_queries: PersistedQueries,
+        responses: ResponseStore | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -73,6 +92,7 @@ class GatewayGraphQL(GraphQL[Context, None]):
         self.settings = settings
         self.services = services
         self.persisted_queries = persisted_queries
+        self.responses = responses
         self._ide_html = (
             offline_graphiql_html(self.graphql_ide_html)
             if (GRAPHIQL_ASSETS / "graphiql.min.js").exists()
@@ -94,6 +114,11 @@ class GatewayGraphQL(GraphQL[Context, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_request_json(data)
+
+    def encode_json(self, data: object) -> bytes:
+        if isinstance(data, CachedAnswer):
+            return data.body
+        return orjson.dumps(data)
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
         parsed = await super().parse_http_body(request)
@@ -125,8 +150,11 @@ class GatewayGraphQL(GraphQL[Context, None]):
                 request, request_adapter, sub_response, context, root_value, data
             )
 
+        async def answer(data: GraphQLRequestData) -> ExecutionResult:
+            return await self._answer(request, context, data, execute)
+
         try:
-            return await self.persisted_queries.execute(request_data, execute)
+            return await self.persisted_queries.execute(request_data, answer)
         except GatewayError as error:  # answered like every other error (gateway.schema.errors)
             return ExecutionResult(data=None, errors=[GraphQLError(error.message, original_error=error)])
 
@@ -134,12 +162,14 @@ class GatewayGraphQL(GraphQL[Context, None]):
         if not isinstance(request, Request):
             raise TypeError("subscriptions are not served")
         request.state.stale_served = stale.begin_request()  # the cache layer records into it
+        reads = Reads()
         context = Context(
             request=request,
             response=response,
             settings=self.settings,
             services=self.services,
-            loaders=Loaders.for_request(self.services.backends),
+            loaders=Loaders.for_request(self.services.backends, reads),
+            reads=reads,
         )
         await sessions.authenticate_request(context)
         record = request_record.current()
@@ -149,6 +179,9 @@ class GatewayGraphQL(GraphQL[Context, None]):
         return context
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        cached: CachedAnswer | None = getattr(request.state, "cached_answer", None)
+        if cached is not None:
+            return cached  # type: ignore[return-value]  # encode_json passes its body through
         data: GraphQLHTTPResponse = {"data": result.data}
         if result.errors:
             data["errors"] = [format_error(error) for error in result.errors]
@@ -177,3 +210,109 @@ class GatewayGraphQL(GraphQL[Context, None]):
         }
         for limiter in limiters:
             metrics.rate_limited.labels(limiter=limiter).inc()
+
+    async def _answer(
+        self,
+        request: Request,
+        context: Context,
+        data: GraphQLRequestData,
+        execute: Callable[[GraphQLRequestData], Awaitable[ExecutionResult]],
+    ) -> ExecutionResult:
+        """``execute(data)``, or its answer from the response cache (gateway.cache.responses):
+        a hit is charged, counted and (for staff) audited like a miss; a miss that may be kept
+        is kept; a mutation drops what it touched at its end."""
+        responses = self.responses
+        if responses is None:
+            return await execute(data)
+        principal = _principal(context)
+        lookup = None
+        if principal is not None and data.query is not None:
+            key = response_key(principal[0], principal[1], data.query, data.operation_name, data.variables)
+            started = time.perf_counter()
+            lookup = await responses.lookup(key)
+            if lookup.hit is not None:
+                return await self._serve(request, context, data, lookup.hit, started)
+        result = await execute(data)
+        operation = context.operation
+        if operation is None:
+            return result
+        if operation.mutation:
+            await responses.drop(_changed_tags(context, principal))
+            return result
+        if lookup is not None and self.services.metrics is not None:
+            self.services.metrics.response_cache.labels(result="miss").inc()
+        if lookup is not None and principal is not None and _keepable(request, context, result):
+            hit = Hit(
+                body=orjson.dumps({"data": result.data}),
+                numbers=tuple(sorted(context.touched)),
+                label=operation.label,
+                name=operation.name,
+                cost=context.cost,
+            )
+            tags = [*(customer_tag(n) for n in hit.numbers), principal[2]]
+            await responses.keep(key, hit, tags, seconds=context.reads.lifetime(), epoch=lookup.epoch)
+        return result
+
+    async def _serve(
+        self, request: Request, context: Context, data: GraphQLRequestData, hit: Hit, started: float
+    ) -> ExecutionResult:
+        context.cost = hit.cost
+        refused = await charge(context)
+        if refused is not None:
+            return ExecutionResult(data=None, errors=[GraphQLError(refused.message, original_error=refused)])
+        if context.staff is not None:
+            context.staff_reads.update(hit.numbers)
+            await write_staff_reads(context, operation=hit.label)
+        metrics = self.services.metrics
+        if metrics is not None:
+            metrics.response_cache.labels(result="hit").inc()
+            metrics.record_request(
+                operation=hit.name, valid=True, outcome="ok", seconds=time.perf_counter() - started
+            )
+        request.state.cached_answer = CachedAnswer(hit.body)
+        return ExecutionResult(data=None, errors=None)
+
+
+def _keepable(request: Request, context: Context, result: ExecutionResult) -> bool:
+    """A query of cacheable roots that answered whole and fresh from cached data alone."""
+    served: stale.StaleServed | None = getattr(request.state, "stale_served", None)
+    return (
+        context.operation is not None
+        and context.operation.cacheable
+        and not result.errors
+        and not result.extensions
+        and result.data is not None
+        and not context.reads.live
+        and not (served is not None and served.ages)
+    )
+
+
+def _changed_tags(context: Context, before: tuple[str, list[object], str] | None) -> set[str]:
+    """What a mutation drops: every number it touched or changed, and its viewer's answers
+    (as it was before and after: a login, a logout, a password change)."""
+    tags = {customer_tag(n) for n in context.touched | context.changed}
+    after = _principal(context)
+    tags.update(who[2] for who in (before, after) if who is not None)
+    return tags
+
+
+def _principal(context: Context) -> tuple[str, list[object], str] | None:
+    """``(principal, fingerprint of its access, its tag)`` of who asks; None for anonymous."""
+    viewer = context.viewer
+    if viewer is not None:
+        grants = sorted(
+            (number, access.role.value, sorted(scope.value for scope in access.scopes))
+            for number, access in viewer.access.items()
+        )
+        fingerprint: list[object] = [
+            viewer.user_id,
+            viewer.login,
+            viewer.email,
+            viewer.email_verified,
+            viewer.active_customer,
+            grants,
+        ]
+        return f"s:{viewer.session_id}", fingerprint, f"u:{viewer.user_id}"
+    if context.staff is not None:
+        return f"k:{context.staff.key_id}", [context.staff.name], f"k:{context.staff.key_id}"
+    return None

@@ -24,6 +24,7 @@ from gateway.schema.operation_trace import OperationTrace
 from gateway.schema.rate_limits import RateLimitQuery, RequestBudgetGuard
 from gateway.schema.request_mutations import RequestsMutation
 from gateway.schema.requests import CustomerRequest
+from gateway.schema.response_cache import ResponseCacheGuard
 from gateway.schema.scalars import SCALAR_OVERRIDES
 from gateway.schema.supply_points import SupplyPoint
 from gateway.schema.text_input import string_literal_rule
@@ -69,6 +70,7 @@ schema = GatewaySchema(
         *LIMIT_EXTENSIONS,
         RequestBudgetGuard,
         StaffGuard,
+        ResponseCacheGuard,
         OperationMetrics,
     ],
     execution_context_class=GatewayExecutor,

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import strawberry
 
+from gateway.cache.policy import TTL_SECONDS, Kind
 from gateway.context import Info
 from gateway.document_links import document_path, signed_document_url
 from gateway.domain import billing as domain
@@ -46,6 +47,8 @@ class Document:
 
     def _signed(self, info: Info) -> tuple[str, dt.datetime]:
         now = info.context.services.clock().replace(second=0, microsecond=0)  # stable within a minute
+        # A cached answer's link is still good for minutes (it is signed for five).
+        info.context.reads.limit(TTL_SECONDS[Kind.BILLING])
         key = info.context.settings.secret_key.get_secret_value().encode()
         return signed_document_url(
             to_global_id("Document", self.document_id), self.document_id, key=key, now=now

@@ -20,6 +20,7 @@ from gateway.resolvers.nomination import resolve_nomination_contract
 from gateway.resolvers.payments import resolve_payments
 from gateway.resolvers.reminders import resolve_reminders
 from gateway.resolvers.requests import resolve_requests
+from gateway.resolvers.supply_points import resolve_supply_points
 from gateway.schema.access_grants import AccessGrant, OwnershipClaim
 from gateway.schema.billing import (
     DepositPlan,
@@ -79,8 +80,7 @@ class Customer(Node):
 
     @strawberry.field(permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)])
     async def supply_points(self, info: Info) -> list[SupplyPoint] | None:
-        points = await info.context.loaders.supply_points_by_customer.load(self.number)
-        return [SupplyPoint.from_domain(point) for point in points]
+        return await resolve_supply_points(info, self.number)
 
     @strawberry.field(permission_classes=[requires(Scope.VIEW_BILLING)])
     async def invoices(

@@ -354,17 +354,45 @@ def limit_errors(document: DocumentNode) -> list[GraphQLError]:
     return errors
 
 
+class ParsedDocument:
+    """A parsed document as a cache key: by its text, which is equal for equal documents and
+    hashes in one pass (graphql-core's nodes hash their whole tree again on every lookup)."""
+
+    __slots__ = ("_hash", "node", "text")
+
+    def __init__(self, text: str, node: DocumentNode) -> None:
+        self.text, self.node, self._hash = text, node, hash(text)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ParsedDocument) and other.text == self.text
+
+
 @functools.lru_cache(maxsize=VALIDATION_CACHE_SIZE)
 def validate_document(
     schema: GraphQLSchema,
-    document: DocumentNode,
+    document: ParsedDocument,
     rules: tuple[type[ASTValidationRule], ...],
     *,
     hide_suggestions: bool,
 ) -> list[GraphQLError]:
     """graphql-core's validation plus ``ALWAYS_RULES``, cached (the rule classes are
     module-level, so equal requests make equal keys)."""
-    return validate(schema, document, (*rules, *ALWAYS_RULES), hide_suggestions=hide_suggestions)
+    return validate(schema, document.node, (*rules, *ALWAYS_RULES), hide_suggestions=hide_suggestions)
+
+
+@functools.lru_cache(maxsize=VALIDATION_CACHE_SIZE)
+def checked_limits(document: ParsedDocument) -> list[GraphQLError]:
+    """``limit_errors``, cached per document text."""
+    return limit_errors(document.node)
+
+
+@functools.lru_cache(maxsize=VALIDATION_CACHE_SIZE)
+def cost_of(document: ParsedDocument, operation_name: str | None) -> int | None:
+    """``operation_cost``, cached per document text and operation."""
+    return operation_cost(document.node, operation_name)
 
 
 def introspection_allowed(context: object) -> bool:
@@ -408,17 +436,18 @@ class DocumentValidation(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         execution = self.execution_context
         document = execution.graphql_document
-        if document is not None:
+        if document is not None and execution.query is not None:
+            parsed = ParsedDocument(execution.query, document)
             # Strawberry runs the first operation when none is named (its operation_name
             # property); the spec asks for a name when there are several.
             named = execution._provided_operation_name
             errors = [] if named is not None else unnamed_operation_errors(document)
-            errors = errors or limit_errors(document)
+            errors = errors or checked_limits(parsed)
             if not errors:
                 open_schema = introspection_allowed(execution.context)
                 rules = execution.validation_rules + (() if open_schema else INTROSPECTION_OFF_RULES)
                 errors = validate_document(
-                    execution.schema._schema, document, rules, hide_suggestions=not open_schema
+                    execution.schema._schema, parsed, rules, hide_suggestions=not open_schema
                 )
             execution.pre_execution_errors = errors
         yield

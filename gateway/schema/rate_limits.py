@@ -20,7 +20,7 @@ from strawberry.extensions import SchemaExtension
 from gateway.context import Context, Info
 from gateway.errors import BadUserInput, GatewayError
 from gateway.permissions import PUBLIC, public_fields
-from gateway.schema.limits import MAX_TOKENS, operation_cost
+from gateway.schema.limits import MAX_TOKENS, ParsedDocument, cost_of, operation_cost
 from gateway.sessions import client_address
 
 
@@ -40,18 +40,33 @@ class RequestBudgetGuard(SchemaExtension):
         context = execution.context
         document = execution.graphql_document
         if isinstance(context, Context) and document is not None and not execution.result:
-            try:
-                context.rate_limit = await context.services.budget.charge(
-                    principal=_principal(context),
-                    address=None if context.staff is not None else client_address(context.request),
-                    cost=operation_cost(document, execution.operation_name) or 1,
-                    now=context.services.clock().timestamp(),
-                )
-            except GatewayError as refused:
+            name = execution.operation_name
+            cost = (
+                cost_of(ParsedDocument(execution.query, document), name)
+                if execution.query is not None
+                else operation_cost(document, name)
+            )
+            context.cost = cost or 1
+            refused = await charge(context)
+            if refused is not None:
                 execution.result = GraphQLExecutionResult(
                     data=None, errors=[GraphQLError(refused.message, original_error=refused)]
                 )
         yield
+
+
+async def charge(context: Context) -> GatewayError | None:
+    """Charges ``context.cost`` to the caller's budgets; the refusal, when over."""
+    try:
+        context.rate_limit = await context.services.budget.charge(
+            principal=_principal(context),
+            address=None if context.staff is not None else client_address(context.request),
+            cost=context.cost,
+            now=context.services.clock().timestamp(),
+        )
+    except GatewayError as refused:
+        return refused
+    return None
 
 
 @public_fields

@@ -76,6 +76,7 @@ ON_SERVERS_TOO = {
     "test_login",
     "test_persisted_queries",
     "test_caching",
+    "test_response_cache",
     "test_exactly_once",  # idempotency and the two replicas
     "test_crash_recovery",  # a gateway process SIGKILLed mid-submission
     "test_guarantees_end_to_end",

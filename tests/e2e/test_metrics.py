@@ -51,10 +51,12 @@ def billing_calls(simulators: dict[str, str]) -> int:
 async def test_metrics_count_requests_back_end_calls_cache_and_breaker(
     client: httpx.AsyncClient, gql: GraphQLClient
 ) -> None:
-    # given: the same overview twice (a miss, then a hit)
+    # given: the same overview twice (a miss, then a whole answer kept), and another document
+    # reading the same data (an answer not kept: its data from the back-end cache)
     await gql.login("novak")
     await gql.execute(OVERVIEW, {"number": NOVAK})
     await gql.execute(OVERVIEW, {"number": NOVAK})
+    await gql.execute(OVERVIEW.replace("{ name", "{ number name"), {"number": NOVAK})
 
     # when
     response = await client.get("/metrics")
@@ -63,7 +65,9 @@ async def test_metrics_count_requests_back_end_calls_cache_and_breaker(
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     found = samples(response.text)
-    assert found[("gateway_requests_total", frozenset({("operation", "Overview"), ("outcome", "ok")}))] == 2
+    assert found[("gateway_requests_total", frozenset({("operation", "Overview"), ("outcome", "ok")}))] == 3
+    assert found[("gateway_response_cache_lookups_total", frozenset({("result", "miss")}))] == 2
+    assert found[("gateway_response_cache_lookups_total", frozenset({("result", "hit")}))] == 1
     assert ("gateway_request_duration_seconds_count", frozenset({("operation", "Overview")})) in found
     calls = frozenset({("backend", "billing"), ("operation", "invoice_pages"), ("outcome", "ok")})
     assert found[("gateway_backend_calls_total", calls)] == 1

@@ -6,6 +6,8 @@ The schema runs against a tiny fake back end that records every call.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
@@ -235,3 +237,43 @@ async def test_identical_calls_inside_one_request_are_made_once(backend: FakeBac
     assert backend.count("deposit_plans") == 1
     assert backend.count("supply_points_by_id") == 1
     assert len(backend.keys("supply_points_by_id")[0]) == 25  # every plan's point, in one batch
+
+
+class WaterfallProbe(FakeBackend):
+    """Tells whether billing was asked for deposit plans while the CRM's supply points were
+    still in flight (no waterfall) or only after they arrived."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plans_asked = asyncio.Event()
+        self.plans_asked_during_points: bool | None = None
+
+    async def supply_points_by_customer(self, numbers: Sequence[str]) -> list[list[SupplyPoint]]:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.plans_asked.wait(), 1.0)
+        self.plans_asked_during_points = self.plans_asked.is_set()
+        return await super().supply_points_by_customer(numbers)
+
+    async def deposit_plans(self, numbers: Sequence[str]) -> list[list[DepositPlan]]:
+        self.plans_asked.set()
+        return await super().deposit_plans(numbers)
+
+
+async def test_deposit_plans_of_supply_points_load_alongside_the_points_not_after() -> None:
+    # given
+    probe = WaterfallProbe()
+    query = '{ customer(number: "2000000002") { supplyPoints { code depositPlan { id } } } }'
+
+    # when
+    data = await run(probe, query)
+
+    # then: one call each, the plans' started while the points' was in flight
+    assert probe.plans_asked_during_points is True
+    assert all(p["depositPlan"]["id"] for p in data["customer"]["supplyPoints"])
+    assert probe.count("deposit_plans") == 1 and probe.count("supply_points_by_customer") == 1
+
+
+async def test_supply_points_without_deposit_plans_do_not_call_billing(backend: FakeBackend) -> None:
+    await run(backend, '{ customer(number: "2000000002") { supplyPoints { code } } }')
+
+    assert backend.count("deposit_plans") == 0
