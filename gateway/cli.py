@@ -1,4 +1,4 @@
-"""The ``gateway`` command: ``serve``, ``demo``, and staff API keys."""
+"""The ``gateway`` command: ``serve``, ``demo``, staff API keys, and the schema artifact."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import subprocess
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -110,6 +112,42 @@ async def _api_key(settings: Settings, action: str, args: argparse.Namespace) ->
         await engine.dispose()
 
 
+def _git(*args: str) -> str | None:
+    """``git args`` in the current directory; None when it fails (no repository, no such
+    revision or file)."""
+    done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)  # noqa: S603, S607
+    return done.stdout if done.returncode == 0 else None
+
+
+def schema_base() -> str | None:
+    """The commit to compare the schema with: the previous commit of main when this is main
+    (its first parent), else where this branch left main; None without either."""
+    head, main = _git("rev-parse", "HEAD"), _git("rev-parse", "--verify", "-q", "main")
+    if head is None or main is None:
+        return None
+    if head == main:
+        return (_git("rev-parse", "--verify", "-q", "HEAD~1") or "").strip() or None
+    return (_git("merge-base", "HEAD", "main") or "").strip() or None
+
+
+def _schema_check(base: str | None) -> int:
+    from gateway.schema import artifact  # noqa: PLC0415 -- imports the whole schema
+
+    base = base or schema_base()
+    old = _git("show", f"{base}:{artifact.SCHEMA_FILE}") if base else None
+    if old is None:
+        print(f"no previous {artifact.SCHEMA_FILE} (base {base or 'none'}): nothing to compare")
+        return 0
+    changelog = Path(artifact.CHANGELOG_FILE)
+    declarations = artifact.new_changelog_lines(
+        changelog.read_text(encoding="utf-8") if changelog.exists() else "",
+        _git("show", f"{base}:{artifact.CHANGELOG_FILE}"),
+    )
+    changes = artifact.compare(old, artifact.printed_schema(), declarations=declarations)
+    print(artifact.report(changes, base=base or ""))
+    return 0 if changes.ok else 1
+
+
 # A line per back-end call, per migration plugin, per SQL statement (with its parameters,
 # password and token hashes among them), per SOAP envelope (zeep's DEBUG lines carry the
 # WS-Security password and every value sent, a bank account included): noise at best.
@@ -133,7 +171,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     keys.add_parser("create", help="create a key; prints the raw key once").add_argument("name")
     keys.add_parser("revoke", help="revoke a key by its id").add_argument("id", type=int)
     keys.add_parser("list", help="list the keys (never their values)")
+    schema = commands.add_parser("schema", help="the GraphQL schema as an artifact").add_subparsers(
+        dest="action", required=True
+    )
+    schema.add_parser("print", help="print the schema in SDL (what schema.graphql holds)")
+    schema.add_parser(
+        "check", help="fail on a breaking change since the previous main not declared in CHANGELOG.md"
+    ).add_argument("--base", help="the commit to compare with (default: previous main, or the merge base)")
     args = parser.parse_args(argv)
+    if args.command == "schema":  # prints only the schema: no logging set up, nothing started
+        from gateway.schema.artifact import printed_schema  # noqa: PLC0415
+
+        if args.action == "print":
+            sys.stdout.write(printed_schema())
+            sys.exit(0)
+        sys.exit(_schema_check(args.base))
     configure_logging()
 
     if args.command == "serve":
