@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 import strawberry
 from strawberry.tools import merge_types
 
 from gateway.context import Info
 from gateway.permissions import LoggedIn
 from gateway.resolvers.customer import resolve_customer
-from gateway.resolvers.nodes import resolve_node
+from gateway.resolvers.nodes import MAX_NODE_IDS, resolve_node, resolve_nodes
 from gateway.schema.access import AccessMutation
 from gateway.schema.accounts import AccountsMutation, AccountsQuery
 from gateway.schema.billing import DepositPlan, Invoice, Payment, Reminder
@@ -44,6 +46,21 @@ class CustomerQuery:
     )
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(info, id)
+
+    @strawberry.field(
+        permission_classes=[LoggedIn],
+        description=f"Many objects by their global IDs (at most {MAX_NODE_IDS}), in the order given: "
+        "an ID that is missing, malformed, not yours or outside your scopes is null, never an error.",
+    )
+    def nodes(
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global IDs (`Node.id`).")],
+    ) -> list[Node | None]:
+        # Awaitables, not nodes: graphql-core awaits each item on its own, so an item whose
+        # back end fails is an error at its own path and the others still arrive.
+        items: list[Any] = resolve_nodes(info, ids)
+        return items
 
 
 Query = merge_types("Query", (AccountsQuery, CustomerQuery, CatalogueQuery, RateLimitQuery))

@@ -20,6 +20,7 @@ from gateway.resolvers.nomination import resolve_nomination_contract
 from gateway.resolvers.payments import resolve_payments
 from gateway.resolvers.reminders import resolve_reminders
 from gateway.resolvers.requests import resolve_requests
+from gateway.resolvers.supply_points import resolve_supply_points
 from gateway.schema.access_grants import AccessGrant, OwnershipClaim
 from gateway.schema.billing import (
     DepositPlan,
@@ -36,10 +37,17 @@ from gateway.schema.nomination import NominationContract
 from gateway.schema.overview import AccountOverview
 from gateway.schema.pagination import Connection
 from gateway.schema.requests import CustomerRequest, RequestFilter
-from gateway.schema.supply_points import SupplyPoint
+from gateway.schema.supply_points import SupplyPoint, SupplyPointFilter
 
 Segment = strawberry.enum(domain.Segment)
-First = Annotated[int | None, strawberry.argument(description="At most 100; 20 when omitted.")]
+First = Annotated[int | None, strawberry.argument(description="How many items, 0 to 100; 20 when omitted.")]
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description="The `cursor` of the edge (or `pageInfo.endCursor`) to continue after; from the "
+        "start when omitted."
+    ),
+]
 
 
 async def _master_data(info: Info, number: str) -> DomainCustomer:
@@ -77,10 +85,29 @@ class Customer(Node):
     async def permanent_address(self, info: Info) -> Address | None:
         return Address.from_domain((await _master_data(info, self.number)).permanent_address)
 
-    @strawberry.field(permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)])
+    @strawberry.field(
+        permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)],
+        description="Every supply point in one list, in the CRM's order. Needs VIEW_SUPPLY_POINTS.",
+        deprecation_reason="Use `supplyPointConnection`: filtered and paged (a business customer has "
+        "hundreds of supply points).",
+    )
     async def supply_points(self, info: Info) -> list[SupplyPoint] | None:
         points = await info.context.loaders.supply_points_by_customer.load(self.number)
         return [SupplyPoint.from_domain(point) for point in points]
+
+    @strawberry.field(
+        permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)],
+        description="The supply points (odběrná místa), filtered and paged, ordered by code. Needs "
+        "VIEW_SUPPLY_POINTS; null when a field error says why.",
+    )
+    async def supply_point_connection(
+        self,
+        info: Info,
+        filter: SupplyPointFilter | None = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[SupplyPoint] | None:
+        return await resolve_supply_points(info, self.number, filter, first, after)
 
     @strawberry.field(permission_classes=[requires(Scope.VIEW_BILLING)])
     async def invoices(
@@ -88,7 +115,7 @@ class Customer(Node):
         info: Info,
         filter: InvoiceFilter | None = None,
         first: First = None,
-        after: str | None = None,
+        after: After = None,
     ) -> Connection[Invoice] | None:
         return await resolve_invoices(info, self.number, filter, first, after)
 
@@ -104,13 +131,13 @@ class Customer(Node):
         description="Payments received and sent (refunds), newest first.",
     )
     async def payments(
-        self, info: Info, filter: PaymentFilter | None = None, first: First = None, after: str | None = None
+        self, info: Info, filter: PaymentFilter | None = None, first: First = None, after: After = None
     ) -> Connection[Payment] | None:
         return await resolve_payments(info, self.number, filter, first, after)
 
     @strawberry.field(permission_classes=[requires(Scope.VIEW_BILLING)], description="Newest first.")
     async def reminders(
-        self, info: Info, first: First = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> Connection[Reminder] | None:
         return await resolve_reminders(info, self.number, first, after)
 
@@ -119,7 +146,7 @@ class Customer(Node):
         description="Open and closed requests, newest first. Needs VIEW_BILLING or SUBMIT_REQUESTS.",
     )
     async def requests(
-        self, info: Info, filter: RequestFilter | None = None, first: First = None, after: str | None = None
+        self, info: Info, filter: RequestFilter | None = None, first: First = None, after: After = None
     ) -> Connection[CustomerRequest] | None:
         return await resolve_requests(info, self.number, filter, first, after)
 
@@ -127,7 +154,7 @@ class Customer(Node):
         permission_classes=[OWNER_OR_STAFF], description="The inbox, newest first. Owner or staff."
     )
     async def messages(
-        self, info: Info, filter: MessageFilter | None = None, first: First = None, after: str | None = None
+        self, info: Info, filter: MessageFilter | None = None, first: First = None, after: After = None
     ) -> Connection[Message] | None:
         return await resolve_messages(info, self.number, filter, first, after)
 

@@ -39,6 +39,28 @@ InvoiceDelivery = strawberry.enum(
 BillingCycle = strawberry.enum(domain.BillingCycle)
 
 
+@strawberry.input(
+    description="Narrows `Customer.supplyPointConnection`. Every field is optional; all given ones must "
+    "hold. Text matches ignore case, accents and spaces."
+)
+class SupplyPointFilter:
+    commodity: list[Commodity] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these commodities; all when omitted."
+    )
+    contract_type: list[ContractType] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these contract types; all when omitted."
+    )
+    code: str | None = strawberry.field(
+        default=None,
+        description="Part of the EAN / EIC code: `4567` finds every code containing 4567 (spaces ignored).",
+    )
+    address_text: str | None = strawberry.field(
+        default=None,
+        description="Part of the supply point's address (street, house number, city or postcode): "
+        "`plzen` finds `Plzeň`, `110 00` finds `11000`.",
+    )
+
+
 @public_fields
 @strawberry.type
 class ElectricityTechnicalData:
