@@ -37,14 +37,24 @@ class CustomerQuery:
         permission_classes=[LoggedIn],
         description="A customer number the viewer may see; NOT_FOUND otherwise.",
     )
-    async def customer(self, info: Info, number: str) -> Customer | None:
+    async def customer(
+        self,
+        info: Info,
+        number: Annotated[
+            str, strawberry.argument(description="The 10-digit customer number (zákaznické číslo).")
+        ],
+    ) -> Customer | None:
         return await resolve_customer(info, number)
 
     @strawberry.field(
         permission_classes=[LoggedIn],
         description="Any object by its global ID; NOT_FOUND when missing or not yours.",
     )
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global ID (`Node.id`).")],
+    ) -> Node | None:
         return await resolve_node(info, id)
 
     @strawberry.field(
@@ -65,6 +75,17 @@ class CustomerQuery:
 
 Query = merge_types("Query", (AccountsQuery, CustomerQuery, CatalogueQuery, RateLimitQuery))
 Mutation = merge_types("Mutation", (AccountsMutation, AccessMutation, NominationMutation, RequestsMutation))
+# merge_types takes no description; the merged definitions are the schema's own.
+Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "Everything the portal reads: the viewer, a customer number and what hangs off it, any object "
+    "by its global ID, the request catalogue and the customer line. Times are ISO 8601 with their "
+    "UTC offset, dates are days in Europe/Prague, money is a decimal string in CZK."
+)
+Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "Everything the portal changes. Expected failures (bad input, not permitted) come in each "
+    "payload's `errors`, with field paths and a code of the payload's family; a back end that fails "
+    "is a top-level error with `extensions.code` and `retryable`."
+)
 
 schema = GatewaySchema(
     query=Query,
