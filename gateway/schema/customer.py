@@ -143,14 +143,14 @@ class Customer(Node):
 
     @strawberry.field(
         permission_classes=[requires(Scope.VIEW_BILLING)],
-        description="One deposit plan (schedule of advance payments) per supply point.",
+        description="One deposit plan (schedule of advance payments) per supply point. Needs VIEW_BILLING.",
     )
     async def deposit_plans(self, info: Info) -> list[DepositPlan] | None:
         return await resolve_deposit_plans(info, self.number)
 
     @strawberry.field(
         permission_classes=[requires(Scope.VIEW_BILLING)],
-        description="Payments received and sent (refunds), newest first.",
+        description="Payments received and sent (refunds), newest first. Needs VIEW_BILLING.",
     )
     async def payments(
         self,
@@ -164,7 +164,10 @@ class Customer(Node):
     ) -> Connection[Payment] | None:
         return await resolve_payments(info, self.number, filter, first, after)
 
-    @strawberry.field(permission_classes=[requires(Scope.VIEW_BILLING)], description="Newest first.")
+    @strawberry.field(
+        permission_classes=[requires(Scope.VIEW_BILLING)],
+        description="Reminders (upomínky) of overdue invoices, newest first. Needs VIEW_BILLING.",
+    )
     async def reminders(
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Reminder] | None:

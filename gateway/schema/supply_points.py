@@ -265,7 +265,8 @@ class SupplyPoint(Node):
     )
     expected_annual_consumption_kwh: int = strawberry.field(
         metadata=PUBLIC,
-        description="Expected annual consumption, known on every contract (deposits are set from it).",
+        description="Expected annual consumption in whole kWh, known on every contract (deposits are set "
+        "from it).",
     )
     meter: Meter | None = strawberry.field(
         metadata=PUBLIC,
@@ -321,7 +322,8 @@ class SupplyPoint(Node):
 
     @strawberry.field(
         permission_classes=[requires(Scope.VIEW_BILLING)],
-        description="Billing and payment details: the deposit plan, its payment method and bank account.",
+        description="Billing and payment details: the deposit plan, its payment method and bank account. "
+        "Needs VIEW_BILLING; null when the supply point has no plan.",
     )
     async def deposit_plan(
         self, info: Info
