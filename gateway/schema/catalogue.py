@@ -51,7 +51,7 @@ NotAllowedReason = described_enum(
         "SIGN_IN_REQUIRED": "Anonymous: log in first.",
         "STAFF_READ_ONLY": "Staff API keys only read.",
         "SCOPE_MISSING": "The viewer is a delegate without SUBMIT_REQUESTS.",
-        "OWNER_ONLY": "Only an owner of the customer number may submit it.",
+        "OWNER_ONLY": "Changes where money or mail goes: only an owner submits it, never a delegate.",
     },
 )
 
