@@ -11,8 +11,9 @@ Which changes are instant follows PRODUCT.md (DOMAIN.md infers it from a cut-off
 
 ``owner_only`` marks the instant changes of where the customer's money or mail goes (bank
 account, payment method, contact details, correspondence and e-invoice address): only an
-owner makes them, never a delegate, whatever its scopes. A deposit's amount or frequency
-and the tracked requests (the back office checks them) stay open to SUBMIT_REQUESTS.
+owner makes them, never a delegate, whatever its scopes; so is ending the contract (a
+termination). A deposit's amount or frequency and the other tracked requests (the back
+office checks them) stay open to SUBMIT_REQUESTS.
 
 ``INPUTS`` names, per entry, the member of ``submitRequest``'s one-of input that files it
 and that member's input type, so a client can build the form from the catalogue.
@@ -177,6 +178,7 @@ CATALOGUE: tuple[RequestType, ...] = (
         "Contract termination",
         _TRACKED,
         Offering.TRACKED_CONTRACT_CHANGES,
+        owner_only=True,
     ),
     RequestType(
         RequestTypeCode.FREE_TEXT,

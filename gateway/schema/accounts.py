@@ -55,6 +55,8 @@ AccountErrorCode = described_enum(
         "the answer is the same).",
         "STRONGER_PROOF_NEEDED": "The customer number already has an owner: prove it with `invoice` "
         "(variable symbol and total) to ask the owners for access.",
+        "CLAIM_REJECTED": "An owner rejected this user's claim to the customer number less than 30 "
+        "days ago; it may be filed again after that.",
         "WRONG_PASSWORD": "The current password given to confirm the change is not right.",
         "NOT_CONFIRMED": "`mergeAccounts` needs `confirm: true`.",
         "NOT_MERGEABLE": "A picked login is not among `viewer.accountsWithSameEmail`.",
