@@ -7,7 +7,7 @@ GRAPHIQL := gateway/static/graphiql
 PEER_HIVE ?= ../shared/peer-hive
 GRAPHIQL_PACKAGES := graphiql@3.8.3 react@18.2.0 react-dom@18.2.0 @graphiql/plugin-explorer@1.0.2 js-cookie@3.0.5
 
-.PHONY: demo test lint sim bench bench-peer serve graphiql-assets clean mutate cluster cluster-kill deploy-check
+.PHONY: demo test lint sim bench bench-peer serve graphiql-assets clean mutate cluster cluster-kill deploy-check schema schema-check
 
 demo: $(STAMP) $(GRAPHIQL)/graphiql.min.js ## gateway on :8000 with simulated back ends and demo data
 	$(BIN)/gateway demo
@@ -19,6 +19,12 @@ lint: $(STAMP) ## ruff and mypy --strict
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+schema: $(STAMP) ## regenerate schema.graphql from the code
+	$(BIN)/python -m gateway schema print > schema.graphql
+
+schema-check: $(STAMP) ## fail on a breaking schema change since the previous main not declared in CHANGELOG.md
+	$(BIN)/python -m gateway schema check
 
 mutate: $(STAMP) ## mutation testing of the security- and resilience-critical modules (slow: see .ci/mutate)
 	$(BIN)/python .ci/mutate $(MODULES)

@@ -1,4 +1,5 @@
-"""The gateway command: serve the gateway, run the demo, manage staff API keys.
+"""The gateway command: serve the gateway, run the demo, manage staff API keys, print and
+check the schema artifact (``gateway schema print|check``).
 
 Settings come from GATEWAY_* environment variables (or a .env file): `gateway serve --help`
 lists them. A setting or argument that cannot work stops the command with one line naming it
@@ -17,6 +18,7 @@ import logging.config
 import os
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -277,6 +279,42 @@ def configure_logging(style: LogFormat = "text", level: str = "info") -> None:
     logging.config.dictConfig(logging_config(style, level))
 
 
+def _git(*args: str) -> str | None:
+    """``git args`` in the current directory; None when it fails (no repository, no such
+    revision or file)."""
+    done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)  # noqa: S603, S607
+    return done.stdout if done.returncode == 0 else None
+
+
+def schema_base() -> str | None:
+    """The commit to compare the schema with: the previous commit of main when this is main
+    (its first parent), else where this branch left main; None without either."""
+    head, main = _git("rev-parse", "HEAD"), _git("rev-parse", "--verify", "-q", "main")
+    if head is None or main is None:
+        return None
+    if head == main:
+        return (_git("rev-parse", "--verify", "-q", "HEAD~1") or "").strip() or None
+    return (_git("merge-base", "HEAD", "main") or "").strip() or None
+
+
+def _schema_check(base: str | None) -> int:
+    from gateway.schema import artifact  # noqa: PLC0415 -- imports the whole schema
+
+    base = base or schema_base()
+    old = _git("show", f"{base}:{artifact.SCHEMA_FILE}") if base else None
+    if old is None:
+        print(f"no previous {artifact.SCHEMA_FILE} (base {base or 'none'}): nothing to compare")
+        return 0
+    changelog = Path(artifact.CHANGELOG_FILE)
+    declarations = artifact.new_changelog_lines(
+        changelog.read_text(encoding="utf-8") if changelog.exists() else "",
+        _git("show", f"{base}:{artifact.CHANGELOG_FILE}"),
+    )
+    changes = artifact.compare(old, artifact.printed_schema(), declarations=declarations)
+    print(artifact.report(changes, base=base or ""))
+    return 0 if changes.ok else 1
+
+
 def _default(field: FieldInfo) -> str:
     value = field.get_default(call_default_factory=True)
     if value is None or value == []:
@@ -333,6 +371,13 @@ def build_parser() -> argparse.ArgumentParser:
         "id", type=int, help="the key's id (see list)"
     )
     keys.add_parser("list", help="list the keys (never their values)")
+    schema = commands.add_parser("schema", help="the GraphQL schema as an artifact").add_subparsers(
+        dest="action", required=True
+    )
+    schema.add_parser("print", help="print the schema in SDL (what schema.graphql holds)")
+    schema.add_parser(
+        "check", help="fail on a breaking change since the previous main not declared in CHANGELOG.md"
+    ).add_argument("--base", help="the commit to compare with (default: previous main, or the merge base)")
     return parser
 
 
@@ -359,6 +404,13 @@ def _run(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
+    if args.command == "schema":  # prints only the schema: no logging set up, nothing started
+        from gateway.schema.artifact import printed_schema  # noqa: PLC0415
+
+        if args.action == "print":
+            sys.stdout.write(printed_schema())
+            sys.exit(0)
+        sys.exit(_schema_check(args.base))
     configure_logging()
     for warning in unknown_variables():
         log.warning(warning)

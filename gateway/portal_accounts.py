@@ -27,6 +27,7 @@ from gateway.context import Context, Viewer
 from gateway.dataloaders import Loaders
 from gateway.domain.access import Scope
 from gateway.domain.billing import InvoiceQuery
+from gateway.domain.refusals import AccessErrorCode, AccountErrorCode, Rejected
 from gateway.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
 from gateway.outbox import owner_notice, verification_mail
 from gateway.sessions import client_address, reload_viewer, start_session
@@ -54,16 +55,6 @@ STRONGER_PROOF_NEEDED = (
     "This customer number is already managed in the portal. To ask its owner for access, prove it "
     "with one of its invoices: the variable symbol and that invoice's total."
 )
-
-
-class Rejected(Exception):
-    """An expected failure of a mutation, shown in its payload's ``errors``."""
-
-    def __init__(self, field: Sequence[str] | None, message: str, code: str) -> None:
-        super().__init__(message)
-        self.field = list(field) if field is not None else None
-        self.message = message
-        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,25 +160,27 @@ async def _check_proof(context: Context, customer_number: str, proof: Proof, fie
     client address like failed logins, so proofs cannot be guessed in bulk."""
     if bool(proof.variable_symbol) == bool(proof.supply_point_code):
         raise Rejected(
-            [*field, "proof"], "Give either a variable symbol or a supply point code.", "BAD_PROOF"
+            [*field, "proof"],
+            "Give either a variable symbol or a supply point code.",
+            AccountErrorCode.BAD_PROOF,
         )
     address = client_address(context.request)
     async with context.services.throttle.attempt(login=None, address=address) as attempt:
         if not await proves_customer(context.loaders, customer_number.strip(), proof):
             attempt.failed()
-            raise Rejected([*field, "proof"], PROOF_FAILED, "PROOF_FAILED")
+            raise Rejected([*field, "proof"], PROOF_FAILED, AccountErrorCode.PROOF_FAILED)
 
 
 def _check_password(password: str, login: str, field: list[str]) -> None:
     problems = passwords.password_problems(password, login=login)
     if problems:
-        raise Rejected(field, " ".join(problems), "WEAK_PASSWORD")
+        raise Rejected(field, " ".join(problems), AccountErrorCode.WEAK_PASSWORD)
 
 
 def _check_email(email: str, field: list[str]) -> str:
     email = accounts.normalise_email(email)
     if not EMAIL.match(email) or len(email) > 254:
-        raise Rejected(field, "This is not an e-mail address.", "INVALID_EMAIL")
+        raise Rejected(field, "This is not an e-mail address.", AccountErrorCode.INVALID_EMAIL)
     return email
 
 
@@ -214,14 +207,16 @@ async def register(
         raise Forbidden("Staff access is read-only.")
     login = login.strip()
     if not 1 <= len(login) <= accounts.MAX_LOGIN_LENGTH or not login.isprintable():
-        raise Rejected(["input", "login"], "A login has 1 to 64 printable characters.", "INVALID_LOGIN")
+        raise Rejected(
+            ["input", "login"], "A login has 1 to 64 printable characters.", AccountErrorCode.INVALID_LOGIN
+        )
     _check_password(password, login, ["input", "password"])
     email = _check_email(email, ["input", "email"])
     # The proof comes first: whether a login exists is told only to someone who proved a customer.
     await _check_proof(context, customer_number, proof, ["input"])
     async with transaction(context.services.store) as db:
         if await accounts.find_user_by_login(db, login=login, include_cancelled=True) is not None:
-            raise Rejected(["input", "login"], "This login is already taken.", "LOGIN_TAKEN")
+            raise Rejected(["input", "login"], "This login is already taken.", AccountErrorCode.LOGIN_TAKEN)
     password_hash = await context.services.passwords.hash(password)
     now = context.services.clock()
     number = customer_number.strip()
@@ -231,7 +226,9 @@ async def register(
                 db, login=login, password_hash=password_hash, email=email, now=now
             )
         except accounts.LoginTaken:
-            raise Rejected(["input", "login"], "This login is already taken.", "LOGIN_TAKEN") from None
+            raise Rejected(
+                ["input", "login"], "This login is already taken.", AccountErrorCode.LOGIN_TAKEN
+            ) from None
         proven, notice = await _prove(context, db, user, number, proof)
         await record_action(
             context, db, "registered", customer_number=number, actor_id=user.id, outcome=proven.value
@@ -255,9 +252,9 @@ async def _prove(
         db, user_id=user.id, customer_number=number, strong_proof=proof.strong, now=now
     )
     if proven is Proven.STRONGER_PROOF_NEEDED:
-        raise Rejected(["input", "proof"], STRONGER_PROOF_NEEDED, "STRONGER_PROOF_NEEDED")
+        raise Rejected(["input", "proof"], STRONGER_PROOF_NEEDED, AccountErrorCode.STRONGER_PROOF_NEEDED)
     if proven is Proven.CLAIM_REJECTED:
-        raise Rejected(["input", "customerNumber"], CLAIM_REJECTED, "CLAIM_REJECTED")
+        raise Rejected(["input", "customerNumber"], CLAIM_REJECTED, AccountErrorCode.CLAIM_REJECTED)
     if proven is not Proven.CLAIM_FILED:
         return proven, None
     await record_action(
@@ -313,9 +310,9 @@ async def decide_claim(
                 now=now,
             )
         except NotFound:
-            raise Rejected(["input"], "No such claim.", "NOT_FOUND") from None
+            raise Rejected(["input"], "No such claim.", AccessErrorCode.NOT_FOUND) from None
         except Forbidden as error:
-            raise Rejected(["input", "customerNumber"], error.message, "FORBIDDEN") from None
+            raise Rejected(["input", "customerNumber"], error.message, AccessErrorCode.FORBIDDEN) from None
         action = "ownership_claim_approved" if approve else "ownership_claim_rejected"
         await record_action(context, db, action, customer_number=customer_number, claimant=claim.login)
         notice = Notice(
@@ -351,16 +348,33 @@ async def list_claims(context: Context, *, customer_number: str | None = None) -
         return await ownership.list_claims(db, user_id=viewer.user_id)
 
 
-async def verify_email(context: Context, *, token: str) -> bool:
+TOKEN_REFUSALS = {
+    accounts.TokenProblem.UNKNOWN: (
+        AccountErrorCode.TOKEN_UNKNOWN,
+        "This link is not valid: check that it was copied whole, from the newest mail.",
+    ),
+    accounts.TokenProblem.USED: (
+        AccountErrorCode.TOKEN_USED,
+        "This address has already been confirmed with this link; nothing more to do.",
+    ),
+    accounts.TokenProblem.EXPIRED: (
+        AccountErrorCode.TOKEN_EXPIRED,
+        "This link has expired: change the e-mail in the account settings to get a new one.",
+    ),
+}
+
+
+async def verify_email(context: Context, *, token: str) -> None:
+    """Confirm the address the token was mailed to; ``Rejected`` saying why not."""
     async with transaction(context.services.store) as db:
         user = await accounts.confirm_email_verification(
             db, token=token.strip(), now=context.services.clock()
         )
-        if user is None:
-            return False
+        if isinstance(user, accounts.TokenProblem):
+            code, message = TOKEN_REFUSALS[user]
+            raise Rejected(["token"], message, code)
         await record_action(context, db, "email_verified", actor_id=user.id)
         await reload_viewer(context, db)
-    return True
 
 
 async def _password_hash(context: Context, viewer: Viewer) -> str:
@@ -380,7 +394,9 @@ async def change_password(
     viewer = _require_user(context)
     _check_password(new_password, viewer.login, ["input", "newPassword"])
     services, address = context.services, client_address(context.request)
-    wrong = Rejected(["input", "currentPassword"], "The current password is not right.", "WRONG_PASSWORD")
+    wrong = Rejected(
+        ["input", "currentPassword"], "The current password is not right.", AccountErrorCode.WRONG_PASSWORD
+    )
     async with services.throttle.attempt(login=viewer.login, address=address) as attempt:
         old_hash = await _password_hash(context, viewer)
         if not await services.passwords.verify(old_hash, current_password):
@@ -425,10 +441,14 @@ async def merge_accounts(
     viewer = _require_user(context)
     if not confirm:
         raise Rejected(
-            ["input", "confirm"], "Confirm that the picked accounts will be cancelled.", "NOT_CONFIRMED"
+            ["input", "confirm"],
+            "Confirm that the picked accounts will be cancelled.",
+            AccountErrorCode.NOT_CONFIRMED,
         )
     services, address = context.services, client_address(context.request)
-    wrong = Rejected(["input", "password"], "The current password is not right.", "WRONG_PASSWORD")
+    wrong = Rejected(
+        ["input", "password"], "The current password is not right.", AccountErrorCode.WRONG_PASSWORD
+    )
     async with services.throttle.attempt(login=viewer.login, address=address) as attempt:
         password_hash = await _password_hash(context, viewer)
         if not await services.passwords.verify(password_hash, password):
@@ -445,7 +465,9 @@ async def merge_accounts(
         picked = {login_key(login) for login in logins}
         if not picked or not picked <= sharing.keys():
             raise Rejected(
-                ["input", "logins"], "Pick accounts that share your verified e-mail.", "NOT_MERGEABLE"
+                ["input", "logins"],
+                "Pick accounts that share your verified e-mail.",
+                AccountErrorCode.NOT_MERGEABLE,
             )
         result = await accounts.merge_accounts(
             db, user_id=user.id, merged_user_ids=[sharing[key].id for key in picked], now=now
@@ -497,7 +519,7 @@ async def set_active_customer(context: Context, *, customer_number: str) -> View
                 now=context.services.clock(),
             )
         except NotFound:
-            raise Rejected(["customerNumber"], "Not found.", "NOT_FOUND") from None
+            raise Rejected(["customerNumber"], "Not found.", AccountErrorCode.NOT_FOUND) from None
         refreshed = await reload_viewer(context, db)
     assert refreshed is not None
     return refreshed
@@ -527,11 +549,11 @@ async def grant_access(
                 now=now,
             )
         except NotFound:
-            raise Rejected(["input", "customerNumber"], "Not found.", "NOT_FOUND") from None
+            raise Rejected(["input", "customerNumber"], "Not found.", AccessErrorCode.NOT_FOUND) from None
         except Forbidden as error:
-            raise Rejected(["input", "customerNumber"], error.message, "FORBIDDEN") from None
+            raise Rejected(["input", "customerNumber"], error.message, AccessErrorCode.FORBIDDEN) from None
         except BadUserInput as error:
-            raise Rejected(["input"], error.message, "INVALID_GRANT") from None
+            raise Rejected(["input"], error.message, AccessErrorCode.INVALID_GRANT) from None
         await record_action(
             context,
             db,
@@ -570,14 +592,14 @@ async def revoke_access(context: Context, *, customer_number: str, login: str) -
                 db, owner_user_id=viewer.user_id, user_id=user.id, customer_number=customer_number, now=now
             )
         except NotFound:
-            raise Rejected(["input"], "No such grant.", "NOT_FOUND") from None
+            raise Rejected(["input"], "No such grant.", AccessErrorCode.NOT_FOUND) from None
         except Forbidden as error:
-            raise Rejected(["input", "customerNumber"], error.message, "FORBIDDEN") from None
+            raise Rejected(["input", "customerNumber"], error.message, AccessErrorCode.FORBIDDEN) from None
         except store_access.LastOwner:
             raise Rejected(
                 ["input", "login"],
                 "The last owner cannot be removed: approve another owner first.",
-                "LAST_OWNER",
+                AccessErrorCode.LAST_OWNER,
             ) from None
         await record_action(
             context,

@@ -13,6 +13,7 @@ from starlette.requests import Request
 
 from gateway import passwords
 from gateway.context import Context, Staff, Viewer
+from gateway.domain.refusals import AccountErrorCode, Rejected
 from gateway.errors import RateLimited
 from gateway.permissions import Access, Role
 from gateway.store import access as store_access
@@ -222,13 +223,19 @@ async def reload_viewer(context: Context, db: AsyncSession) -> Viewer | None:
     return context.viewer
 
 
-async def log_out(context: Context) -> bool:
-    """End the current session and clear its cookie; False when there was none."""
+async def log_out(context: Context) -> None:
+    """End the current session and clear its cookie; ``Rejected`` when there was none
+    (``NOT_LOGGED_IN``) or it had already ended (``SESSION_ENDED``): the cookie is cleared
+    either way."""
     context.response.delete_cookie(context.settings.cookie_name, path="/")
+    ended = Rejected(None, "This session had already ended.", AccountErrorCode.SESSION_ENDED)
     if context.session_token is None:
-        return False
+        if context.rejected_credential == SESSION_ENDED:
+            raise ended
+        raise Rejected(None, "There was no session to end.", AccountErrorCode.NOT_LOGGED_IN)
     now = context.services.clock()
     async with transaction(context.services.store) as db:
         revoked = await store_sessions.revoke_session(db, token=context.session_token, now=now)
     context.viewer, context.session_token = None, None
-    return revoked
+    if not revoked:  # ended by another request meanwhile
+        raise ended

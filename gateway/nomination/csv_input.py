@@ -18,7 +18,10 @@ The format::
   decimal point or a decimal comma (``12.5`` or ``12,5``; with the comma delimiter a
   decimal comma needs quotes: ``"12,5"``). No thousands separators.
 
-Errors name the 1-based line of the file. After parsing, the series goes through the
+Positions count intervals from 0 (``NominationError.position``, the field path
+``input.intervals.3`` and every message: "the interval at position 3"); lines count the
+file's lines from 1, as an editor does (``NominationError.line``), and every message about
+a CSV starts with its line ("Line 5: ..."). After parsing, the series goes through the
 same checks as the typed list (``intervals.first_series_problem``), and a problem found
 there is given the line of the offending position too (``week_problem_with_lines``).
 """
@@ -45,12 +48,15 @@ class CsvSeries:
     lines: tuple[int, ...]  # the 1-based file line of each interval
 
     def locate(self, problem: NominationProblem) -> NominationProblem:
-        """``problem`` with the line of its position, when that position is in the file."""
+        """``problem`` with the line of its position (in ``line`` and at the start of its
+        message, like every CSV message), when that position is in the file."""
         if problem.index is None or problem.line is not None:
             return problem
         if problem.index < len(self.lines):
-            return replace(problem, line=self.lines[problem.index])
-        return replace(problem, line=(self.lines[-1] + 1) if self.lines else 2)
+            line = self.lines[problem.index]
+        else:
+            line = (self.lines[-1] + 1) if self.lines else 2
+        return replace(problem, line=line, message=f"Line {line}: {problem.message}")
 
 
 def _malformed(line: int, message: str) -> NominationRejected:

@@ -111,7 +111,7 @@ def first_series_problem(
         if start.tzinfo is None or start.utcoffset() is None:
             return NominationProblem(
                 ProblemKind.MISSING_OFFSET,
-                f"Interval {index + 1} starts at {start.isoformat()} with no UTC offset.",
+                f"The interval at position {index} starts at {start.isoformat()} with no UTC offset.",
                 index=index,
             )
         instant = start.astimezone(UTC)
@@ -120,14 +120,14 @@ def first_series_problem(
             grid = "quarter-hour" if resolution is Resolution.QUARTER_HOUR else "hour"
             return NominationProblem(
                 ProblemKind.MISALIGNED,
-                f"Interval {index + 1} starts at {shown}, off the {grid} grid.",
+                f"The interval at position {index} starts at {shown}, off the {grid} grid.",
                 index=index,
                 start=start,
             )
         if not first <= instant < end:
             return NominationProblem(
                 ProblemKind.OUT_OF_RANGE,
-                f"Interval {index + 1} starts at {shown}, outside the period "
+                f"The interval at position {index} starts at {shown}, outside the period "
                 f"{describe(first)} to {describe(end)}.",
                 index=index,
                 start=start,
@@ -135,7 +135,8 @@ def first_series_problem(
         if instant in seen:
             return NominationProblem(
                 ProblemKind.DUPLICATE,
-                f"Interval {index + 1} starts at {shown}, which an earlier interval already covers.",
+                f"The interval at position {index} starts at {shown}, which an earlier interval "
+                "already covers.",
                 index=index,
                 start=start,
             )
@@ -144,7 +145,7 @@ def first_series_problem(
             # Every earlier position matched, so an unseen later start means a gap here.
             return NominationProblem(
                 ProblemKind.MISSING,
-                f"The interval starting at {describe(wanted[index])} is missing (position {index + 1}).",
+                f"The interval starting at {describe(wanted[index])} is missing (position {index}).",
                 index=index,
                 start=expected[index],
             )
@@ -152,13 +153,13 @@ def first_series_problem(
         if refused is not None:
             kind, why = refused
             return NominationProblem(
-                kind, f"The value of interval {index + 1} ({shown}) {why}.", index=index, start=start
+                kind, f"The value at position {index} ({shown}) {why}.", index=index, start=start
             )
     if len(series) < len(wanted):
         index = len(series)
         return NominationProblem(
             ProblemKind.MISSING,
-            f"The interval starting at {describe(wanted[index])} is missing (position {index + 1}); "
+            f"The interval starting at {describe(wanted[index])} is missing (position {index}); "
             f"{len(wanted)} intervals are expected, {len(series)} were given.",
             index=index,
             start=expected[index],

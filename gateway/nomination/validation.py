@@ -132,14 +132,14 @@ def first_tolerance_problem(
         if agreed is None:
             return NominationProblem(
                 ProblemKind.OUT_OF_RANGE,
-                f"Interval {index + 1} ({shown}) has no contracted value.",
+                f"The interval at position {index} ({shown}) has no contracted value.",
                 index=index,
                 start=interval.start,
             )
         if abs(interval.value_mw - agreed) > allowed_deviation(agreed, tolerance_percent):
             return NominationProblem(
                 ProblemKind.OUT_OF_TOLERANCE,
-                f"The value of interval {index + 1} ({shown}), {interval.value_mw} MW, is more than "
+                f"The value at position {index} ({shown}), {interval.value_mw} MW, is more than "
                 f"{tolerance_percent} % from the contracted {agreed} MW.",
                 index=index,
                 start=interval.start,

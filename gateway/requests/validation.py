@@ -66,6 +66,7 @@ class Code(enum.Enum):
     TOO_SOON = "TOO_SOON"
     NOT_FOUND = "NOT_FOUND"
     NOT_PERMITTED = "NOT_PERMITTED"
+    REQUEST_CLOSED = "REQUEST_CLOSED"
 
 
 @dataclass(frozen=True, slots=True)

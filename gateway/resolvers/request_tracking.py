@@ -10,10 +10,10 @@ from gateway.domain import requests as domain
 from gateway.errors import BadUserInput, Forbidden, NotFound
 from gateway.permissions import Role, require_access
 from gateway.requests.submission import submitter_role
-from gateway.schema.common import UserError
+from gateway.requests.validation import Code
 from gateway.schema.node import from_global_id
 from gateway.schema.request_inputs import CancelRequestInput, MarkMessagesReadInput, UpdateRequestInput
-from gateway.schema.request_payloads import MarkMessagesReadPayload, RequestPayload
+from gateway.schema.request_payloads import MarkMessagesReadPayload, RequestError, RequestPayload
 from gateway.schema.requests import CustomerRequest
 from gateway.store.db import transaction
 
@@ -43,10 +43,10 @@ async def _audit(info: Info, action: str, *, customer_number: str, role: Role, r
         )
 
 
-def _closed(field: str) -> list[UserError]:
+def _closed(field: str) -> list[RequestError]:
     return [
-        UserError(
-            field=[field], message="The request is closed and can no longer change.", code="REQUEST_CLOSED"
+        RequestError(
+            field=[field], message="The request is closed and can no longer change.", code=Code.REQUEST_CLOSED
         )
     ]
 
@@ -57,7 +57,7 @@ async def resolve_update_request(info: Info, input: UpdateRequestInput) -> Reque
     if not summary or len(summary) > MAX_SUMMARY:
         message = f"Give 1 to {MAX_SUMMARY} characters."
         return RequestPayload(
-            request=None, errors=[UserError(field=["summary"], message=message, code="INVALID")]
+            request=None, errors=[RequestError(field=["summary"], message=message, code=Code.INVALID)]
         )
     if found.state.is_closed:
         return RequestPayload(request=CustomerRequest.from_domain(found), errors=_closed("requestId"))
@@ -101,8 +101,8 @@ async def resolve_mark_messages_read(info: Info, input: MarkMessagesReadInput) -
                 marked_count=0,
                 unread_message_count=None,
                 errors=[
-                    UserError(
-                        field=["messageIds", str(position)], message="No such message.", code="NOT_FOUND"
+                    RequestError(
+                        field=["messageIds", str(position)], message="No such message.", code=Code.NOT_FOUND
                     )
                 ],
             )

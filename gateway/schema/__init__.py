@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 import strawberry
 from strawberry.tools import merge_types
 
 from gateway.context import Info
 from gateway.permissions import LoggedIn
 from gateway.resolvers.customer import resolve_customer
-from gateway.resolvers.nodes import resolve_node
+from gateway.resolvers.nodes import MAX_NODE_IDS, resolve_node, resolve_nodes
 from gateway.schema.access import AccessMutation
 from gateway.schema.accounts import AccountsMutation, AccountsQuery
 from gateway.schema.billing import DepositPlan, Invoice, Payment, Reminder
@@ -37,19 +39,55 @@ class CustomerQuery:
         permission_classes=[LoggedIn],
         description="A customer number the viewer may see; NOT_FOUND otherwise.",
     )
-    async def customer(self, info: Info, number: str) -> Customer | None:
+    async def customer(
+        self,
+        info: Info,
+        number: Annotated[
+            str, strawberry.argument(description="The 10-digit customer number (zákaznické číslo).")
+        ],
+    ) -> Customer | None:
         return await resolve_customer(info, number)
 
     @strawberry.field(
         permission_classes=[LoggedIn],
         description="Any object by its global ID; NOT_FOUND when missing or not yours.",
     )
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global ID (`Node.id`).")],
+    ) -> Node | None:
         return await resolve_node(info, id)
+
+    @strawberry.field(
+        permission_classes=[LoggedIn],
+        description=f"Many objects by their global IDs (at most {MAX_NODE_IDS}), in the order given: "
+        "an ID that is missing, malformed, not yours or outside your scopes is null, never an error.",
+    )
+    def nodes(
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global IDs (`Node.id`).")],
+    ) -> list[Node | None]:
+        # Awaitables, not nodes: graphql-core awaits each item on its own, so an item whose
+        # back end fails is an error at its own path and the others still arrive.
+        items: list[Any] = resolve_nodes(info, ids)
+        return items
 
 
 Query = merge_types("Query", (AccountsQuery, CustomerQuery, CatalogueQuery, RateLimitQuery))
 Mutation = merge_types("Mutation", (AccountsMutation, AccessMutation, NominationMutation, RequestsMutation))
+# merge_types takes no description; the merged definitions are the schema's own.
+Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "Everything the portal reads: the viewer, a customer number and what hangs off it, any object "
+    "by its global ID, the request catalogue and the customer line. Times are ISO 8601 with their "
+    "UTC offset, dates are days in Europe/Prague, money is a decimal string in CZK."
+)
+Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "Everything the portal changes. Expected failures (bad input, not permitted) come in each "
+    "payload's `errors`, with field paths and a code of the payload's family; a back end that fails "
+    "is a top-level error with `extensions.code` and `retryable`."
+)
 
 schema = GatewaySchema(
     query=Query,

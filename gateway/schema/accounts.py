@@ -5,29 +5,85 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 
 from gateway import portal_accounts, sessions
 from gateway.context import Info
 from gateway.context import Viewer as ViewerState
+from gateway.domain.refusals import AccountErrorCode as DomainAccountErrorCode
+from gateway.domain.refusals import Rejected
 from gateway.permissions import PUBLIC, LoggedIn, NoRejectedCredential, public_fields
-from gateway.portal_accounts import Proof, Rejected
+from gateway.portal_accounts import Proof
 from gateway.resolvers.access_grants import resolve_viewer_claims
 from gateway.schema.access_grants import OwnershipClaim
-from gateway.schema.common import UserError
+from gateway.schema.common import described_enum
 from gateway.schema.customer import Customer
 
 _T = TypeVar("_T")
+_E = TypeVar("_E")
 
 
-async def attempt(action: Callable[[], Awaitable[_T]]) -> tuple[_T | None, list[UserError]]:
+async def attempt(
+    action: Callable[[], Awaitable[_T]], error: Callable[[Rejected], _E]
+) -> tuple[_T | None, list[_E]]:
     """Run a mutation's service call; an expected failure becomes the payload's errors."""
     try:
         return await action(), []
     except Rejected as rejected:
-        return None, [UserError(field=rejected.field, message=rejected.message, code=rejected.code)]
+        return None, [error(rejected)]
+
+
+AccountErrorCode = described_enum(
+    DomainAccountErrorCode,
+    description="Why an account mutation (login, logout, registration, e-mail, settings, merging) "
+    "did not do what was asked.",
+    values={
+        "INVALID_CREDENTIALS": "Wrong login or password (the answer never says which, nor whether the "
+        "login exists).",
+        "NOT_LOGGED_IN": "`logout` without a session: nothing to end.",
+        "SESSION_ENDED": "`logout` with a session that had already ended (logged out, expired or "
+        "ended by a password change).",
+        "INVALID_LOGIN": "A login has 1 to 64 printable characters.",
+        "LOGIN_TAKEN": "Another account has this login (logins ignore case).",
+        "WEAK_PASSWORD": "Shorter than 10 characters, longer than 128, a common password, or "
+        "containing the login; the message says which.",
+        "INVALID_EMAIL": "Not an e-mail address.",
+        "BAD_PROOF": "The proof gives none or both of a variable symbol and a supply point code.",
+        "PROOF_FAILED": "The proof does not match the customer number (or the number does not exist: "
+        "the answer is the same).",
+        "STRONGER_PROOF_NEEDED": "The customer number already has an owner: prove it with `invoice` "
+        "(variable symbol and total) to ask the owners for access.",
+        "CLAIM_REJECTED": "An owner rejected this user's claim to the customer number less than 30 "
+        "days ago; it may be filed again after that.",
+        "WRONG_PASSWORD": "The current password given to confirm the change is not right.",
+        "NOT_CONFIRMED": "`mergeAccounts` needs `confirm: true`.",
+        "NOT_MERGEABLE": "A picked login is not among `viewer.accountsWithSameEmail`.",
+        "NOT_FOUND": "The customer number is not one the viewer may see.",
+        "TOKEN_UNKNOWN": "The e-mail token was never issued (mistyped, or cut short), or its account "
+        "was cancelled.",
+        "TOKEN_USED": "The e-mail token has already confirmed its address.",
+        "TOKEN_EXPIRED": "The e-mail token is older than its validity (48 hours by default); change "
+        "the e-mail again for a new one.",
+    },
+)
+
+
+@public_fields
+@strawberry.type(description="Why an account mutation did not do what was asked.")
+class AccountError:
+    field: list[str] | None = strawberry.field(
+        description='The path of the input at fault (`["input", "email"]`); null when no one field is.'
+    )
+    message: str = strawberry.field(description="For people: one or two sentences, English.")
+    code: AccountErrorCode = strawberry.field(  # type: ignore[valid-type]
+        description="What went wrong, for a program to switch on."
+    )
+
+    @classmethod
+    def of(cls, rejected: Rejected) -> AccountError:
+        return cls(field=rejected.field, message=rejected.message, code=rejected.code)
 
 
 @public_fields
@@ -35,11 +91,15 @@ async def attempt(action: Callable[[], Awaitable[_T]]) -> tuple[_T | None, list[
 class Viewer:
     state: strawberry.Private[ViewerState]
 
-    @strawberry.field
+    @strawberry.field(description="The login the user signs in with.")
     def login(self) -> str:
         return self.state.login
 
-    @strawberry.field
+    @strawberry.field(
+        description=(
+            "The e-mail address in use (verified or not: see `emailVerified`); null when none was given."
+        )
+    )
     def email(self) -> str | None:
         return self.state.email
 
@@ -75,32 +135,43 @@ class Viewer:
 @public_fields
 @strawberry.type(description="Another portal account of the same person (same verified e-mail).")
 class LinkedAccount:
-    login: str
+    login: str = strawberry.field(description="That account's login.")
 
 
-@strawberry.input
+@strawberry.input(description="The credentials chosen at registration.")
 class LoginInput:
-    login: str
-    password: str
+    login: str = strawberry.field(description="The login (case does not matter).")
+    password: str = strawberry.field(description="The password.")
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="What `login` answers.")
 class LoginPayload:
     token: str | None = strawberry.field(description="Use as `Authorization: Bearer <token>`.")
-    viewer: Viewer | None
-    errors: list[UserError]
+    viewer: Viewer | None = strawberry.field(
+        description="The logged-in user; null when `errors` is not empty."
+    )
+    errors: list[AccountError] = strawberry.field(
+        description=(
+            "INVALID_CREDENTIALS when the login or password is wrong; "
+            "empty on success. Too many failures answer a RATE_LIMITED "
+            "error instead."
+        )
+    )
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="What `logout` answers.")
 class LogoutPayload:
-    ok: bool
+    ok: bool = strawberry.field(description="True when a session ended; false with `errors` saying why.")
+    errors: list[AccountError] = strawberry.field(
+        description="NOT_LOGGED_IN or SESSION_ENDED when there was nothing to end; empty on success."
+    )
 
 
 @strawberry.input(description="Two facts of one invoice: the stronger proof.")
 class InvoiceProofInput:
-    variable_symbol: str
+    variable_symbol: str = strawberry.field(description="The invoice's variable symbol (1-10 digits).")
     total: Decimal = strawberry.field(description="The invoice's total in CZK, as printed on it.")
 
 
@@ -114,9 +185,20 @@ class InvoiceProofInput:
     ),
 )
 class CustomerProofInput:
-    variable_symbol: str | None = strawberry.UNSET
-    supply_point_code: str | None = strawberry.UNSET
-    invoice: InvoiceProofInput | None = strawberry.UNSET
+    variable_symbol: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The variable symbol (1-10 digits) of one of the customer's invoices.",
+    )
+    supply_point_code: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The EAN (18 digits) or EIC (16 characters) of one of the customer's supply points.",
+    )
+    invoice: InvoiceProofInput | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=(
+            "The stronger proof: two facts of one invoice; needed when the number already has an owner."
+        ),
+    )
 
     def to_proof(self) -> Proof:
         if self.invoice:
@@ -128,74 +210,97 @@ class CustomerProofInput:
         )
 
 
-@strawberry.input
+@strawberry.input(
+    description="A new portal account for a customer number, with proof that you are that customer."
+)
 class RegisterInput:
-    login: str
+    login: str = strawberry.field(
+        description="The login to sign in with: 1 to 64 printable characters, unique regardless of case."
+    )
     password: str = strawberry.field(
         description="At least 10 characters, not the login, not a common password."
     )
     email: str = strawberry.field(description="Verified by a token mailed to it.")
-    customer_number: str
-    proof: CustomerProofInput
+    customer_number: str = strawberry.field(
+        description="The 10-digit customer number (zákaznické číslo) printed on invoices."
+    )
+    proof: CustomerProofInput = strawberry.field(description="Proof that you are the customer.")
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="What `register` answers.")
 class RegisterPayload:
     token: str | None = strawberry.field(
         description="The new session; use as `Authorization: Bearer <token>`."
     )
-    viewer: Viewer | None
-    errors: list[UserError]
+    viewer: Viewer | None = strawberry.field(
+        description="The new user, logged in; null when `errors` is not empty."
+    )
+    errors: list[AccountError] = strawberry.field(description="Why no account was created; empty on success.")
 
 
-@strawberry.input
+@strawberry.input(description="A further customer number for this account, with proof.")
 class AddCustomerNumberInput:
-    customer_number: str
-    proof: CustomerProofInput
+    customer_number: str = strawberry.field(description="The 10-digit customer number to add.")
+    proof: CustomerProofInput = strawberry.field(description="Proof that you are that customer.")
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="What a mutation that changes the viewer's customer numbers answers.")
 class ViewerPayload:
-    viewer: Viewer | None
-    errors: list[UserError]
+    viewer: Viewer | None = strawberry.field(
+        description="The user after the change; null when `errors` is not empty."
+    )
+    errors: list[AccountError] = strawberry.field(description="Why nothing changed; empty on success.")
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="What `verifyEmail` answers.")
 class VerifyEmailPayload:
-    ok: bool
+    ok: bool = strawberry.field(
+        description="True when the address is now verified; false with `errors` saying why."
+    )
+    errors: list[AccountError] = strawberry.field(
+        description=(
+            "TOKEN_UNKNOWN, TOKEN_USED or TOKEN_EXPIRED when nothing was confirmed; empty on success."
+        )
+    )
 
 
-@strawberry.input
+@strawberry.input(description="The current password, to confirm, and the new one.")
 class ChangePasswordInput:
-    current_password: str
-    new_password: str
+    current_password: str = strawberry.field(description="The password in use now.")
+    new_password: str = strawberry.field(
+        description="At least 10 characters (at most 128), not a common password, not containing the login."
+    )
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="What `changePassword` answers.")
 class ChangePasswordPayload:
     token: str | None = strawberry.field(description="Every session ended; this is the new one.")
-    viewer: Viewer | None
-    errors: list[UserError]
+    viewer: Viewer | None = strawberry.field(description="The user; null when `errors` is not empty.")
+    errors: list[AccountError] = strawberry.field(
+        description="Why the password was not changed; empty on success."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Registration data to change; omitted fields stay as they are.")
 class UpdateRegistrationInput:
     email: str | None = strawberry.field(default=None, description="Takes effect once verified.")
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="What `updateRegistration` answers.")
 class UpdateRegistrationPayload:
-    viewer: Viewer | None
+    viewer: Viewer | None = strawberry.field(
+        description="The user (its `email` is still the old one until the new one is verified)."
+    )
     pending_email: str | None = strawberry.field(description="Waiting for verification by the mailed token.")
-    errors: list[UserError]
+    errors: list[AccountError] = strawberry.field(description="Why nothing changed; empty on success.")
 
 
-@strawberry.input
+@strawberry.input(description="Which accounts to merge into the logged-in one, confirmed by its password.")
 class MergeAccountsInput:
     logins: list[str] = strawberry.field(description="Accounts from `viewer.accountsWithSameEmail`.")
     password: str = strawberry.field(description="The current account's password.")
@@ -203,12 +308,16 @@ class MergeAccountsInput:
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="What `mergeAccounts` answers: all picked accounts merged, or none.")
 class MergeAccountsPayload:
-    viewer: Viewer | None
-    merged_logins: list[str]
-    moved_customer_numbers: list[str]
-    errors: list[UserError]
+    viewer: Viewer | None = strawberry.field(description="The user after the merge.")
+    merged_logins: list[str] = strawberry.field(
+        description="The logins cancelled (sorted); empty when `errors` is not empty."
+    )
+    moved_customer_numbers: list[str] = strawberry.field(
+        description="The customer numbers now on this account."
+    )
+    errors: list[AccountError] = strawberry.field(description="Why nothing was merged; empty on success.")
 
 
 def resolve_viewer(info: Info) -> Viewer | None:
@@ -232,14 +341,22 @@ class AccountsMutation:
     @strawberry.mutation(
         metadata=PUBLIC, description="Log in: sets the session cookie and returns a bearer token."
     )
-    async def login(self, info: Info, input: LoginInput) -> LoginPayload:
+    async def login(
+        self,
+        info: Info,
+        input: Annotated[LoginInput, strawberry.argument(description="The login and password.")],
+    ) -> LoginPayload:
         outcome = await sessions.log_in(info.context, login=input.login, password=input.password)
         if outcome is None:
             return LoginPayload(
                 token=None,
                 viewer=None,
                 errors=[
-                    UserError(field=None, message="Wrong login or password.", code="INVALID_CREDENTIALS")
+                    AccountError(
+                        field=None,
+                        message="Wrong login or password.",
+                        code=DomainAccountErrorCode.INVALID_CREDENTIALS,
+                    )
                 ],
             )
         token, viewer = outcome
@@ -247,14 +364,19 @@ class AccountsMutation:
 
     @strawberry.mutation(metadata=PUBLIC, description="Log out: revokes this session and clears the cookie.")
     async def logout(self, info: Info) -> LogoutPayload:
-        return LogoutPayload(ok=await sessions.log_out(info.context))
+        _, errors = await attempt(lambda: sessions.log_out(info.context), AccountError.of)
+        return LogoutPayload(ok=not errors, errors=errors)
 
     @strawberry.mutation(
         metadata=PUBLIC,
         description="A new account, logged in: the owner of the customer number it proves, or, when "
         "the number has an owner, with a pending claim (stronger proof) and no access until approved.",
     )
-    async def register(self, info: Info, input: RegisterInput) -> RegisterPayload:
+    async def register(
+        self,
+        info: Info,
+        input: Annotated[RegisterInput, strawberry.argument(description="The new account and its proof.")],
+    ) -> RegisterPayload:
         outcome, errors = await attempt(
             lambda: portal_accounts.register(
                 info.context,
@@ -263,7 +385,8 @@ class AccountsMutation:
                 email=input.email,
                 customer_number=input.customer_number,
                 proof=input.proof.to_proof(),
-            )
+            ),
+            AccountError.of,
         )
         if outcome is None:
             return RegisterPayload(token=None, viewer=None, errors=errors)
@@ -275,29 +398,52 @@ class AccountsMutation:
         description="Add a further customer number to this account with a proof; a number that has an "
         "owner needs the stronger proof and gets a pending claim (`viewer.ownershipClaims`).",
     )
-    async def add_customer_number(self, info: Info, input: AddCustomerNumberInput) -> ViewerPayload:
+    async def add_customer_number(
+        self,
+        info: Info,
+        input: Annotated[
+            AddCustomerNumberInput, strawberry.argument(description="The customer number and its proof.")
+        ],
+    ) -> ViewerPayload:
         state, errors = await attempt(
             lambda: portal_accounts.add_customer(
                 info.context, customer_number=input.customer_number, proof=input.proof.to_proof()
-            )
+            ),
+            AccountError.of,
         )
         return ViewerPayload(viewer=Viewer(state=state) if state else None, errors=errors)
 
     @strawberry.mutation(
         metadata=PUBLIC, description="Confirm an e-mail address with the token mailed to it."
     )
-    async def verify_email(self, info: Info, token: str) -> VerifyEmailPayload:
-        return VerifyEmailPayload(ok=await portal_accounts.verify_email(info.context, token=token))
+    async def verify_email(
+        self,
+        info: Info,
+        token: Annotated[
+            str, strawberry.argument(description="The token from the mail (spaces around it are ignored).")
+        ],
+    ) -> VerifyEmailPayload:
+        _, errors = await attempt(
+            lambda: portal_accounts.verify_email(info.context, token=token), AccountError.of
+        )
+        return VerifyEmailPayload(ok=not errors, errors=errors)
 
     @strawberry.mutation(
         permission_classes=[LoggedIn],
         description="Change the password; every session ends and this client gets a new one.",
     )
-    async def change_password(self, info: Info, input: ChangePasswordInput) -> ChangePasswordPayload:
+    async def change_password(
+        self,
+        info: Info,
+        input: Annotated[
+            ChangePasswordInput, strawberry.argument(description="The current and the new password.")
+        ],
+    ) -> ChangePasswordPayload:
         outcome, errors = await attempt(
             lambda: portal_accounts.change_password(
                 info.context, current_password=input.current_password, new_password=input.new_password
-            )
+            ),
+            AccountError.of,
         )
         if outcome is None:
             return ChangePasswordPayload(token=None, viewer=None, errors=errors)
@@ -308,10 +454,12 @@ class AccountsMutation:
         permission_classes=[LoggedIn], description="Change registration data; a new e-mail is verified again."
     )
     async def update_registration(
-        self, info: Info, input: UpdateRegistrationInput
+        self,
+        info: Info,
+        input: Annotated[UpdateRegistrationInput, strawberry.argument(description="What to change.")],
     ) -> UpdateRegistrationPayload:
         pending, errors = await attempt(
-            lambda: portal_accounts.update_registration(info.context, email=input.email)
+            lambda: portal_accounts.update_registration(info.context, email=input.email), AccountError.of
         )
         return UpdateRegistrationPayload(viewer=resolve_viewer(info), pending_email=pending, errors=errors)
 
@@ -319,11 +467,18 @@ class AccountsMutation:
         permission_classes=[LoggedIn],
         description="Cancel the picked accounts (same verified e-mail) and move their customer numbers here.",
     )
-    async def merge_accounts(self, info: Info, input: MergeAccountsInput) -> MergeAccountsPayload:
+    async def merge_accounts(
+        self,
+        info: Info,
+        input: Annotated[
+            MergeAccountsInput, strawberry.argument(description="The accounts to merge, confirmed.")
+        ],
+    ) -> MergeAccountsPayload:
         result, errors = await attempt(
             lambda: portal_accounts.merge_accounts(
                 info.context, logins=input.logins, password=input.password, confirm=input.confirm
-            )
+            ),
+            AccountError.of,
         )
         return MergeAccountsPayload(
             viewer=resolve_viewer(info),
@@ -336,8 +491,13 @@ class AccountsMutation:
         permission_classes=[LoggedIn],
         description="Switch the customer number the portal shows in this session.",
     )
-    async def set_active_customer(self, info: Info, customer_number: str) -> ViewerPayload:
+    async def set_active_customer(
+        self,
+        info: Info,
+        customer_number: Annotated[str, strawberry.argument(description="One of `viewer.customers`.")],
+    ) -> ViewerPayload:
         state, errors = await attempt(
-            lambda: portal_accounts.set_active_customer(info.context, customer_number=customer_number)
+            lambda: portal_accounts.set_active_customer(info.context, customer_number=customer_number),
+            AccountError.of,
         )
         return ViewerPayload(viewer=Viewer(state=state) if state else None, errors=errors)

@@ -14,16 +14,47 @@ from gateway.domain import billing as domain
 from gateway.domain.access import Scope
 from gateway.permissions import PUBLIC, Role, public_fields, requires
 from gateway.requests.validation import masked_account
-from gateway.schema.common import Money
+from gateway.schema.common import Money, described_enum
 from gateway.schema.node import Node, to_global_id
 from gateway.schema.supply_points import SupplyPoint
 
-InvoiceStatus = strawberry.enum(domain.InvoiceStatus)
-PaymentDirection = strawberry.enum(
-    domain.PaymentDirection, description="RECEIVED from the customer; SENT to it (a refund)."
+InvoiceStatus = described_enum(
+    domain.InvoiceStatus,
+    description="Where an invoice stands, as of today.",
+    values={
+        "PAID": "Paid in full.",
+        "UNPAID": "Not paid, not yet due.",
+        "OVERDUE": "Not paid in full and past its due date.",
+        "PARTIALLY_PAID": "Partly paid, not yet due; `amountDue` says what remains.",
+        "CANCELLED": "Cancelled (replaced by a correction); nothing to pay.",
+    },
 )
-PaymentMethod = strawberry.enum(domain.PaymentMethod)
-DepositFrequency = strawberry.enum(domain.DepositFrequency)
+PaymentDirection = described_enum(
+    domain.PaymentDirection,
+    description="RECEIVED from the customer; SENT to it (a refund).",
+    values={
+        "RECEIVED": "From the customer to the supplier.",
+        "SENT": "From the supplier to the customer: a refund (přeplatek).",
+    },
+)
+PaymentMethod = described_enum(
+    domain.PaymentMethod,
+    description="How the customer pays (deposits and invoices).",
+    values={
+        "BANK_TRANSFER": "The customer sends each payment from its bank (with the variable symbol).",
+        "DIRECT_DEBIT": "Billing collects from the customer's account (inkaso); needs a bank account.",
+        "SIPO": "Česká pošta's combined household payments (SIPO).",
+        "POSTAL_ORDER": "A postal order (složenka) paid at the post office.",
+    },
+)
+DepositFrequency = described_enum(
+    domain.DepositFrequency,
+    description="How often a deposit (advance payment) falls due.",
+    values={
+        "MONTHLY": "Every month.",
+        "QUARTERLY": "Every three months.",
+    },
+)
 
 
 @public_fields
@@ -33,15 +64,22 @@ DepositFrequency = strawberry.enum(domain.DepositFrequency)
 )
 class Document:
     document_id: strawberry.Private[str]
-    url: str
-    file_name: str
-    content_type: str = "application/pdf"
+    url: str = strawberry.field(
+        description=(
+            "A path on the gateway (`/documents/{id}`) that streams the "
+            "PDF to a session (cookie or bearer token) that may see it."
+        )
+    )
+    file_name: str = strawberry.field(description="A file name to save it under.")
+    content_type: str = strawberry.field(
+        default="application/pdf", description="The file's media type: `application/pdf`."
+    )
 
     @strawberry.field(description="The same document without a session, until `signedUrlExpiresAt`.")
     def signed_url(self, info: Info) -> str:
         return self._signed(info)[0]
 
-    @strawberry.field
+    @strawberry.field(description="When `signedUrl` stops working, with its UTC offset.")
     def signed_url_expires_at(self, info: Info) -> dt.datetime:
         return self._signed(info)[1]
 
@@ -69,18 +107,40 @@ def _supply_point_id(raw_id: str | None) -> strawberry.ID | None:
     return to_global_id("SupplyPoint", raw_id) if raw_id else None
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "An invoice (faktura) of the customer number: regular, final "
+        "statement or a correction. Amounts in CZK incl. VAT."
+    )
+)
 class Invoice(Node):
     customer_number: strawberry.Private[str]
-    number: str = strawberry.field(metadata=PUBLIC)
-    variable_symbol: str = strawberry.field(metadata=PUBLIC)
-    issue_date: dt.date = strawberry.field(metadata=PUBLIC)
-    due_date: dt.date = strawberry.field(metadata=PUBLIC)
-    total: Money = strawberry.field(metadata=PUBLIC)
-    amount_due: Money = strawberry.field(metadata=PUBLIC)
-    status: InvoiceStatus = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
-    document: Document | None = strawberry.field(metadata=PUBLIC)
-    supply_point_id: strawberry.ID | None = strawberry.field(metadata=PUBLIC)
+    number: str = strawberry.field(description="The invoice number as printed.", metadata=PUBLIC)
+    variable_symbol: str = strawberry.field(
+        description="The variable symbol to pay it with (1-10 digits).", metadata=PUBLIC
+    )
+    issue_date: dt.date = strawberry.field(
+        description="The day it was issued (Europe/Prague).", metadata=PUBLIC
+    )
+    due_date: dt.date = strawberry.field(
+        description="The day it must be paid by (Europe/Prague).", metadata=PUBLIC
+    )
+    total: Money = strawberry.field(description="The invoice's total incl. VAT.", metadata=PUBLIC)
+    amount_due: Money = strawberry.field(
+        description="What is still to pay; 0 when PAID or CANCELLED.", metadata=PUBLIC
+    )
+    status: InvoiceStatus = strawberry.field(  # type: ignore[valid-type]
+        description="Paid, unpaid, overdue, partially paid or cancelled, as of today.", metadata=PUBLIC
+    )
+    document: Document | None = strawberry.field(
+        description="The invoice's PDF; null when billing holds none.", metadata=PUBLIC
+    )
+    supply_point_id: strawberry.ID | None = strawberry.field(
+        description=(
+            "The global ID of the supply point it bills; null for an invoice of the whole customer number."
+        ),
+        metadata=PUBLIC,
+    )
 
     @classmethod
     def from_domain(cls, invoice: domain.Invoice) -> Invoice:
@@ -101,12 +161,16 @@ class Invoice(Node):
 
 @strawberry.input(description="Every field is optional; all given ones must hold.")
 class InvoiceFilter:
-    status: list[InvoiceStatus] | None = None  # type: ignore[valid-type]
+    status: list[InvoiceStatus] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these statuses; all when omitted."
+    )
     amount_from: Decimal | None = strawberry.field(default=None, description="Total at least this.")
     amount_to: Decimal | None = strawberry.field(default=None, description="Total at most this.")
-    due_from: dt.date | None = None
-    due_to: dt.date | None = None
-    supply_point_id: strawberry.ID | None = None
+    due_from: dt.date | None = strawberry.field(default=None, description="Due on or after this day.")
+    due_to: dt.date | None = strawberry.field(default=None, description="Due on or before this day.")
+    supply_point_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only the invoices of this supply point (its global ID)."
+    )
 
 
 def customer_scoped_id(type_name: str, customer_number: str, raw_id: str) -> strawberry.ID:
@@ -118,10 +182,10 @@ def customer_scoped_id(type_name: str, customer_number: str, raw_id: str) -> str
 @public_fields
 @strawberry.type(description="One advance payment of a deposit plan.")
 class DepositItem:
-    due_date: dt.date
-    amount: Money
-    paid: bool
-    variable_symbol: str
+    due_date: dt.date = strawberry.field(description="When it is due (Europe/Prague).")
+    amount: Money = strawberry.field(description="The advance payment's amount (CZK).")
+    paid: bool = strawberry.field(description="Whether billing has received it.")
+    variable_symbol: str = strawberry.field(description="The variable symbol to pay it with.")
 
     @classmethod
     def from_domain(cls, item: domain.DepositItem) -> DepositItem:
@@ -137,9 +201,15 @@ class DepositItem:
 class DepositPlan(Node):
     customer_number: strawberry.Private[str]
     raw_supply_point_id: strawberry.Private[str]
-    supply_point_id: strawberry.ID = strawberry.field(metadata=PUBLIC)
-    frequency: DepositFrequency = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
-    payment_method: PaymentMethod = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
+    supply_point_id: strawberry.ID = strawberry.field(
+        description="The global ID of its supply point.", metadata=PUBLIC
+    )
+    frequency: DepositFrequency = strawberry.field(  # type: ignore[valid-type]
+        description="How often a deposit falls due.", metadata=PUBLIC
+    )
+    payment_method: PaymentMethod = strawberry.field(  # type: ignore[valid-type]
+        description="How the deposits are paid.", metadata=PUBLIC
+    )
     account: strawberry.Private[str | None]
     minimum_amount: Money = strawberry.field(
         metadata=PUBLIC, description="The least deposit billing accepts."
@@ -163,7 +233,13 @@ class DepositPlan(Node):
     def next_item(self) -> DepositItem | None:
         return next((item for item in self.items if not item.paid), None)
 
-    @strawberry.field(permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)])
+    @strawberry.field(
+        description=(
+            "The supply point the plan belongs to. Needs "
+            "VIEW_SUPPLY_POINTS; null without it or when it is gone."
+        ),
+        permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)],
+    )
     async def supply_point(self, info: Info) -> SupplyPoint | None:
         point = await info.context.loaders.supply_point_by_id.load(self.raw_supply_point_id)
         return (
@@ -200,11 +276,18 @@ async def _own_invoices(info: Info, customer_number: str, ids: tuple[str, ...]) 
 class Payment(Node):
     customer_number: strawberry.Private[str]
     invoice_id: strawberry.Private[str | None]
-    direction: PaymentDirection = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
-    date: dt.date = strawberry.field(metadata=PUBLIC)
-    amount: Money = strawberry.field(metadata=PUBLIC)
-    variable_symbol: str = strawberry.field(metadata=PUBLIC)
-    method: PaymentMethod = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
+    direction: PaymentDirection = strawberry.field(  # type: ignore[valid-type]
+        description="Received from the customer, or sent to it (a refund).", metadata=PUBLIC
+    )
+    date: dt.date = strawberry.field(description="The day it was booked (Europe/Prague).", metadata=PUBLIC)
+    amount: Money = strawberry.field(
+        description="The amount (CZK); `direction` says which way it went.", metadata=PUBLIC
+    )
+    variable_symbol: str = strawberry.field(
+        description="The variable symbol it was paid with; pairs it with an invoice or deposit.",
+        metadata=PUBLIC,
+    )
+    method: PaymentMethod = strawberry.field(description="How it was paid.", metadata=PUBLIC)  # type: ignore[valid-type]
 
     @strawberry.field(metadata=PUBLIC, description="The invoice this payment settled, if any.")
     async def invoice(self, info: Info) -> Invoice | None:
@@ -235,9 +318,11 @@ class Reminder(Node):
     level: int = strawberry.field(
         metadata=PUBLIC, description="1: a reminder; 2: a reminder with a contractual penalty."
     )
-    issue_date: dt.date = strawberry.field(metadata=PUBLIC)
+    issue_date: dt.date = strawberry.field(
+        description="The day it was issued (Europe/Prague).", metadata=PUBLIC
+    )
     amount: Money = strawberry.field(metadata=PUBLIC, description="What is owed.")
-    fee: Money = strawberry.field(metadata=PUBLIC)
+    fee: Money = strawberry.field(description="The fee the reminder charges (CZK).", metadata=PUBLIC)
 
     @strawberry.field(metadata=PUBLIC, description="The invoices the reminder concerns.")
     async def invoices(self, info: Info) -> list[Invoice]:
@@ -267,6 +352,8 @@ class Reminder(Node):
 
 @strawberry.input(description="Every field is optional; all given ones must hold.")
 class PaymentFilter:
-    direction: PaymentDirection | None = None  # type: ignore[valid-type]
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    direction: PaymentDirection | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Only payments received, or only refunds; both when omitted."
+    )
+    date_from: dt.date | None = strawberry.field(default=None, description="Booked on or after this day.")
+    date_to: dt.date | None = strawberry.field(default=None, description="Booked on or before this day.")

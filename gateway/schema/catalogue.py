@@ -2,38 +2,71 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from gateway.context import Info
 from gateway.domain import catalogue as domain
 from gateway.permissions import PUBLIC, public_fields
 from gateway.resolvers.catalogue import resolve_request_types
+from gateway.schema.common import described_enum
 from gateway.schema.requests import RequestKind
 from gateway.schema.supply_points import Commodity
 from gateway.schema.supply_points import OfferingEnum as Offering
 
-Processing = strawberry.enum(
+Processing = described_enum(
     domain.Processing,
     description="INSTANT: carried out at once; TRACKED: back-office work, with state and history.",
+    values={
+        "INSTANT": "Carried out at once by billing or the CRM; the answer holds the change.",
+        "TRACKED": "Needs back-office work: filed as a request whose state the customer follows.",
+    },
 )
-RequestTypeCode = strawberry.enum(domain.RequestTypeCode)
-NotAllowedReason = strawberry.enum(
+RequestTypeCode = described_enum(
+    domain.RequestTypeCode,
+    description="A request the portal can file, one per member of `RequestInput`.",
+    values={
+        "CONTACT_CHANGE": "Instant: e-mail and phone.",
+        "CORRESPONDENCE_ADDRESS_CHANGE": "Instant: where letters go.",
+        "E_INVOICE_CHANGE": "Instant: the address e-invoices go to.",
+        "DEPOSIT_CHANGE": "Instant: the deposit amount and frequency.",
+        "PAYMENT_METHOD_CHANGE": "Instant: how deposits and invoices are paid.",
+        "BANK_DETAILS_CHANGE": "Instant: the account for direct debit and refunds.",
+        "SELF_READING": "Tracked: a meter reading (combined services).",
+        "PRODUCT_CHANGE": "Tracked: another product.",
+        "BREAKER_OR_TARIFF_CHANGE": (
+            "Tracked: main breaker or distribution tariff (electricity, combined services)."
+        ),
+        "TERMINATION": "Tracked: ending a supply point's contract.",
+        "FREE_TEXT": "Tracked: anything else, in words.",
+    },
+)
+NotAllowedReason = described_enum(
     domain.NotAllowedReason,
     description="SIGN_IN_REQUIRED: anonymous; STAFF_READ_ONLY: staff only read; SCOPE_MISSING: a "
     "delegate without SUBMIT_REQUESTS; OWNER_ONLY: a change of where the customer's money or mail goes, "
     "which only an owner makes.",
+    values={
+        "SIGN_IN_REQUIRED": "Anonymous: log in first.",
+        "STAFF_READ_ONLY": "Staff API keys only read.",
+        "SCOPE_MISSING": "The viewer is a delegate without SUBMIT_REQUESTS.",
+        "OWNER_ONLY": "Changes where money or mail goes: only an owner submits it, never a delegate.",
+    },
 )
 
 
 @public_fields
 @strawberry.type(description="A kind of request the portal offers (one entry of the catalogue).")
 class RequestType:
-    code: RequestTypeCode  # type: ignore[valid-type]
+    code: RequestTypeCode = strawberry.field(  # type: ignore[valid-type]
+        description="Which request this is; the same as the `RequestInput` member in `inputField`."
+    )
     kind: RequestKind = strawberry.field(description="The kind the request is recorded as.")  # type: ignore[valid-type]
-    name_cs: str
-    name_en: str
-    processing: Processing  # type: ignore[valid-type]
-    instant: bool
+    name_cs: str = strawberry.field(description="The request's name as the portal shows it, Czech.")
+    name_en: str = strawberry.field(description="The request's name, English.")
+    processing: Processing = strawberry.field(description="Carried out at once, or tracked.")  # type: ignore[valid-type]
+    instant: bool = strawberry.field(description="Same as `processing == INSTANT`.")
     commodity: Commodity | None = strawberry.field(  # type: ignore[valid-type]
         description="Null: electricity and gas alike."
     )
@@ -77,9 +110,9 @@ class RequestType:
 class ContactInfo:
     phone: str = strawberry.field(description="E.164.")
     hours: str = strawberry.field(description="When the line answers, Czech.")
-    hours_en: str
-    email: str
-    web: str
+    hours_en: str = strawberry.field(description="When the line answers, English.")
+    email: str = strawberry.field(description="The customer line's e-mail address.")
+    web: str = strawberry.field(description="The contacts page of the supplier's web site.")
 
 
 CONTACT_INFO = ContactInfo(
@@ -101,8 +134,16 @@ class CatalogueQuery:
     async def request_types(
         self,
         info: Info,
-        commodity: Commodity | None = None,  # type: ignore[valid-type]
-        supply_point_id: strawberry.ID | None = None,
+        commodity: Annotated[
+            Commodity | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only the kinds for this commodity (and those for both)."),
+        ] = None,
+        supply_point_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only what this supply point offers, each with `allowed` for the viewer."
+            ),
+        ] = None,
     ) -> list[RequestType]:
         entries, denied = await resolve_request_types(
             info, commodity=commodity, supply_point_id=supply_point_id

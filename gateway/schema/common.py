@@ -1,10 +1,17 @@
-"""Types every area shares: money, addresses, paging, typed mutation errors."""
+"""Types every area shares: money, addresses, paging, and enums described value by value.
+
+A mutation's expected failures have one error type per payload family (``AccountError``,
+``AccessError``, ``RequestError``, ``NominationError``), each with its own enum of codes made
+with ``described_enum``; a new family gets its own pair, never a free-text code."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import enum
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import TypeVar
 
 import strawberry
 
@@ -12,6 +19,8 @@ from gateway.domain import customers as domain_customers
 from gateway.domain.money import Money as DomainMoney
 from gateway.errors import BadUserInput
 from gateway.permissions import public_fields
+
+EnumT = TypeVar("EnumT", bound=type[enum.Enum])
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -21,8 +30,10 @@ MAX_OFFSET = 2**31 - 1 - MAX_PAGE_SIZE  # a page from any cursor still fits the 
 @public_fields
 @strawberry.type(description="An amount of money. `amount` is a decimal string, never a float.")
 class Money:
-    amount: Decimal
-    currency: str
+    amount: Decimal = strawberry.field(
+        description=("The amount as a decimal string (`1234.50`), never a float: CZK with two decimals.")
+    )
+    currency: str = strawberry.field(description="ISO 4217 code; always CZK today.")
 
     @classmethod
     def from_domain(cls, money: DomainMoney) -> Money:
@@ -30,13 +41,15 @@ class Money:
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="A postal address in the Czech Republic.")
 class Address:
-    street: str
-    house_number: str
-    city: str
+    street: str = strawberry.field(description="The street (or the village, where there are no streets).")
+    house_number: str = strawberry.field(
+        description="The house number as written (`1234/5`: descriptive/orientation number)."
+    )
+    city: str = strawberry.field(description="The town or city, with its part when there is one (`Praha 4`).")
     postcode: str = strawberry.field(description="Five digits, written `NNN NN`.")
-    country: str
+    country: str = strawberry.field(description="The country code, `CZ`.")
 
     @classmethod
     def from_domain(cls, address: domain_customers.Address) -> Address:
@@ -51,20 +64,31 @@ class Address:
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="Where a page lies in its list (Relay cursor pagination).")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether more items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Whether items precede this page.")
+    start_cursor: str | None = strawberry.field(description="The first edge's cursor; null on an empty page.")
+    end_cursor: str | None = strawberry.field(
+        description="The last edge's cursor: pass it as `after` for the next page; null on an empty page."
+    )
 
 
-@public_fields
-@strawberry.type(description="Why a mutation did not do what was asked; `field` is the path of the input.")
-class UserError:
-    field: list[str] | None
-    message: str
-    code: str
+def described_enum(
+    cls: EnumT, *, description: str, values: Mapping[str, str], name: str | None = None
+) -> EnumT:
+    """``cls`` as a GraphQL enum with a description for itself and one for each value.
+    ``values`` must name every member, no more: a missing description fails at import."""
+    members = {member.name for member in cls}
+    if members != values.keys():
+        raise TypeError(
+            f"{cls.__name__}: describe {sorted(members - values.keys())}, "
+            f"drop {sorted(values.keys() - members)}"
+        )
+    described: EnumT = strawberry.enum(cls, name=name, description=description)
+    for value in described.__strawberry_definition__.values:  # type: ignore[attr-defined]
+        value.description = values[value.name]
+    return described
 
 
 def offset_cursor(offset: int) -> str:

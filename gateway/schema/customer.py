@@ -20,7 +20,7 @@ from gateway.resolvers.nomination import resolve_nomination_contract
 from gateway.resolvers.payments import resolve_payments
 from gateway.resolvers.reminders import resolve_reminders
 from gateway.resolvers.requests import resolve_requests
-from gateway.resolvers.supply_points import resolve_supply_points
+from gateway.resolvers.supply_points import resolve_supply_point_connection, resolve_supply_points
 from gateway.schema.access_grants import AccessGrant, OwnershipClaim
 from gateway.schema.billing import (
     DepositPlan,
@@ -30,17 +30,32 @@ from gateway.schema.billing import (
     PaymentFilter,
     Reminder,
 )
-from gateway.schema.common import Address
+from gateway.schema.common import Address, described_enum
 from gateway.schema.messages import Message, MessageFilter
 from gateway.schema.node import Node, to_global_id
 from gateway.schema.nomination import NominationContract
 from gateway.schema.overview import AccountOverview
 from gateway.schema.pagination import Connection
 from gateway.schema.requests import CustomerRequest, RequestFilter
-from gateway.schema.supply_points import SupplyPoint
+from gateway.schema.supply_points import SupplyPoint, SupplyPointFilter
 
-Segment = strawberry.enum(domain.Segment)
-First = Annotated[int | None, strawberry.argument(description="At most 100; 20 when omitted.")]
+Segment = described_enum(
+    domain.Segment,
+    description="What kind of customer the number belongs to.",
+    values={
+        "HOUSEHOLD": "A household (domácnost).",
+        "BUSINESS": "A business (maloodběr podnikatelé): often many supply points.",
+        "LARGE": "A large consumer (velkoodběr): has a nomination contract (`Customer.nomination`).",
+    },
+)
+First = Annotated[int | None, strawberry.argument(description="How many items, 0 to 100; 20 when omitted.")]
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description="The `cursor` of the edge (or `pageInfo.endCursor`) to continue after; from the "
+        "start when omitted."
+    ),
+]
 
 
 async def _master_data(info: Info, number: str) -> DomainCustomer:
@@ -52,7 +67,9 @@ async def _master_data(info: Info, number: str) -> DomainCustomer:
 
 @strawberry.type(description="A customer number (zákaznické číslo) the viewer may see.")
 class Customer(Node):
-    number: str = strawberry.field(metadata=PUBLIC)
+    number: str = strawberry.field(
+        description="The 10-digit customer number (zákaznické číslo).", metadata=PUBLIC
+    )
     customer_number: strawberry.Private[str]
 
     @classmethod
@@ -67,7 +84,10 @@ class Customer(Node):
     async def name(self, info: Info) -> str | None:
         return (await _master_data(info, self.number)).name
 
-    @strawberry.field(metadata=PUBLIC)
+    @strawberry.field(
+        description="HOUSEHOLD, BUSINESS or LARGE (nomination); null when a field error says why.",
+        metadata=PUBLIC,
+    )
     async def segment(self, info: Info) -> Segment | None:  # type: ignore[valid-type]
         return (await _master_data(info, self.number)).segment
 
@@ -78,39 +98,77 @@ class Customer(Node):
     async def permanent_address(self, info: Info) -> Address | None:
         return Address.from_domain((await _master_data(info, self.number)).permanent_address)
 
-    @strawberry.field(permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)])
+    @strawberry.field(
+        permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)],
+        description="Every supply point in one list, in the CRM's order. Needs VIEW_SUPPLY_POINTS.",
+        deprecation_reason="Use `supplyPointConnection`: filtered and paged (a business customer has "
+        "hundreds of supply points).",
+    )
     async def supply_points(self, info: Info) -> list[SupplyPoint] | None:
         return await resolve_supply_points(info, self.number)
 
-    @strawberry.field(permission_classes=[requires(Scope.VIEW_BILLING)])
+    @strawberry.field(
+        permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)],
+        description="The supply points (odběrná místa), filtered and paged, ordered by code. Needs "
+        "VIEW_SUPPLY_POINTS; null when a field error says why.",
+    )
+    async def supply_point_connection(
+        self,
+        info: Info,
+        filter: Annotated[
+            SupplyPointFilter | None,
+            strawberry.argument(description="Narrows the list; every supply point when omitted."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[SupplyPoint] | None:
+        return await resolve_supply_point_connection(info, self.number, filter, first, after)
+
+    @strawberry.field(
+        description="Invoices, newest first, filtered and paged. Needs VIEW_BILLING.",
+        permission_classes=[requires(Scope.VIEW_BILLING)],
+    )
     async def invoices(
         self,
         info: Info,
-        filter: InvoiceFilter | None = None,
+        filter: Annotated[
+            InvoiceFilter | None,
+            strawberry.argument(description="Narrows the list; every invoice when omitted."),
+        ] = None,
         first: First = None,
-        after: str | None = None,
+        after: After = None,
     ) -> Connection[Invoice] | None:
         return await resolve_invoices(info, self.number, filter, first, after)
 
     @strawberry.field(
         permission_classes=[requires(Scope.VIEW_BILLING)],
-        description="One deposit plan (schedule of advance payments) per supply point.",
+        description="One deposit plan (schedule of advance payments) per supply point. Needs VIEW_BILLING.",
     )
     async def deposit_plans(self, info: Info) -> list[DepositPlan] | None:
         return await resolve_deposit_plans(info, self.number)
 
     @strawberry.field(
         permission_classes=[requires(Scope.VIEW_BILLING)],
-        description="Payments received and sent (refunds), newest first.",
+        description="Payments received and sent (refunds), newest first. Needs VIEW_BILLING.",
     )
     async def payments(
-        self, info: Info, filter: PaymentFilter | None = None, first: First = None, after: str | None = None
+        self,
+        info: Info,
+        filter: Annotated[
+            PaymentFilter | None,
+            strawberry.argument(description="Narrows the list; every payment when omitted."),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Payment] | None:
         return await resolve_payments(info, self.number, filter, first, after)
 
-    @strawberry.field(permission_classes=[requires(Scope.VIEW_BILLING)], description="Newest first.")
+    @strawberry.field(
+        permission_classes=[requires(Scope.VIEW_BILLING)],
+        description="Reminders (upomínky) of overdue invoices, newest first. Needs VIEW_BILLING.",
+    )
     async def reminders(
-        self, info: Info, first: First = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> Connection[Reminder] | None:
         return await resolve_reminders(info, self.number, first, after)
 
@@ -119,7 +177,14 @@ class Customer(Node):
         description="Open and closed requests, newest first. Needs VIEW_BILLING or SUBMIT_REQUESTS.",
     )
     async def requests(
-        self, info: Info, filter: RequestFilter | None = None, first: First = None, after: str | None = None
+        self,
+        info: Info,
+        filter: Annotated[
+            RequestFilter | None,
+            strawberry.argument(description="Narrows the list; every request when omitted."),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[CustomerRequest] | None:
         return await resolve_requests(info, self.number, filter, first, after)
 
@@ -127,11 +192,20 @@ class Customer(Node):
         permission_classes=[OWNER_OR_STAFF], description="The inbox, newest first. Owner or staff."
     )
     async def messages(
-        self, info: Info, filter: MessageFilter | None = None, first: First = None, after: str | None = None
+        self,
+        info: Info,
+        filter: Annotated[
+            MessageFilter | None,
+            strawberry.argument(description="Narrows the inbox; every message when omitted."),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Message] | None:
         return await resolve_messages(info, self.number, filter, first, after)
 
-    @strawberry.field(permission_classes=[OWNER_OR_STAFF])
+    @strawberry.field(
+        description="Unread messages in the inbox. Owner or staff.", permission_classes=[OWNER_OR_STAFF]
+    )
     async def unread_message_count(self, info: Info) -> int | None:
         return await resolve_unread_message_count(info, self.number)
 

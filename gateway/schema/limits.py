@@ -13,7 +13,8 @@ Per operation, after fragment expansion:
   are not counted, as in Strawberry's depth limiter);
 - ``page_nodes``: the objects nested pages can return, at most ``MAX_PAGE_NODES``: the
   ``first`` of each connection multiplied down the nesting (a variable counts as the cap,
-  100; an omitted ``first`` of a field selecting ``edges`` as the default, 20);
+  100; an omitted ``first`` of a field selecting ``edges`` as the default, 20; ``nodes(ids:)``
+  as the number of IDs, a variable as the cap);
 - ``cost``: every field weighted by the page sizes above it; the points a request costs
   (``operation_cost``, gateway.schema.rate_limits).
 
@@ -51,8 +52,10 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    StringValueNode,
     validate,
 )
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
@@ -116,6 +119,10 @@ def _page_size(field: FieldNode, child: Size) -> int | None:
             if isinstance(argument.value, IntValueNode):
                 return max(int(argument.value.value), 0)
             return MAX_PAGE_SIZE  # a variable: at most the cap, or the field refuses it
+        if argument.name.value == "ids":  # nodes(ids:): an object per ID, at most the cap
+            if isinstance(argument.value, ListValueNode):
+                return len(argument.value.values)
+            return 1 if isinstance(argument.value, StringValueNode) else MAX_PAGE_SIZE
     return DEFAULT_PAGE_SIZE if child.selects_edges else None
 
 

@@ -8,9 +8,18 @@ import strawberry
 
 from gateway.domain import messages as domain
 from gateway.permissions import PUBLIC
+from gateway.schema.common import described_enum
 from gateway.schema.node import Node, to_global_id
 
-MessageKind = strawberry.enum(domain.MessageKind)
+MessageKind = described_enum(
+    domain.MessageKind,
+    description="What a message is.",
+    values={
+        "MARKETING": "A marketing offer.",
+        "PRODUCT_NEWS": "News about products and prices.",
+        "NOTICE": "A notice about the customer's contract, supply or account.",
+    },
+)
 
 
 def message_global_id(customer_number: str, message_id: str) -> strawberry.ID:
@@ -21,11 +30,17 @@ def message_global_id(customer_number: str, message_id: str) -> strawberry.ID:
 @strawberry.type(description="A message from the supplier: an offer, product news or a notice.")
 class Message(Node):
     customer_number: strawberry.Private[str]
-    kind: MessageKind = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
-    subject: str = strawberry.field(metadata=PUBLIC)
-    body: str = strawberry.field(metadata=PUBLIC)
-    sent_at: dt.datetime = strawberry.field(metadata=PUBLIC)
-    read: bool = strawberry.field(metadata=PUBLIC)
+    kind: MessageKind = strawberry.field(  # type: ignore[valid-type]
+        description="Marketing offer, product news or notice.", metadata=PUBLIC
+    )
+    subject: str = strawberry.field(description="The subject line, Czech.", metadata=PUBLIC)
+    body: str = strawberry.field(description="The text, plain, in Czech.", metadata=PUBLIC)
+    sent_at: dt.datetime = strawberry.field(
+        description="When it was sent, with its UTC offset.", metadata=PUBLIC
+    )
+    read: bool = strawberry.field(
+        description="Whether the owner has read it (`markMessagesRead`).", metadata=PUBLIC
+    )
 
     @classmethod
     def from_domain(cls, message: domain.Message) -> Message:
@@ -43,4 +58,6 @@ class Message(Node):
 @strawberry.input(description="Every field is optional; all given ones must hold.")
 class MessageFilter:
     unread: bool | None = strawberry.field(default=None, description="true: unread only; false: read only.")
-    kinds: list[MessageKind] | None = None  # type: ignore[valid-type]
+    kinds: list[MessageKind] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these kinds; all when omitted."
+    )

@@ -20,7 +20,11 @@ from gateway.schema.text_input import is_clean_identifier
 
 @strawberry.interface(description="An object with a global ID, fetchable with `node(id:)`.")
 class Node:
-    id: strawberry.ID = strawberry.field(metadata=PUBLIC)
+    id: strawberry.ID = strawberry.field(
+        description="A global ID, opaque: pass it to `node(id:)`, `nodes(ids:)` or to arguments that "
+        "take this object's ID. Stable across sessions.",
+        metadata=PUBLIC,
+    )
 
 
 def to_global_id(type_name: str, raw_id: str) -> strawberry.ID:

@@ -38,11 +38,11 @@ Count = Annotated[int, strawberry.argument(description="At most 20.")]
 @public_fields
 @strawberry.type(description="One unpaid advance payment, from the deposit plan of a supply point.")
 class UpcomingDeposit:
-    due_date: dt.date
-    amount: Money
-    variable_symbol: str
-    supply_point_id: strawberry.ID
-    deposit_plan_id: strawberry.ID
+    due_date: dt.date = strawberry.field(description="When it is due (a date in Europe/Prague).")
+    amount: Money = strawberry.field(description="The advance payment's amount (CZK).")
+    variable_symbol: str = strawberry.field(description="The variable symbol to pay it with.")
+    supply_point_id: strawberry.ID = strawberry.field(description="The global ID of its supply point.")
+    deposit_plan_id: strawberry.ID = strawberry.field(description="The global ID of its deposit plan.")
 
     @classmethod
     def from_domain(
@@ -61,29 +61,40 @@ class UpcomingDeposit:
 class AccountOverview:
     customer_number: strawberry.Private[str]
 
-    @strawberry.field(metadata=PUBLIC)
+    @strawberry.field(description="The 10-digit customer number.", metadata=PUBLIC)
     def number(self) -> str:
         return self.customer_number
 
-    @strawberry.field(permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)])
+    @strawberry.field(
+        description="The customer's name. Needs VIEW_SUPPLY_POINTS.",
+        permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)],
+    )
     async def name(self, info: Info) -> str | None:
         customer = await info.context.loaders.customer_by_number.load(self.customer_number)
         if customer is None:
             raise NotFound
         return customer.name
 
-    @strawberry.field(permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)])
+    @strawberry.field(
+        description="The customer's permanent (registered) address. Needs VIEW_SUPPLY_POINTS.",
+        permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)],
+    )
     async def permanent_address(self, info: Info) -> Address | None:
         customer = await info.context.loaders.customer_by_number.load(self.customer_number)
         if customer is None:
             raise NotFound
         return Address.from_domain(customer.permanent_address)
 
-    @strawberry.field(permission_classes=[OWNER_OR_STAFF])
+    @strawberry.field(
+        description="Unread inbox messages. Owner or staff.", permission_classes=[OWNER_OR_STAFF]
+    )
     async def unread_message_count(self, info: Info) -> int | None:
         return await resolve_unread_message_count(info, self.customer_number)
 
-    @strawberry.field(permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)])
+    @strawberry.field(
+        description="Every supply point, in the CRM's order. Needs VIEW_SUPPLY_POINTS.",
+        permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)],
+    )
     async def supply_points(self, info: Info) -> list[SupplyPoint] | None:
         points = await info.context.loaders.supply_points_by_customer.load(self.customer_number)
         return [SupplyPoint.from_domain(point) for point in points]

@@ -20,18 +20,22 @@ ItemT = TypeVar("ItemT")
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="One item of a page, with its cursor.")
 class Edge(Generic[NodeT]):
-    cursor: str
-    node: NodeT
+    cursor: str = strawberry.field(
+        description="This item's position: pass it as `after` to continue after it."
+    )
+    node: NodeT = strawberry.field(description="The item.")
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="A page of a list (Relay cursor connection), `first` at most 100.")
 class Connection(Generic[NodeT]):
-    edges: list[Edge[NodeT]]
-    page_info: PageInfo
-    total_count: int
+    edges: list[Edge[NodeT]] = strawberry.field(description="The items of this page, in the list's order.")
+    page_info: PageInfo = strawberry.field(description="Where this page lies; `endCursor` continues it.")
+    total_count: int = strawberry.field(
+        description="How many items the whole list holds (with the filter applied)."
+    )
 
 
 def paginate(

@@ -11,6 +11,7 @@ key's alone, an anonymous client's address's. Over budget: RATE_LIMITED with
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Annotated
 
 import strawberry
 from graphql import ExecutionResult as GraphQLExecutionResult
@@ -97,7 +98,16 @@ class RateLimitQuery:
         description="The points a document would cost, without running it: 1, plus each field "
         "weighted by the page sizes (`first`) above it.",
     )
-    def query_cost(self, query: str, operation_name: str | None = None) -> int:
+    def query_cost(
+        self,
+        query: Annotated[str, strawberry.argument(description="A GraphQL document, as it would be sent.")],
+        operation_name: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Which operation of the document; needed when it holds more than one."
+            ),
+        ] = None,
+    ) -> int:
         try:
             document = parse(query, max_tokens=MAX_TOKENS)
         except (GraphQLSyntaxError, RecursionError) as error:

@@ -7,20 +7,28 @@ from decimal import Decimal
 
 import strawberry
 
-from gateway.domain.billing import DepositFrequency as DomainDepositFrequency
-from gateway.domain.billing import PaymentMethod as DomainPaymentMethod
 from gateway.requests.validation import TerminationReason as DomainTerminationReason
+from gateway.schema.billing import DepositFrequency, PaymentMethod
+from gateway.schema.common import described_enum
 
-PaymentMethodInput = strawberry.enum(DomainPaymentMethod, name="NewPaymentMethod")
-DepositFrequencyInput = strawberry.enum(DomainDepositFrequency, name="NewDepositFrequency")
-TerminationReason = strawberry.enum(DomainTerminationReason)
+TerminationReason = described_enum(
+    DomainTerminationReason,
+    description="Why a contract ends.",
+    values={
+        "MOVING_OUT": "The customer moves out; supply ends.",
+        "SUPPLIER_CHANGE": "The customer moves to another supplier.",
+        "TRANSFER_TO_NEW_CUSTOMER": "Someone else takes over the supply point.",
+        "DECEASED": "The customer died.",
+        "OTHER": "Another reason: say which in `note`.",
+    },
+)
 
 
 @strawberry.input(description="Carried out at once by billing: the supply point's future deposits.")
 class DepositChangeInput:
-    supply_point_id: strawberry.ID
+    supply_point_id: strawberry.ID = strawberry.field(description="The supply point's global ID.")
     amount: Decimal = strawberry.field(description="CZK a deposit; at least billing's minimum.")
-    frequency: DepositFrequencyInput | None = strawberry.field(  # type: ignore[valid-type]
+    frequency: DepositFrequency | None = strawberry.field(  # type: ignore[valid-type]
         default=None,
         description="Unchanged when omitted. Another frequency reschedules the deposits not yet due, "
         "each at `amount` (billing's minimum scales with the months a deposit covers).",
@@ -29,8 +37,10 @@ class DepositChangeInput:
 
 @strawberry.input(description="Carried out at once by billing.")
 class PaymentMethodChangeInput:
-    supply_point_id: strawberry.ID
-    method: PaymentMethodInput  # type: ignore[valid-type]
+    supply_point_id: strawberry.ID = strawberry.field(
+        description="The supply point's global ID (its deposit plan changes)."
+    )
+    method: PaymentMethod = strawberry.field(description="The new payment method.")  # type: ignore[valid-type]
     bank_account: str | None = strawberry.field(
         default=None, description="Czech account `19-2000145399/0800` or Czech IBAN; needed for direct debit."
     )
@@ -38,106 +48,152 @@ class PaymentMethodChangeInput:
 
 @strawberry.input(description="Carried out at once by billing: the account for direct debit and refunds.")
 class BankDetailsChangeInput:
-    supply_point_id: strawberry.ID
-    bank_account: str
+    supply_point_id: strawberry.ID = strawberry.field(description="The supply point's global ID.")
+    bank_account: str = strawberry.field(description="Czech account (`19-2000145399/0800`) or Czech IBAN.")
 
 
 @strawberry.input(description="Carried out at once by the CRM; give either or both.")
 class ContactChangeInput:
-    email: str | None = None
+    email: str | None = strawberry.field(default=None, description="The new contact e-mail.")
     phone: str | None = strawberry.field(default=None, description="+420 and nine digits.")
 
 
 @strawberry.input(description="Carried out at once by the CRM.")
 class CorrespondenceAddressChangeInput:
-    street: str
-    house_number: str
-    city: str
+    street: str = strawberry.field(description="Street (or village).")
+    house_number: str = strawberry.field(description="House number as written (`1234/5`).")
+    city: str = strawberry.field(description="Town or city.")
     postcode: str = strawberry.field(description="PSČ: five digits, `110 00` or `11000`.")
 
 
 @strawberry.input(description="Carried out at once by the CRM.")
 class EInvoiceChangeInput:
-    email: str
+    email: str = strawberry.field(
+        description="Where e-invoices go from now on (switches delivery to e-mail)."
+    )
 
 
 @strawberry.input(description="Tracked: the distributor checks it. Whole kWh per register.")
 class SelfReadingInput:
-    supply_point_id: strawberry.ID
-    reading_date: dt.date
+    supply_point_id: strawberry.ID = strawberry.field(description="The supply point's global ID.")
+    reading_date: dt.date = strawberry.field(
+        description="The day the meter was read (Europe/Prague, not in the future)."
+    )
     high_tariff_kwh: Decimal = strawberry.field(description="VT, or the only register of a single tariff.")
     low_tariff_kwh: Decimal | None = strawberry.field(default=None, description="NT, on a dual tariff only.")
 
 
 @strawberry.input(description="Tracked.")
 class ProductChangeInput:
-    supply_point_id: strawberry.ID
-    product: str
-    effective_from: dt.date | None = None
+    supply_point_id: strawberry.ID = strawberry.field(description="The supply point's global ID.")
+    product: str = strawberry.field(description="The product's name from the price list.")
+    effective_from: dt.date | None = strawberry.field(
+        default=None,
+        description=(
+            "The first day of the new product (Europe/Prague): from tomorrow to a year ahead; optional."
+        ),
+    )
 
 
 @strawberry.input(
     description="Tracked; combined services only. The tariff changes at most once in 12 months."
 )
 class BreakerOrTariffChangeInput:
-    supply_point_id: strawberry.ID
-    main_breaker_phases: int | None = None
-    main_breaker_amps: int | None = None
-    distribution_tariff: str | None = None
+    supply_point_id: strawberry.ID = strawberry.field(description="The electricity supply point's global ID.")
+    main_breaker_phases: int | None = strawberry.field(
+        default=None, description="1 or 3 phases; with `mainBreakerAmps`."
+    )
+    main_breaker_amps: int | None = strawberry.field(
+        default=None, description="The new main breaker in amperes (25 for 3x25 A); omitted: unchanged."
+    )
+    distribution_tariff: str | None = strawberry.field(
+        default=None, description="The new distribution tariff (`D02d`, `D25d`, ...); omitted: unchanged."
+    )
 
 
 @strawberry.input(description="Tracked.")
 class TerminationInput:
-    supply_point_id: strawberry.ID
-    end_date: dt.date
-    reason: TerminationReason  # type: ignore[valid-type]
-    note: str | None = None
+    supply_point_id: strawberry.ID = strawberry.field(description="The supply point's global ID.")
+    end_date: dt.date = strawberry.field(
+        description="The last day of supply (Europe/Prague, not in the past)."
+    )
+    reason: TerminationReason = strawberry.field(description="Why the contract ends.")  # type: ignore[valid-type]
+    note: str | None = strawberry.field(
+        default=None, description="Anything the back office should know; optional."
+    )
 
 
 @strawberry.input(description="Tracked: anything else, in your words.")
 class FreeTextInput:
-    subject: str
-    text: str
-    supply_point_id: strawberry.ID | None = None
+    subject: str = strawberry.field(description="A short subject, 1 to 120 characters.")
+    text: str = strawberry.field(description="The request in words, 1 to 2000 characters.")
+    supply_point_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The supply point it concerns (global ID); omitted: the whole customer number.",
+    )
 
 
 @strawberry.input(one_of=True, description="Exactly one member: the kind of request (see `requestTypes`).")
 class RequestInput:
-    deposit_change: DepositChangeInput | None = strawberry.UNSET
-    payment_method_change: PaymentMethodChangeInput | None = strawberry.UNSET
-    bank_details_change: BankDetailsChangeInput | None = strawberry.UNSET
-    contact_change: ContactChangeInput | None = strawberry.UNSET
-    correspondence_address_change: CorrespondenceAddressChangeInput | None = strawberry.UNSET
-    e_invoice_change: EInvoiceChangeInput | None = strawberry.UNSET
-    self_reading: SelfReadingInput | None = strawberry.UNSET
-    product_change: ProductChangeInput | None = strawberry.UNSET
-    breaker_or_tariff_change: BreakerOrTariffChangeInput | None = strawberry.UNSET
-    termination: TerminationInput | None = strawberry.UNSET
-    free_text: FreeTextInput | None = strawberry.UNSET
+    deposit_change: DepositChangeInput | None = strawberry.field(
+        default=strawberry.UNSET, description="A new deposit amount (and frequency)."
+    )
+    payment_method_change: PaymentMethodChangeInput | None = strawberry.field(
+        default=strawberry.UNSET, description="A new payment method."
+    )
+    bank_details_change: BankDetailsChangeInput | None = strawberry.field(
+        default=strawberry.UNSET, description="A new bank account for direct debit and refunds."
+    )
+    contact_change: ContactChangeInput | None = strawberry.field(
+        default=strawberry.UNSET, description="A new e-mail or phone."
+    )
+    correspondence_address_change: CorrespondenceAddressChangeInput | None = strawberry.field(
+        default=strawberry.UNSET, description="A new correspondence address."
+    )
+    e_invoice_change: EInvoiceChangeInput | None = strawberry.field(
+        default=strawberry.UNSET, description="A new e-invoice address."
+    )
+    self_reading: SelfReadingInput | None = strawberry.field(
+        default=strawberry.UNSET, description="A meter self-reading."
+    )
+    product_change: ProductChangeInput | None = strawberry.field(
+        default=strawberry.UNSET, description="Another product."
+    )
+    breaker_or_tariff_change: BreakerOrTariffChangeInput | None = strawberry.field(
+        default=strawberry.UNSET, description="A new main breaker or distribution tariff."
+    )
+    termination: TerminationInput | None = strawberry.field(
+        default=strawberry.UNSET, description="Ending a supply point's contract."
+    )
+    free_text: FreeTextInput | None = strawberry.field(
+        default=strawberry.UNSET, description="A request in words."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A request to file, exactly once per `idempotencyKey`.")
 class SubmitRequestInput:
-    customer_number: str
+    customer_number: str = strawberry.field(description="The 10-digit customer number it is for.")
     idempotency_key: str = strawberry.field(
         description="Chosen by the client, 1-128 characters; the same key with the same input answers "
         "the first result, with other input it is an error."
     )
-    request: RequestInput
+    request: RequestInput = strawberry.field(description="The request: exactly one member, for its kind.")
 
 
-@strawberry.input
+@strawberry.input(description="A new description for an open request.")
 class UpdateRequestInput:
-    request_id: strawberry.ID
-    summary: str
+    request_id: strawberry.ID = strawberry.field(description="The request's global ID.")
+    summary: str = strawberry.field(description="The new description: 1 to 2000 characters.")
 
 
-@strawberry.input
+@strawberry.input(description="Which open request to cancel.")
 class CancelRequestInput:
-    request_id: strawberry.ID
+    request_id: strawberry.ID = strawberry.field(description="The request's global ID.")
 
 
-@strawberry.input
+@strawberry.input(description="Which inbox messages to mark read.")
 class MarkMessagesReadInput:
-    customer_number: str
-    message_ids: list[strawberry.ID]
+    customer_number: str = strawberry.field(description="The customer number whose inbox it is (owner only).")
+    message_ids: list[strawberry.ID] = strawberry.field(
+        description="Global IDs of its messages; one that is not in this inbox refuses the whole list."
+    )

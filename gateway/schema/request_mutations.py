@@ -8,6 +8,8 @@ top-level ``BACKEND_UNAVAILABLE`` with ``retryable: true``, and the retry with t
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from gateway.context import Info
@@ -18,7 +20,6 @@ from gateway.resolvers.request_tracking import (
     resolve_mark_messages_read,
     resolve_update_request,
 )
-from gateway.schema.common import UserError
 from gateway.schema.request_inputs import (
     CancelRequestInput,
     MarkMessagesReadInput,
@@ -28,6 +29,7 @@ from gateway.schema.request_inputs import (
 from gateway.schema.request_payloads import (
     AppliedChange,
     MarkMessagesReadPayload,
+    RequestError,
     RequestPayload,
     SubmitRequestPayload,
 )
@@ -40,7 +42,13 @@ class RequestsMutation:
         permission_classes=[LoggedIn],
         description="File a request of any kind in the catalogue. Owner or a delegate with SUBMIT_REQUESTS.",
     )
-    async def submit_request(self, info: Info, input: SubmitRequestInput) -> SubmitRequestPayload:
+    async def submit_request(
+        self,
+        info: Info,
+        input: Annotated[
+            SubmitRequestInput, strawberry.argument(description="The request and its idempotency key.")
+        ],
+    ) -> SubmitRequestPayload:
         outcome = await submit_request(
             info,
             customer_number=input.customer_number,
@@ -54,28 +62,42 @@ class RequestsMutation:
             if change
             else None,
             replayed=outcome.replayed,
-            errors=[
-                UserError(field=list(e.path), message=e.message, code=e.code.value) for e in outcome.errors
-            ],
+            errors=[RequestError.of(e) for e in outcome.errors],
         )
 
     @strawberry.mutation(
         permission_classes=[LoggedIn],
         description="Change an open request's description; closed requests are read-only.",
     )
-    async def update_request(self, info: Info, input: UpdateRequestInput) -> RequestPayload:
+    async def update_request(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateRequestInput, strawberry.argument(description="The request and its new description.")
+        ],
+    ) -> RequestPayload:
         return await resolve_update_request(info, input)
 
     @strawberry.mutation(
         permission_classes=[LoggedIn],
         description="Cancel an open request; closed requests keep their history.",
     )
-    async def cancel_request(self, info: Info, input: CancelRequestInput) -> RequestPayload:
+    async def cancel_request(
+        self,
+        info: Info,
+        input: Annotated[CancelRequestInput, strawberry.argument(description="The request to cancel.")],
+    ) -> RequestPayload:
         return await resolve_cancel_request(info, input)
 
     @strawberry.mutation(
         permission_classes=[LoggedIn],
         description="Mark inbox messages read (the owner's inbox); answers the new unread count.",
     )
-    async def mark_messages_read(self, info: Info, input: MarkMessagesReadInput) -> MarkMessagesReadPayload:
+    async def mark_messages_read(
+        self,
+        info: Info,
+        input: Annotated[
+            MarkMessagesReadInput, strawberry.argument(description="The messages to mark read.")
+        ],
+    ) -> MarkMessagesReadPayload:
         return await resolve_mark_messages_read(info, input)

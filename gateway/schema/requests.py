@@ -10,39 +10,82 @@ from gateway.context import Info
 from gateway.domain import requests as domain
 from gateway.domain.access import Scope
 from gateway.permissions import PUBLIC, public_fields, requires
+from gateway.schema.common import described_enum
 from gateway.schema.node import Node, to_global_id
 from gateway.schema.supply_points import SupplyPoint
 
-RequestKind = strawberry.enum(domain.RequestKind)
-RequestState = strawberry.enum(
-    domain.RequestState, description="RESOLVED, REJECTED and CANCELLED are closed; the others open."
+RequestKind = described_enum(
+    domain.RequestKind,
+    description="What a filed request asks for, as the CRM records it.",
+    values={
+        "CONTACT_CHANGE": "New contact details (e-mail, phone, addresses).",
+        "DEPOSIT_CHANGE": "A new deposit amount or frequency.",
+        "PAYMENT_METHOD_CHANGE": "A new payment method.",
+        "BANK_DETAILS_CHANGE": "A new bank account for direct debit and refunds.",
+        "SELF_READING": "A meter reading the customer took.",
+        "PRODUCT_CHANGE": "A different product (price list).",
+        "BREAKER_OR_TARIFF_CHANGE": "A new main breaker or distribution tariff.",
+        "TRANSFER": "Přepis: a supply point handed over to a new customer.",
+        "TERMINATION": "Ending the contract of a supply point.",
+        "POWER_OF_ATTORNEY": "A power of attorney (plná moc) for someone acting for the customer.",
+        "OTHER": "A free-text request.",
+    },
+)
+RequestState = described_enum(
+    domain.RequestState,
+    description="RESOLVED, REJECTED and CANCELLED are closed; the others open.",
+    values={
+        "OPEN": "Filed, not yet taken up: may still be edited or cancelled.",
+        "IN_PROGRESS": "The back office is working on it: may still be edited or cancelled.",
+        "RESOLVED": "Done as asked (closed).",
+        "REJECTED": "Refused by the back office; the history says why (closed).",
+        "CANCELLED": "Cancelled by the customer (closed).",
+    },
 )
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="One step in a request's life.")
 class RequestHistoryEntry:
-    at: dt.datetime
-    state: RequestState  # type: ignore[valid-type]
-    note: str
+    at: dt.datetime = strawberry.field(description="When, with its UTC offset.")
+    state: RequestState = strawberry.field(description="The state from then on.")  # type: ignore[valid-type]
+    note: str = strawberry.field(description="What happened, as the back office wrote it (Czech).")
 
 
 @strawberry.type(description="A request the customer filed, open or closed.")
 class CustomerRequest(Node):
     customer_number: strawberry.Private[str]
     raw_supply_point_id: strawberry.Private[str | None]
-    kind: RequestKind = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
-    state: RequestState = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
+    kind: RequestKind = strawberry.field(description="What was asked for.", metadata=PUBLIC)  # type: ignore[valid-type]
+    state: RequestState = strawberry.field(description="Where it stands now.", metadata=PUBLIC)  # type: ignore[valid-type]
     closed: bool = strawberry.field(
         metadata=PUBLIC, description="Resolved, rejected or cancelled: it can no longer change."
     )
-    created_at: dt.datetime = strawberry.field(metadata=PUBLIC)
-    updated_at: dt.datetime = strawberry.field(metadata=PUBLIC)
-    summary: str = strawberry.field(metadata=PUBLIC)
-    supply_point_id: strawberry.ID | None = strawberry.field(metadata=PUBLIC)
+    created_at: dt.datetime = strawberry.field(
+        description="When it was filed, with its UTC offset.", metadata=PUBLIC
+    )
+    updated_at: dt.datetime = strawberry.field(
+        description="When its state or summary last changed.", metadata=PUBLIC
+    )
+    summary: str = strawberry.field(
+        description="The description as filed (or last edited), for people.", metadata=PUBLIC
+    )
+    supply_point_id: strawberry.ID | None = strawberry.field(
+        description=(
+            "The global ID of the supply point it concerns; null for a request of the whole customer number."
+        ),
+        metadata=PUBLIC,
+    )
     history: list[RequestHistoryEntry] = strawberry.field(metadata=PUBLIC, description="Oldest first.")
 
-    @strawberry.field(permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)])
+    @strawberry.field(
+        description=(
+            "The supply point it concerns. Needs VIEW_SUPPLY_POINTS; null "
+            "without it, for a request of the whole customer number, or "
+            "when the point is gone."
+        ),
+        permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)],
+    )
     async def supply_point(self, info: Info) -> SupplyPoint | None:
         if self.raw_supply_point_id is None:
             return None
@@ -73,12 +116,18 @@ class CustomerRequest(Node):
 @strawberry.input(description="Every field is optional; all given ones must hold.")
 class RequestFilter:
     closed: bool | None = strawberry.field(default=None, description="true: closed only; false: open only.")
-    states: list[RequestState] | None = None  # type: ignore[valid-type]
-    kinds: list[RequestKind] | None = None  # type: ignore[valid-type]
+    states: list[RequestState] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these states; all when omitted."
+    )
+    kinds: list[RequestKind] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these kinds; all when omitted."
+    )
     created_from: dt.date | None = strawberry.field(
         default=None, description="Filed on or after, Prague time."
     )
     created_to: dt.date | None = strawberry.field(
         default=None, description="Filed on or before, Prague time."
     )
-    supply_point_id: strawberry.ID | None = None
+    supply_point_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only requests about this supply point (its global ID)."
+    )

@@ -22,6 +22,11 @@ from gateway.errors import BadUserInput
 MAX_TEXT = 40  # characters of a decimal, date or date-time as sent
 DECIMAL_LIMIT = Decimal(10) ** 12  # exclusive: twelve digits before the point
 DECIMAL_STEP = Decimal("0.000001")  # at most six after it
+# What each scalar's text follows (``@specifiedBy``): Python's ``str(Decimal)`` is the General
+# Decimal Arithmetic's to-scientific-string; dates and times are RFC 3339's profile of ISO 8601.
+DECIMAL_SPEC = "https://speleotrove.com/decimal/daconvs.html#reftostr"
+DATE_SPEC = "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6"
+DATETIME_SPEC = "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6"
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2999, 12, 31)
 
@@ -87,8 +92,10 @@ def _isoformat(value: Any) -> str:
 
 DECIMAL = ScalarDefinition(
     name="Decimal",
-    description="A decimal number as a string (`12.50`): finite, under 10^12, at most six decimals.",
-    specified_by_url=None,
+    description="A decimal number as a string (`12.50`), never a float: finite, under 10^12, at most "
+    "six decimals. Sent as a string or a number; answered as a string (money: two decimals, MW and "
+    "MWh: up to three).",
+    specified_by_url=DECIMAL_SPEC,
     serialize=str,
     parse_value=parse_decimal,
     parse_literal=None,
@@ -96,8 +103,9 @@ DECIMAL = ScalarDefinition(
 )
 DATE = ScalarDefinition(
     name="Date",
-    description="An ISO 8601 date (`2026-03-23`), from 1900-01-01 to 2999-12-31.",
-    specified_by_url=None,
+    description="A calendar day, ISO 8601 / RFC 3339 `full-date` (`2026-03-23`), from 1900-01-01 to "
+    "2999-12-31; a day in Europe/Prague unless a field says otherwise.",
+    specified_by_url=DATE_SPEC,
     serialize=_isoformat,
     parse_value=parse_date,
     parse_literal=None,
@@ -105,8 +113,9 @@ DATE = ScalarDefinition(
 )
 DATETIME = ScalarDefinition(
     name="DateTime",
-    description="An ISO 8601 date and time (`2026-03-23T00:15:00+01:00`), years 1900 to 2999.",
-    specified_by_url=None,
+    description="A moment, ISO 8601 / RFC 3339 `date-time` with its UTC offset "
+    "(`2026-03-23T00:15:00+01:00`), years 1900 to 2999.",
+    specified_by_url=DATETIME_SPEC,
     serialize=_isoformat,
     parse_value=parse_datetime,
     parse_literal=None,

@@ -13,66 +13,153 @@ from gateway.domain import supply_points as domain
 from gateway.domain.access import Scope
 from gateway.domain.offerings import Offering, offers
 from gateway.permissions import PUBLIC, public_fields, requires
-from gateway.schema.common import Address
+from gateway.schema.common import Address, described_enum
 from gateway.schema.node import Node, to_global_id
 
 if TYPE_CHECKING:
     from gateway.schema.billing import DepositPlan
     from gateway.schema.catalogue import RequestType
 
-Commodity = strawberry.enum(domain.Commodity)
-OfferingEnum = strawberry.enum(
-    Offering, name="Offering", description="What a supply point's contract type offers (PRODUCT.md's table)."
+Commodity = described_enum(
+    domain.Commodity,
+    description="What a supply point delivers.",
+    values={
+        "ELECTRICITY": "Electricity; the code is an 18-digit EAN.",
+        "GAS": "Natural gas; the code is a 16-character EIC.",
+    },
 )
-ContractType = strawberry.enum(
+OfferingEnum = described_enum(
+    Offering,
+    name="Offering",
+    description="What the portal offers for a supply point: set by its contract type (combined "
+    "services or supply only) and commodity; see `SupplyPoint.offers`.",
+    values={
+        "BILLING": "Invoices, deposits, payments, reminders and PDFs (every contract).",
+        "TECHNICAL_DATA": "Breaker, phases, tariff, meter and reading dates (combined services).",
+        "METER_SELF_READING": "Meter self-readings (combined services).",
+        "BREAKER_OR_TARIFF_CHANGE": (
+            "Breaker and distribution tariff changes (electricity, combined services)."
+        ),
+        "INSTANT_CHANGES": (
+            "Deposit, payment method, contact, address and e-invoice changes at once (every contract)."
+        ),
+        "TRACKED_CONTRACT_CHANGES": "Product change, termination and free-text requests (every contract).",
+    },
+)
+ContractType = described_enum(
     domain.ContractType,
     description="COMBINED_SERVICES: supply and distribution from us; SUPPLY_ONLY: the distributor "
     "holds the technical data.",
+    values={
+        "COMBINED_SERVICES": (
+            "Supply and distribution from us (sdružené služby): technical data and meter available."
+        ),
+        "SUPPLY_ONLY": "Supply only: the distributor holds the technical data and meter.",
+    },
 )
-RegisterKind = strawberry.enum(
+RegisterKind = described_enum(
     domain.RegisterKind,
     description="HIGH_TARIFF (VT) and LOW_TARIFF (NT) on a dual-tariff meter; SINGLE otherwise.",
+    values={
+        "HIGH_TARIFF": "VT: the high-tariff register of a dual-tariff meter.",
+        "LOW_TARIFF": "NT: the low-tariff register of a dual-tariff meter.",
+        "SINGLE": "The only register of a single-tariff meter (and of a gas meter).",
+    },
 )
-InvoiceDelivery = strawberry.enum(
-    domain.InvoiceDelivery, description="EMAIL: e-invoice; PAPER: by post to the correspondence address."
+InvoiceDelivery = described_enum(
+    domain.InvoiceDelivery,
+    description="EMAIL: e-invoice; PAPER: by post to the correspondence address.",
+    values={
+        "EMAIL": "As an e-invoice to `eInvoiceEmail`.",
+        "PAPER": "On paper, by post to the correspondence address.",
+    },
 )
-BillingCycle = strawberry.enum(domain.BillingCycle)
+BillingCycle = described_enum(
+    domain.BillingCycle,
+    description="How often the supply point is billed (the statement that settles deposits).",
+    values={
+        "MONTHLY": "An invoice every month.",
+        "QUARTERLY": "An invoice every three months.",
+        "YEARLY": "One statement a year, in `billingMonth`, against monthly or quarterly deposits.",
+    },
+)
+
+
+@strawberry.input(
+    description="Narrows `Customer.supplyPointConnection`. Every field is optional; all given ones must "
+    "hold. Text matches ignore case, accents and spaces."
+)
+class SupplyPointFilter:
+    commodity: list[Commodity] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these commodities; all when omitted."
+    )
+    contract_type: list[ContractType] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these contract types; all when omitted."
+    )
+    code: str | None = strawberry.field(
+        default=None,
+        description="Part of the EAN / EIC code: `4567` finds every code containing 4567 (spaces ignored).",
+    )
+    address_text: str | None = strawberry.field(
+        default=None,
+        description="Part of the supply point's address (street, house number, city or postcode): "
+        "`plzen` finds `Plzeň`, `110 00` finds `11000`.",
+    )
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="The connection of an electricity supply point (combined services only).")
 class ElectricityTechnicalData:
     main_breaker_amps: int = strawberry.field(description="25 for a 3x25 A breaker.")
-    phases: int
+    phases: int = strawberry.field(description="1 or 3.")
     distribution_tariff: str = strawberry.field(description="Distribution tariff, e.g. D02d.")
-    meter_number: str
-    expected_annual_consumption_kwh: int
-    last_reading_date: dt.date | None
-    next_reading_date: dt.date | None
+    meter_number: str = strawberry.field(description="The meter's number, as printed on it.")
+    expected_annual_consumption_kwh: int = strawberry.field(
+        description="Expected consumption per year, in whole kWh."
+    )
+    last_reading_date: dt.date | None = strawberry.field(
+        description="The day of the last meter reading (Europe/Prague); null when never read."
+    )
+    next_reading_date: dt.date | None = strawberry.field(
+        description="The day of the next scheduled reading; null when none is scheduled."
+    )
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="The connection of a gas supply point (combined services only).")
 class GasTechnicalData:
-    meter_number: str
-    consumption_band: str
-    expected_annual_consumption_kwh: int
-    last_reading_date: dt.date | None
-    next_reading_date: dt.date | None
+    meter_number: str = strawberry.field(description="The meter's number, as printed on it.")
+    consumption_band: str = strawberry.field(
+        description="The consumption band as billed (`7 560 - 15 000 kWh`)."
+    )
+    expected_annual_consumption_kwh: int = strawberry.field(
+        description="Expected consumption per year, in whole kWh."
+    )
+    last_reading_date: dt.date | None = strawberry.field(
+        description="The day of the last meter reading (Europe/Prague); null when never read."
+    )
+    next_reading_date: dt.date | None = strawberry.field(
+        description="The day of the next scheduled reading; null when none is scheduled."
+    )
 
 
-TechnicalData = Annotated[ElectricityTechnicalData | GasTechnicalData, strawberry.union("TechnicalData")]
+TechnicalData = Annotated[
+    ElectricityTechnicalData | GasTechnicalData,
+    strawberry.union(
+        "TechnicalData", description="The technical data of a supply point: electricity or gas."
+    ),
+]
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="One register (counter) of a meter.")
 class MeterRegister:
     code: str = strawberry.field(description="The register's code, e.g. 1.8.1.")
-    kind: RegisterKind  # type: ignore[valid-type]
+    kind: RegisterKind = strawberry.field(description="High tariff, low tariff, or the single register.")  # type: ignore[valid-type]
     last_reading_kwh: int = strawberry.field(
         description="The last reading in whole kWh; a self-reading may not be below it."
     )
-    last_reading_date: dt.date
+    last_reading_date: dt.date = strawberry.field(description="The day of that reading (Europe/Prague).")
 
     @classmethod
     def from_domain(cls, register: domain.MeterRegister) -> MeterRegister:
@@ -85,9 +172,9 @@ class MeterRegister:
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="The meter of a supply point (combined services only).")
 class Meter:
-    number: str
+    number: str = strawberry.field(description="The meter's number, as printed on it.")
     registers: list[MeterRegister] = strawberry.field(
         description="HIGH_TARIFF and LOW_TARIFF on a dual tariff, one SINGLE register otherwise."
     )
@@ -98,10 +185,10 @@ class Meter:
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="Where a supply point's letters and invoices go.")
 class Correspondence:
     address: Address = strawberry.field(description="Where letters (and paper invoices) go.")
-    invoice_delivery: InvoiceDelivery  # type: ignore[valid-type]
+    invoice_delivery: InvoiceDelivery = strawberry.field(description="E-invoice or paper.")  # type: ignore[valid-type]
     e_invoice_email: str | None = strawberry.field(description="Where e-invoices go; null on paper.")
 
     @classmethod
@@ -114,13 +201,13 @@ class Correspondence:
 
 
 @public_fields
-@strawberry.type
+@strawberry.type(description="How a supply point is billed.")
 class BillingDetails:
-    cycle: BillingCycle  # type: ignore[valid-type]
+    cycle: BillingCycle = strawberry.field(description="How often it is billed.")  # type: ignore[valid-type]
     billing_month: int | None = strawberry.field(
         description="1-12: the month of the yearly statement; null on a monthly or quarterly cycle."
     )
-    invoice_recipient: str
+    invoice_recipient: str = strawberry.field(description="The name invoices are made out to.")
 
     @classmethod
     def from_domain(cls, billing: domain.BillingDetails) -> BillingDetails:
@@ -155,32 +242,43 @@ def technical_from_domain(
     return None
 
 
-@strawberry.type
+@strawberry.type(
+    description="A supply point (odběrné místo): one electricity or gas connection of the customer."
+)
 class SupplyPoint(Node):
     customer_number: strawberry.Private[str]
     point: strawberry.Private[domain.SupplyPoint]
     code: str = strawberry.field(
         metadata=PUBLIC, description="EAN (18 digits) for electricity, EIC (16 characters) for gas."
     )
-    commodity: Commodity = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
-    contract_type: ContractType = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
-    address: Address = strawberry.field(metadata=PUBLIC)
-    product: str = strawberry.field(metadata=PUBLIC)
+    commodity: Commodity = strawberry.field(description="Electricity or gas.", metadata=PUBLIC)  # type: ignore[valid-type]
+    contract_type: ContractType = strawberry.field(  # type: ignore[valid-type]
+        description="Combined services or supply only: decides `offers`.", metadata=PUBLIC
+    )
+    address: Address = strawberry.field(description="Where the supply point is.", metadata=PUBLIC)
+    product: str = strawberry.field(
+        description="The product (price list) it is supplied on.", metadata=PUBLIC
+    )
     technical: TechnicalData | None = strawberry.field(
         metadata=PUBLIC,
         description="Null on a supply-only contract: the distributor holds the technical data.",
     )
     expected_annual_consumption_kwh: int = strawberry.field(
         metadata=PUBLIC,
-        description="Expected annual consumption, known on every contract (deposits are set from it).",
+        description="Expected annual consumption in whole kWh, known on every contract (deposits are set "
+        "from it).",
     )
     meter: Meter | None = strawberry.field(
         metadata=PUBLIC,
         description="The meter and its registers; null on a supply-only contract: the distributor "
         "holds them.",
     )
-    correspondence: Correspondence = strawberry.field(metadata=PUBLIC)
-    billing_details: BillingDetails = strawberry.field(metadata=PUBLIC)
+    correspondence: Correspondence = strawberry.field(
+        description="Where its letters and invoices go.", metadata=PUBLIC
+    )
+    billing_details: BillingDetails = strawberry.field(
+        description="How and to whom it is billed.", metadata=PUBLIC
+    )
 
     @classmethod
     def from_domain(cls, point: domain.SupplyPoint) -> SupplyPoint:
@@ -224,7 +322,8 @@ class SupplyPoint(Node):
 
     @strawberry.field(
         permission_classes=[requires(Scope.VIEW_BILLING)],
-        description="Billing and payment details: the deposit plan, its payment method and bank account.",
+        description="Billing and payment details: the deposit plan, its payment method and bank account. "
+        "Needs VIEW_BILLING; null when the supply point has no plan.",
     )
     async def deposit_plan(
         self, info: Info

@@ -8,6 +8,7 @@ transaction (``gateway.passwords.PasswordHashing``), never holding a connection.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -140,19 +141,33 @@ async def start_email_verification(
     return raw
 
 
-async def confirm_email_verification(session: AsyncSession, *, token: str, now: datetime) -> User | None:
-    """Mark the address verified and make it the user's e-mail; None when the token is
+class TokenProblem(enum.Enum):
+    """Why an e-mail verification token confirmed nothing."""
+
+    UNKNOWN = "UNKNOWN"  # never issued (mistyped), or its account was cancelled
+    USED = "USED"  # it confirmed its address already
+    EXPIRED = "EXPIRED"
+
+
+async def confirm_email_verification(
+    session: AsyncSession, *, token: str, now: datetime
+) -> User | TokenProblem:
+    """Mark the address verified and make it the user's e-mail; the problem when the token is
     unknown, used or expired."""
     verification = (
         await session.execute(
             select(EmailVerification).where(EmailVerification.token_hash == tokens.hash_token(token))
         )
     ).scalar_one_or_none()
-    if verification is None or verification.used_at is not None or now >= verification.expires_at:
-        return None
+    if verification is None:
+        return TokenProblem.UNKNOWN
+    if verification.used_at is not None:
+        return TokenProblem.USED
+    if now >= verification.expires_at:
+        return TokenProblem.EXPIRED
     user = await session.get(User, verification.user_id)
     if user is None or user.status is not UserStatus.ACTIVE:
-        return None
+        return TokenProblem.UNKNOWN
     verification.used_at = now
     user.email = verification.email
     user.email_verified_at = now

@@ -40,7 +40,7 @@ OWNED = {
 }
 DELEGATED = {"poradce": NOVAK}  # VIEW_BILLING only
 PERSONAS = [*OWNED, *DELEGATED, "anonymous", "staff"]
-ROOT_FIELDS = ["viewer", "customer", "node", "requestTypes", "contactInfo"]
+ROOT_FIELDS = ["viewer", "customer", "node", "nodes", "requestTypes", "contactInfo"]
 NODE_TYPES = list(NODE_RESOLVERS)
 DELEGATE_FORBIDDEN = {"SupplyPoint", "Message"}  # outside VIEW_BILLING
 # The node types an owner's demo data holds no object of: the only own-object checks left out.
@@ -269,6 +269,7 @@ async def test_root_field(matrix: Matrix, persona: str, root_field: str) -> None
         "viewer": check_viewer,
         "customer": check_customer,
         "node": check_node,
+        "nodes": check_nodes,
         "requestTypes": check_request_types,
         "contactInfo": check_contact_info,
     }[root_field]
@@ -330,6 +331,40 @@ async def check_node(matrix: Matrix, gql: GraphQLClient, persona: str) -> None:
 
     assert_refused(reference, "node", persona)
     assert answers == [reference] * len(nonsense)
+
+
+NODES = "query Nodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"
+
+
+async def check_nodes(matrix: Matrix, gql: GraphQLClient, persona: str) -> None:
+    """One list: an object of every type of a foreign number, two IDs that name nothing, and
+    every type of the persona's own number. Foreign and missing are null alike (staff read the
+    foreign ones), own ones are read, a delegate's out-of-scope ones are null: never an error."""
+    foreign = await matrix.ids_of(foreign_to(persona))
+    visible = OWNED.get(persona) or DELEGATED.get(persona)
+    own = await matrix.ids_of(visible) if visible is not None else {}
+    ids = [*foreign.values(), to_global_id("Customer", MISSING), "not base64 at all!", *own.values()]
+
+    result = await gql.execute(NODES, {"ids": ids})
+
+    if persona == "anonymous":
+        assert error_codes(result) == ["UNAUTHENTICATED"], result
+        assert result["data"] is None
+        return
+    assert error_codes(result) == [], result
+    found = result["data"]["nodes"]
+    expected = [
+        {"__typename": type_name, "id": global_id} if persona == "staff" else None
+        for type_name, global_id in foreign.items()
+    ]
+    expected += [None, None]
+    expected += [
+        None
+        if persona in DELEGATED and type_name in DELEGATE_FORBIDDEN
+        else {"__typename": type_name, "id": global_id}
+        for type_name, global_id in own.items()
+    ]
+    assert found == expected
 
 
 async def check_request_types(matrix: Matrix, gql: GraphQLClient, persona: str) -> None:

@@ -79,6 +79,27 @@ def test_a_negative_value_names_its_line() -> None:
     assert (problem.kind, problem.index, problem.line) == (ProblemKind.NEGATIVE, 9, 11)
 
 
+def test_messages_count_positions_from_0_like_the_position_field_and_lines_from_1() -> None:
+    # given: one convention: positions from 0 (`position`, the field path, messages), file lines from 1
+    rows = week_csv(FALL_BACK_WEEK)
+    start, _ = rows[10].split(",")
+    rows[10] = f"{start},-3"
+    missing = week_csv(FALL_BACK_WEEK)
+    del missing[101]
+
+    # when
+    _, negative = week_problem_with_lines("\n".join(rows), week_start=FALL_BACK_WEEK, resolution=QH)
+    _, gap = week_problem_with_lines("\n".join(missing), week_start=FALL_BACK_WEEK, resolution=QH)
+
+    # then
+    assert negative is not None and gap is not None
+    assert negative.message.startswith("Line 11: The value at position 9 (")
+    assert (negative.index, negative.line) == (9, 11)
+    assert gap.message.startswith("Line 102: The interval starting at ")
+    assert "(position 100)" in gap.message
+    assert (gap.index, gap.line) == (100, 102)
+
+
 @pytest.mark.parametrize(
     ("line", "kind", "fragment"),
     [

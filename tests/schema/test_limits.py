@@ -7,6 +7,7 @@ import time
 import pytest
 from graphql import DocumentNode, parse
 
+from gateway.schema.common import MAX_PAGE_SIZE
 from gateway.schema.limits import (
     MAX_DEPTH,
     MAX_FIELDS,
@@ -164,3 +165,13 @@ def test_a_wide_fragment_spread_at_many_levels_stops_being_merged_once_too_large
     assert measure(document).overflow
     assert f"The document expands to more than {MAX_FIELDS} fields." in errors
     assert elapsed < LINEAR_BOUND_SECONDS
+
+
+@pytest.mark.parametrize(
+    ("ids", "objects"), [('["a", "b", "c"]', 3), ('"a"', 1), ("$ids", MAX_PAGE_SIZE), ("[]", 0)]
+)
+def test_nodes_counts_an_object_per_id_and_a_variable_as_the_cap(ids: str, objects: int) -> None:
+    size = size_of(parse(f"query Q($ids: [ID!]!) {{ nodes(ids: {ids}) {{ id }} }}"))
+
+    assert size.page_nodes == objects
+    assert size.cost == 1 + objects

@@ -12,6 +12,7 @@ from gateway.store import accounts
 from gateway.store.access import grant_owner, list_customer_access
 from gateway.store.accounts import (
     LoginTaken,
+    TokenProblem,
     change_password_hash,
     confirm_email_verification,
     create_user,
@@ -154,12 +155,12 @@ async def test_an_email_verification_token_confirms_the_address_once_and_only_in
         session, user_id=user.id, email="old@example.cz", now=NOW, valid_for=HOUR
     )
 
-    assert await confirm_email_verification(session, token=expired, now=NOW + HOUR) is None
-    assert await confirm_email_verification(session, token="forged", now=NOW) is None
+    assert await confirm_email_verification(session, token=expired, now=NOW + HOUR) is TokenProblem.EXPIRED
+    assert await confirm_email_verification(session, token="forged", now=NOW) is TokenProblem.UNKNOWN
     assert await confirm_email_verification(session, token=token, now=NOW + HOUR / 2) is user
     assert user.email == "jan.novak@example.cz"
     assert user.email_verified_at == NOW + HOUR / 2
-    assert await confirm_email_verification(session, token=token, now=NOW + HOUR / 2) is None
+    assert await confirm_email_verification(session, token=token, now=NOW + HOUR / 2) is TokenProblem.USED
 
 
 async def test_users_sharing_email_lists_other_active_accounts_with_the_same_verified_address(
