@@ -6,12 +6,14 @@ STAMP := $(VENV)/.installed
 GRAPHIQL := gateway/static/graphiql
 GRAPHIQL_PACKAGES := graphiql@3.8.3 react@18.2.0 react-dom@18.2.0 @graphiql/plugin-explorer@1.0.2 js-cookie@3.0.5
 
-.PHONY: demo test lint sim bench serve graphiql-assets clean mutate
+.PHONY: demo test lint sim bench serve graphiql-assets node-packages clean mutate
 
 demo: $(STAMP) $(GRAPHIQL)/graphiql.min.js ## gateway on :8000 with simulated back ends and demo data
 	$(BIN)/gateway demo
 
-test: $(STAMP) $(GRAPHIQL)/graphiql.min.js ## the whole test suite (PostgreSQL/Redis variants too when their URLs are set)
+GRAPHQL_HTTP_AUDIT := tests/graphql_http_audit
+
+test: $(STAMP) $(GRAPHIQL)/graphiql.min.js node-packages ## the whole test suite (PostgreSQL/Redis variants too when their URLs are set)
 	$(BIN)/pytest -q
 
 lint: $(STAMP) ## ruff and mypy --strict
@@ -52,5 +54,12 @@ graphiql-assets $(GRAPHIQL)/graphiql.min.js:
 	  rm -rf $$tmp; \
 	else echo "npm not found: GraphiQL will say its assets are missing; the API works without it."; fi
 
+# The npm packages tests run under node (graphql-http's audit), from their committed lock files.
+node-packages: $(GRAPHQL_HTTP_AUDIT)/node_modules/.package-lock.json
+
+$(GRAPHQL_HTTP_AUDIT)/node_modules/.package-lock.json: $(GRAPHQL_HTTP_AUDIT)/package-lock.json
+	@if command -v npm >/dev/null; then cd $(GRAPHQL_HTTP_AUDIT) && npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: the graphql-http audit test skips (and fails in CI)."; fi
+
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache $(GRAPHIQL)
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache $(GRAPHIQL) $(GRAPHQL_HTTP_AUDIT)/node_modules

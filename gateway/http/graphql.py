@@ -2,7 +2,10 @@
 
 Strawberry's own refusals (not JSON, not a GraphQL request, a method it does not take) are
 answered in the gateway's JSON error shape (``gateway.http.refusals``); the request's JSON is
-bounded and checked (``gateway.http.limits``) before anything parses it as GraphQL.
+bounded and checked (``gateway.http.limits``) before anything parses it as GraphQL. Answers
+are ``application/json`` or ``application/graphql-response+json``, as the client's ``Accept``
+asks, with the status codes of GraphQL over HTTP (``gateway.http.media_types``); ``HEAD`` is
+``GET`` without the body.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -29,8 +32,9 @@ from gateway.dataloaders import Loaders
 from gateway.errors import GatewayError
 from gateway.http.headers import content_security_policy
 from gateway.http.limits import check_request, decode_request_json
+from gateway.http.media_types import GRAPHQL_RESPONSE, JSON, did_not_run, negotiate, retry_after, status_of
 from gateway.http.persisted_queries import PersistedQueries
-from gateway.http.refusals import refusal
+from gateway.http.refusals import allowed_methods, refusal
 from gateway.schema import schema
 from gateway.schema.errors import format_error
 from gateway.services import Services
@@ -83,16 +87,43 @@ class GatewayGraphQL(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        head = scope["method"] == "HEAD"
+        if head:  # answered as GET, and its body left out below
+            scope = {**scope, "method": "GET"}
+        request = Request(scope, receive)
         try:
-            response = await self.run(Request(scope, receive))
+            response = await self.run(request)
         except HTTPException as exc:  # Strawberry's messages are its own, never the client's input
-            response = refusal(exc.status_code, exc.reason)
-        await response(scope, receive, send)
+            headers = {"Allow": allowed_methods("GET, HEAD, POST")} if exc.status_code == 405 else None
+            media_type = negotiate(request.headers.get("accept")) or JSON
+            response = refusal(exc.status_code, exc.reason, headers=headers, media_type=media_type)
+        await response(scope, receive, _without_body(send) if head else send)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        # What the answer will be: create_response and process_result read it back.
+        sub_response.media_type = request.state.media_type = negotiate(request.headers.get("accept")) or JSON
+        return sub_response
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if sub_response.media_type != GRAPHQL_RESPONSE or not isinstance(response_data, dict):
+            return response
+        response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+        if not sub_response.status_code:
+            response.status_code = status_of(response_data)
+        if response.status_code == 429 and (seconds := retry_after(response_data)):
+            response.headers["Retry-After"] = seconds
+        return response
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_request_json(data)
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
+        if negotiate(request.headers.get("accept")) is None:
+            raise HTTPException(406, f"Ask for {JSON} or {GRAPHQL_RESPONSE} (the Accept header).")
         parsed = await super().parse_http_body(request)
         if isinstance(parsed, list):  # batching is off: Strawberry refuses lists first
             raise HTTPException(400, "Batching is not enabled")
@@ -150,4 +181,19 @@ class GatewayGraphQL(GraphQL[Context, None]):
         served: stale.StaleServed | None = getattr(request.state, "stale_served", None)
         if served is not None and served.ages:
             data["extensions"] = {**(data.get("extensions") or {}), "stale": served.as_extension()}
+        if getattr(request.state, "media_type", JSON) == GRAPHQL_RESPONSE and did_not_run(data):
+            del data["data"]  # a request that never ran has no data (GraphQL over HTTP)
         return data
+
+
+def _without_body(send: Send) -> Send:
+    """``send`` for a HEAD request: the GET answer's status and headers, no body."""
+
+    async def send_head(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            if message.get("more_body", False):
+                return
+            message = {"type": "http.response.body", "body": b""}
+        await send(message)
+
+    return send_head
