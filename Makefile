@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 GRAPHIQL := gateway/static/graphiql
 GRAPHIQL_PACKAGES := graphiql@3.8.3 react@18.2.0 react-dom@18.2.0 @graphiql/plugin-explorer@1.0.2 js-cookie@3.0.5
 
-.PHONY: demo test lint sim bench serve graphiql-assets node-packages clean mutate
+.PHONY: demo test lint sim bench serve graphiql-assets node-packages codegen-check clean mutate
 
 demo: $(STAMP) $(GRAPHIQL)/graphiql.min.js ## gateway on :8000 with simulated back ends and demo data
 	$(BIN)/gateway demo
@@ -61,5 +61,20 @@ $(GRAPHQL_HTTP_AUDIT)/node_modules/.package-lock.json: $(GRAPHQL_HTTP_AUDIT)/pac
 	@if command -v npm >/dev/null; then cd $(GRAPHQL_HTTP_AUDIT) && npm ci --no-audit --no-fund --silent; \
 	else echo "npm not found: the graphql-http audit test skips (and fails in CI)."; fi
 
+# A front end's types from the schema: GraphQL Code Generator on examples/frontend/operations,
+# then tsc --strict. The schema is the committed schema.graphql, or printed from the code without one.
+FRONTEND := examples/frontend
+
+codegen-check: $(STAMP) $(FRONTEND)/node_modules/.package-lock.json ## generated TypeScript compiles under tsc --strict
+	@if [ -f schema.graphql ]; then schema=../../schema.graphql; \
+	else mkdir -p var && $(BIN)/python -c 'from gateway.schema import schema; print(schema.as_str())' > var/schema.graphql && \
+	  schema=../../var/schema.graphql; fi; \
+	cd $(FRONTEND) && rm -rf src/generated && \
+	GATEWAY_SCHEMA=$$schema npx --no-install graphql-codegen --config codegen.ts --silent && \
+	npx --no-install tsc --noEmit -p tsconfig.json && echo "codegen-check: generated types compile under tsc --strict"
+
+$(FRONTEND)/node_modules/.package-lock.json: $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --silent
+
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache $(GRAPHIQL) $(GRAPHQL_HTTP_AUDIT)/node_modules
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache $(GRAPHIQL) $(GRAPHQL_HTTP_AUDIT)/node_modules $(FRONTEND)/node_modules $(FRONTEND)/src/generated
