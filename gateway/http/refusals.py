@@ -16,6 +16,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ExceptionHandler
 
 from gateway.errors import ErrorCode
+from gateway.i18n.language import current
+from gateway.i18n.translate import translate
 from gateway.schema.errors import INTERNAL_MESSAGE
 
 NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
@@ -49,6 +51,7 @@ def refusal(
     media_type: str = "application/json",
 ) -> JSONResponse:
     code = code or code_for_status(status)
+    message = translate(message, current(), code=code.value)
     body = {"errors": [{"message": message, "extensions": {"code": code.value, "retryable": retryable}}]}
     return JSONResponse(
         body, status_code=status, headers={**NO_STORE, **(headers or {})}, media_type=media_type

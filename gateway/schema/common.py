@@ -11,6 +11,8 @@ import strawberry
 from gateway.domain import customers as domain_customers
 from gateway.domain.money import Money as DomainMoney
 from gateway.errors import BadUserInput
+from gateway.i18n.language import current
+from gateway.i18n.translate import translate
 from gateway.permissions import public_fields
 
 MAX_PAGE_SIZE = 100
@@ -63,8 +65,14 @@ class PageInfo:
 @strawberry.type(description="Why a mutation did not do what was asked; `field` is the path of the input.")
 class UserError:
     field: list[str] | None
-    message: str
+    message: strawberry.Private[str]  # in English, as raised: said in the request's language below
     code: str
+
+    @strawberry.field(
+        name="message", description="What went wrong, in the request's language (Accept-Language)."
+    )
+    def localized_message(self) -> str:
+        return translate(self.message, current(), code=str(getattr(self.code, "value", self.code)))
 
 
 def offset_cursor(offset: int) -> str:

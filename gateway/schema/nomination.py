@@ -13,6 +13,8 @@ import strawberry
 
 from gateway.context import Info
 from gateway.domain import nomination as domain
+from gateway.i18n.language import current
+from gateway.i18n.translate import translate
 from gateway.nomination.intervals import energy_mwh
 from gateway.permissions import LoggedIn, public_fields
 from gateway.resolvers.nomination import (
@@ -249,11 +251,17 @@ class NominationSubmission:
 @strawberry.type(description="Why a submission was refused, and where.")
 class NominationError:
     code: NominationErrorCode  # type: ignore[valid-type]
-    message: str
+    message: strawberry.Private[str]  # in English, as raised: said in the request's language below
     position: int | None = strawberry.field(description="The 0-based index in the submitted series.")
     start: dt.datetime | None = strawberry.field(description="The start of the interval at `position`.")
     line: int | None = strawberry.field(description="The 1-based line of the CSV input.")
     field: list[str] | None = strawberry.field(description="The path of the offending input field.")
+
+    @strawberry.field(
+        name="message", description="What went wrong, in the request's language (Accept-Language)."
+    )
+    def localized_message(self) -> str:
+        return translate(self.message, current(), code=str(getattr(self.code, "value", self.code)))
 
 
 @public_fields
