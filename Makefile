@@ -4,17 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 GRAPHIQL := gateway/static/graphiql
+EXPLORER_PATCHED := $(GRAPHIQL)/plugin-explorer/.enum-lists
 GRAPHIQL_PACKAGES := graphiql@3.8.3 react@18.2.0 react-dom@18.2.0 @graphiql/plugin-explorer@1.0.2 js-cookie@3.0.5
 
-.PHONY: demo test lint sim bench serve graphiql-assets node-packages codegen-check clean mutate
+.PHONY: demo test browser-test lint sim bench serve graphiql-assets node-packages codegen-check clean mutate
 
-demo: $(STAMP) $(GRAPHIQL)/graphiql.min.js ## gateway on :8000 with simulated back ends and demo data
+demo: $(STAMP) $(GRAPHIQL)/graphiql.min.js $(EXPLORER_PATCHED) ## gateway on :8000 with simulated back ends and demo data
 	$(BIN)/gateway demo
 
 GRAPHQL_HTTP_AUDIT := tests/graphql_http_audit
 
-test: $(STAMP) $(GRAPHIQL)/graphiql.min.js node-packages ## the whole test suite (PostgreSQL/Redis variants too when their URLs are set)
+test: $(STAMP) $(GRAPHIQL)/graphiql.min.js $(EXPLORER_PATCHED) node-packages ## the whole test suite (PostgreSQL/Redis variants too when their URLs are set)
 	$(BIN)/pytest -q
+
+browser-test: $(STAMP) $(GRAPHIQL)/graphiql.min.js $(EXPLORER_PATCHED) ## GraphiQL in headless Chromium (needs apt's chromium and chromium-driver); not part of make test
+	GATEWAY_BROWSER_TESTS=1 $(BIN)/pytest -q tests/e2e/browser
 
 lint: $(STAMP) ## ruff and mypy --strict
 	$(BIN)/ruff check .
@@ -51,8 +55,14 @@ graphiql-assets $(GRAPHIQL)/graphiql.min.js:
 	     $$tmp/js-cookie-3.0.5/package/dist/js.cookie.min.js $(GRAPHIQL)/ && \
 	  cp $$tmp/graphiql-plugin-explorer-1.0.2/package/dist/index.umd.js \
 	     $$tmp/graphiql-plugin-explorer-1.0.2/package/dist/style.css $(GRAPHIQL)/plugin-explorer/ && \
+	  $(PYTHON) .ci/patch_graphiql_explorer.py $(GRAPHIQL)/plugin-explorer/index.umd.js && \
 	  rm -rf $$tmp; \
 	else echo "npm not found: GraphiQL will say its assets are missing; the API works without it."; fi
+
+# The Explorer's value widget for lists of enum values (.ci/patch_graphiql_explorer.py says why).
+$(EXPLORER_PATCHED): $(GRAPHIQL)/graphiql.min.js .ci/patch_graphiql_explorer.py
+	@if [ -f $(GRAPHIQL)/plugin-explorer/index.umd.js ]; then \
+	  $(PYTHON) .ci/patch_graphiql_explorer.py $(GRAPHIQL)/plugin-explorer/index.umd.js && touch $@; fi
 
 # The npm packages tests run under node (graphql-http's audit), from their committed lock files.
 node-packages: $(GRAPHQL_HTTP_AUDIT)/node_modules/.package-lock.json

@@ -30,6 +30,7 @@ from gateway.config import Settings
 from gateway.context import Context
 from gateway.dataloaders import Loaders
 from gateway.errors import GatewayError
+from gateway.http.graphiql import graphiql_page
 from gateway.http.headers import content_security_policy
 from gateway.http.limits import check_request, decode_request_json
 from gateway.http.media_types import GRAPHQL_RESPONSE, JSON, did_not_run, negotiate, retry_after, status_of
@@ -41,26 +42,10 @@ from gateway.services import Services
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 GRAPHIQL_ASSETS = STATIC_DIR / "graphiql"
-CDN_PREFIXES = ("https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/", "https://unpkg.com/")
-
 GRAPHIQL_MISSING = """<!doctype html><title>GraphiQL assets missing</title>
 <p>GraphiQL's assets are not installed, and this network may not reach a CDN.
 Run <code>make graphiql-assets</code> (needs npm) and restart.
 The API itself works: POST JSON to /graphql.</p>"""
-
-
-PERSISTED_HEADERS = "shouldPersistHeaders: true"
-
-
-def offline_graphiql_html(template: str) -> str:
-    """Strawberry's GraphiQL page with every CDN URL pointed at our own /static copy, and
-    headers (an API key, a bearer token) never written to the browser's localStorage."""
-    html = template.replace(CDN_PREFIXES[0], "/static/graphiql/plugin-explorer/")
-    for package in ("graphiql@3.8.3/", "react@18.2.0/umd/", "react-dom@18.2.0/umd/", "js-cookie@3.0.5/dist/"):
-        html = html.replace(CDN_PREFIXES[1] + package, "/static/graphiql/")
-    if PERSISTED_HEADERS not in html:
-        raise ValueError("Strawberry's GraphiQL page changed: check that it does not persist headers")
-    return html.replace(PERSISTED_HEADERS, "shouldPersistHeaders: false")
 
 
 class GatewayGraphQL(GraphQL[Context, None]):
@@ -77,9 +62,7 @@ class GatewayGraphQL(GraphQL[Context, None]):
         self.services = services
         self.persisted_queries = persisted_queries
         self._ide_html = (
-            offline_graphiql_html(self.graphql_ide_html)
-            if (GRAPHIQL_ASSETS / "graphiql.min.js").exists()
-            else GRAPHIQL_MISSING
+            graphiql_page() if (GRAPHIQL_ASSETS / "graphiql.min.js").exists() else GRAPHIQL_MISSING
         )
         self._ide_headers = {"Content-Security-Policy": content_security_policy(self._ide_html)}
 
