@@ -247,6 +247,45 @@ MESSAGES: dict[str, Text] = {
     "QUERY_NO_OPERATION": Text(
         "Dotaz nemá operaci tohoto jména.", "The query has no operation of that name."
     ),
+    "TOO_MANY_REPEATS": Text(
+        "Výběr žádá jedno pole {repeats}krát; nejvýše {max}.",
+        "A selection asks for one field {repeats} times; at most {max}.",
+    ),
+    "CREDENTIALS_ONCE": Text(
+        "Operace smí ověřit přihlašovací údaje jen jednou: nejvýše {max} z {names} (včetně aliasů); tato jich má {count}.",
+        "An operation may check credentials once: at most {max} of {names} (aliases included); this one has {count}.",
+    ),
+    "OPERATION_NAME_NEEDED": Text(
+        "Dokument s více operacemi musí uvést operationName.",
+        "Must provide operation name if query contains multiple operations.",
+    ),
+    "TEXT_TOO_LONG": Text("Text smí mít nejvýše {max} znaků.", "Text may be at most {max} characters long."),
+    "TEXT_CONTROL_CHARACTERS": Text(
+        "Text nesmí obsahovat NUL, řídicí znaky ani nepárové náhradní znaky (surrogates).",
+        "Text may not contain NUL, control characters or unpaired surrogates.",
+    ),
+    "DOCUMENT_TOO_MANY_FIELDS": Text(
+        "Dokument se rozvine na víc než {max} polí.", "The document expands to more than {max} fields."
+    ),
+    "TOO_MANY_PAGE_NODES": Text(
+        "Vnořené stránky by mohly vrátit {nodes} objektů; nejvýše {max}.",
+        "The nested page sizes could return {nodes} objects; at most {max}.",
+    ),
+    "OPERATION_TOO_MANY_FIELDS": Text(
+        "Operace se rozvine na {fields} polí; nejvýše {max}.",
+        "The operation expands to {fields} fields; at most {max}.",
+    ),
+    "OPERATION_TOO_DEEP": Text(
+        "Operace je vnořena do {depth} úrovní; nejvýše {max}.",
+        "The operation is nested {depth} levels deep; at most {max}.",
+    ),
+    "TOO_MANY_ALIASES": Text(
+        "Nalezeno {aliases} aliasů; nejvýše {max}.", "{aliases} aliases found; at most {max}."
+    ),
+    "TOO_MANY_TOKENS": Text(
+        "Dokument obsahuje víc než {max} tokenů. Rozbor přerušen.",
+        "Document contains more than {max} tokens. Parsing aborted.",
+    ),
     "PERSISTED_NOT_OBJECT": Text(
         "extensions.persistedQuery musí být objekt.", "extensions.persistedQuery must be an object."
     ),

@@ -61,9 +61,10 @@ def _known(message: str, language: Language) -> str | None:
     return best[1] if best is not None else None
 
 
-def translate(message: str, language: Language, *, code: str | None = None) -> str:
+def translate(message: str, language: Language, *, code: str | None = None, developer: bool = False) -> str:
     """``message`` in ``language``: its catalogue text, or sentence by sentence (``"A. B."``);
-    else, in Czech, the general text of ``code``."""
+    else, in Czech, the general text of ``code``, unless the message is graphql-core's, for the
+    developer writing the document (``developer``: a variable that does not coerce, ...)."""
     if language == "en":
         return message
     if (known := _known(message, language)) is not None:
@@ -73,6 +74,6 @@ def translate(message: str, language: Language, *, code: str | None = None) -> s
         parts = [_known(sentence, language) for sentence in sentences]
         if all(part is not None for part in parts):
             return " ".join(part for part in parts if part is not None)
-    if code in DEVELOPER_CODES or code not in CODES:
+    if developer or code in DEVELOPER_CODES or code not in CODES:
         return message
     return CODES[code].cs

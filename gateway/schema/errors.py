@@ -52,7 +52,11 @@ def classify(error: GraphQLError) -> tuple[ErrorCode, bool, dict[str, Any]]:
 def format_error(error: GraphQLError) -> dict[str, Any]:
     code, retryable, extra = classify(error)
     message = INTERNAL_MESSAGE if code is ErrorCode.INTERNAL else error.message
-    formatted: dict[str, Any] = {"message": translate(message, current(), code=code.value)}
+    # graphql-core's own messages (no original error) are the developer's: kept if not catalogued
+    developer = error.original_error is None
+    formatted: dict[str, Any] = {
+        "message": translate(message, current(), code=code.value, developer=developer)
+    }
     if error.locations:
         formatted["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
     if error.path:

@@ -40,6 +40,8 @@ MESSAGE_ARGUMENT: dict[str, int | None] = {
     "refusal": 1,
     "bad_request": 0,
     "HTTPException": 1,
+    "GraphQLError": 0,
+    "_too_complex": 0,
 }
 # Module constants holding such messages (passed by name), and lists of them (joined).
 MESSAGE_CONSTANT_SUFFIXES = (
@@ -48,6 +50,9 @@ MESSAGE_CONSTANT_SUFFIXES = (
     "STRONGER_PROOF_NEEDED",
     "SESSION_ENDED",
     "API_KEY_REFUSED",
+    "REFUSAL",
+    "TOO_LONG",
+    "MULTIPLE_OPERATIONS",
 )
 # Codes a payload's errors carry that are strings at their raise site, not members of an enum.
 ACCOUNT_CODES = {

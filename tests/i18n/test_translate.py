@@ -60,6 +60,8 @@ def test_an_unknown_message_is_said_in_czech_by_its_code_and_a_developers_messag
     )
     validation = "Cannot query field 'x' on type 'Query'."
     assert translate(validation, "cs", code="GRAPHQL_VALIDATION_FAILED") == validation
+    coercion = "Variable '$commodity' got invalid value 'WATER'."
+    assert translate(coercion, "cs", code="BAD_USER_INPUT", developer=True) == coercion
 
 
 def test_czech_dates_and_amounts() -> None:
