@@ -52,8 +52,8 @@ def classify(error: GraphQLError) -> tuple[ErrorCode, bool, dict[str, Any]]:
 def format_error(error: GraphQLError) -> dict[str, Any]:
     code, retryable, extra = classify(error)
     message = INTERNAL_MESSAGE if code is ErrorCode.INTERNAL else error.message
-    # graphql-core's own messages (no original error) are the developer's: kept if not catalogued
-    developer = error.original_error is None
+    # graphql-core's own messages (not one of ours) are the developer's: kept if not catalogued
+    developer = not isinstance(error.original_error, GatewayError)
     formatted: dict[str, Any] = {
         "message": translate(message, current(), code=code.value, developer=developer)
     }
