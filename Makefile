@@ -5,15 +5,21 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 GRAPHIQL := gateway/static/graphiql
 PEER_HIVE ?= ../shared/peer-hive
+EXPLORER_PATCHED := $(GRAPHIQL)/plugin-explorer/.enum-lists
 GRAPHIQL_PACKAGES := graphiql@3.8.3 react@18.2.0 react-dom@18.2.0 @graphiql/plugin-explorer@1.0.2 js-cookie@3.0.5
 
-.PHONY: demo test lint sim bench bench-peer serve graphiql-assets clean mutate cluster cluster-kill deploy-check schema schema-check
+.PHONY: demo test browser-test lint sim bench bench-peer serve graphiql-assets node-packages codegen-check clean mutate cluster cluster-kill deploy-check schema schema-check
 
-demo: $(STAMP) $(GRAPHIQL)/graphiql.min.js ## gateway on :8000 with simulated back ends and demo data
+demo: $(STAMP) $(GRAPHIQL)/graphiql.min.js $(EXPLORER_PATCHED) ## gateway on :8000 with simulated back ends and demo data
 	$(BIN)/gateway demo
 
-test: $(STAMP) $(GRAPHIQL)/graphiql.min.js ## the whole test suite (PostgreSQL/Redis variants too when their URLs are set)
+GRAPHQL_HTTP_AUDIT := tests/graphql_http_audit
+
+test: $(STAMP) $(GRAPHIQL)/graphiql.min.js $(EXPLORER_PATCHED) node-packages ## the whole test suite (PostgreSQL/Redis variants too when their URLs are set)
 	$(BIN)/pytest -q
+
+browser-test: $(STAMP) $(GRAPHIQL)/graphiql.min.js $(EXPLORER_PATCHED) ## GraphiQL in headless Chromium (needs apt's chromium and chromium-driver); not part of make test
+	GATEWAY_BROWSER_TESTS=1 $(BIN)/pytest -q tests/e2e/browser
 
 lint: $(STAMP) ## ruff and mypy --strict
 	$(BIN)/ruff check .
@@ -73,8 +79,36 @@ graphiql-assets $(GRAPHIQL)/graphiql.min.js:
 	     $$tmp/js-cookie-3.0.5/package/dist/js.cookie.min.js $(GRAPHIQL)/ && \
 	  cp $$tmp/graphiql-plugin-explorer-1.0.2/package/dist/index.umd.js \
 	     $$tmp/graphiql-plugin-explorer-1.0.2/package/dist/style.css $(GRAPHIQL)/plugin-explorer/ && \
+	  $(PYTHON) .ci/patch_graphiql_explorer.py $(GRAPHIQL)/plugin-explorer/index.umd.js && \
 	  rm -rf $$tmp; \
 	else echo "npm not found: GraphiQL will say its assets are missing; the API works without it."; fi
 
+# The Explorer's value widget for lists of enum values (.ci/patch_graphiql_explorer.py says why).
+$(EXPLORER_PATCHED): $(GRAPHIQL)/graphiql.min.js .ci/patch_graphiql_explorer.py
+	@if [ -f $(GRAPHIQL)/plugin-explorer/index.umd.js ]; then \
+	  $(PYTHON) .ci/patch_graphiql_explorer.py $(GRAPHIQL)/plugin-explorer/index.umd.js && touch $@; fi
+
+# The npm packages tests run under node (graphql-http's audit), from their committed lock files.
+node-packages: $(GRAPHQL_HTTP_AUDIT)/node_modules/.package-lock.json
+
+$(GRAPHQL_HTTP_AUDIT)/node_modules/.package-lock.json: $(GRAPHQL_HTTP_AUDIT)/package-lock.json
+	@if command -v npm >/dev/null; then cd $(GRAPHQL_HTTP_AUDIT) && npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: the graphql-http audit test skips (and fails in CI)."; fi
+
+# A front end's types from the schema: GraphQL Code Generator on examples/frontend/operations,
+# then tsc --strict. The schema is the committed schema.graphql, or printed from the code without one.
+FRONTEND := examples/frontend
+
+codegen-check: $(STAMP) $(FRONTEND)/node_modules/.package-lock.json ## generated TypeScript compiles under tsc --strict
+	@if [ -f schema.graphql ]; then schema=../../schema.graphql; \
+	else mkdir -p var && $(BIN)/python -c 'from gateway.schema import schema; print(schema.as_str())' > var/schema.graphql && \
+	  schema=../../var/schema.graphql; fi; \
+	cd $(FRONTEND) && rm -rf src/generated && \
+	GATEWAY_SCHEMA=$$schema npx --no-install graphql-codegen --config codegen.ts --silent && \
+	npx --no-install tsc --noEmit -p tsconfig.json && echo "codegen-check: generated types compile under tsc --strict"
+
+$(FRONTEND)/node_modules/.package-lock.json: $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --silent
+
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache $(GRAPHIQL)
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache $(GRAPHIQL) $(GRAPHQL_HTTP_AUDIT)/node_modules $(FRONTEND)/node_modules $(FRONTEND)/src/generated

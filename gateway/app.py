@@ -31,6 +31,7 @@ from gateway.http.limits import BodyLimitMiddleware
 from gateway.http.metrics import metrics_endpoint
 from gateway.http.persisted_queries import open_persisted_queries
 from gateway.http.refusals import EXCEPTION_HANDLERS
+from gateway.i18n.language import LanguageMiddleware
 from gateway.metrics import Metrics
 from gateway.observability import log_format, tracing
 from gateway.outbox import DirectoryOutbox
@@ -66,6 +67,7 @@ def create_app(
         routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics_endpoint)],
         lifespan=_lifespan,
         middleware=[
+            Middleware(LanguageMiddleware),
             Middleware(AccessLogMiddleware, tracer=tracing.tracer_of(tracer_provider)),
             Middleware(SecurityHeadersMiddleware),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),

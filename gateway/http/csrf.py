@@ -20,16 +20,12 @@ import json
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway.i18n.language import current
+from gateway.i18n.translate import translate
+
 PREFLIGHT_HEADERS = ("x-requested-with", "apollo-require-preflight")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-REFUSAL = {
-    "errors": [
-        {
-            "message": "A request authenticated by cookie must be sent as application/json.",
-            "extensions": {"code": "FORBIDDEN", "retryable": False},
-        }
-    ]
-}
+REFUSAL_MESSAGE = "A request authenticated by cookie must be sent as application/json."
 
 
 def _has_cookie(headers: Headers, name: str) -> bool:
@@ -49,7 +45,9 @@ class CSRFMiddleware:
         if self._allowed(headers):
             await self.app(scope, receive, send)
             return
-        body = json.dumps(REFUSAL).encode()
+        message = translate(REFUSAL_MESSAGE, current(), code="FORBIDDEN")
+        refusal = {"errors": [{"message": message, "extensions": {"code": "FORBIDDEN", "retryable": False}}]}
+        body = json.dumps(refusal).encode()
         await send(
             {
                 "type": "http.response.start",

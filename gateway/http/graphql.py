@@ -2,7 +2,10 @@
 
 Strawberry's own refusals (not JSON, not a GraphQL request, a method it does not take) are
 answered in the gateway's JSON error shape (``gateway.http.refusals``); the request's JSON is
-bounded and checked (``gateway.http.limits``) before anything parses it as GraphQL.
+bounded and checked (``gateway.http.limits``) before anything parses it as GraphQL. Answers
+are ``application/json`` or ``application/graphql-response+json``, as the client's ``Accept``
+asks, with the status codes of GraphQL over HTTP (``gateway.http.media_types``); ``HEAD`` is
+``GET`` without the body.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -31,10 +34,13 @@ from gateway.config import Settings
 from gateway.context import Context
 from gateway.dataloaders import Loaders
 from gateway.errors import GatewayError, RateLimited, StoreUnavailable
+from gateway.http.graphiql import graphiql_page
 from gateway.http.headers import content_security_policy
 from gateway.http.limits import check_request, decode_request_json
+from gateway.http.media_types import GRAPHQL_RESPONSE, JSON, did_not_run, negotiate, retry_after, status_of
 from gateway.http.persisted_queries import PersistedQueries
-from gateway.http.refusals import refusal, store_unavailable_refusal
+from gateway.http.refusals import allowed_methods, refusal, store_unavailable_refusal
+from gateway.i18n.language import current as current_language
 from gateway.observability import request_record
 from gateway.schema import schema
 from gateway.schema.errors import classify, format_error
@@ -44,15 +50,10 @@ from gateway.staff import write_staff_reads
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 GRAPHIQL_ASSETS = STATIC_DIR / "graphiql"
-CDN_PREFIXES = ("https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/", "https://unpkg.com/")
-
 GRAPHIQL_MISSING = """<!doctype html><title>GraphiQL assets missing</title>
 <p>GraphiQL's assets are not installed, and this network may not reach a CDN.
 Run <code>make graphiql-assets</code> (needs npm) and restart.
 The API itself works: POST JSON to /graphql.</p>"""
-
-
-PERSISTED_HEADERS = "shouldPersistHeaders: true"
 
 
 class CachedAnswer(dict[str, object]):
@@ -61,17 +62,6 @@ class CachedAnswer(dict[str, object]):
     def __init__(self, body: bytes) -> None:
         super().__init__(data=None)
         self.body = body
-
-
-def offline_graphiql_html(template: str) -> str:
-    """Strawberry's GraphiQL page with every CDN URL pointed at our own /static copy, and
-    headers (an API key, a bearer token) never written to the browser's localStorage."""
-    html = template.replace(CDN_PREFIXES[0], "/static/graphiql/plugin-explorer/")
-    for package in ("graphiql@3.8.3/", "react@18.2.0/umd/", "react-dom@18.2.0/umd/", "js-cookie@3.0.5/dist/"):
-        html = html.replace(CDN_PREFIXES[1] + package, "/static/graphiql/")
-    if PERSISTED_HEADERS not in html:
-        raise ValueError("Strawberry's GraphiQL page changed: check that it does not persist headers")
-    return html.replace(PERSISTED_HEADERS, "shouldPersistHeaders: false")
 
 
 class GatewayGraphQL(GraphQL[Context, None]):
@@ -94,9 +84,7 @@ class GatewayGraphQL(GraphQL[Context, None]):
         self.persisted_queries = persisted_queries
         self.responses = responses
         self._ide_html = (
-            offline_graphiql_html(self.graphql_ide_html)
-            if (GRAPHIQL_ASSETS / "graphiql.min.js").exists()
-            else GRAPHIQL_MISSING
+            graphiql_page() if (GRAPHIQL_ASSETS / "graphiql.min.js").exists() else GRAPHIQL_MISSING
         )
         self._ide_headers = {"Content-Security-Policy": content_security_policy(self._ide_html)}
 
@@ -104,13 +92,38 @@ class GatewayGraphQL(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        head = scope["method"] == "HEAD"
+        if head:  # answered as GET, and its body left out below
+            scope = {**scope, "method": "GET"}
+        request = Request(scope, receive)
         try:
-            response = await self.run(Request(scope, receive))
+            response = await self.run(request)
         except HTTPException as exc:  # Strawberry's messages are its own, never the client's input
-            response = refusal(exc.status_code, exc.reason)
+            headers = {"Allow": allowed_methods("GET, HEAD, POST")} if exc.status_code == 405 else None
+            media_type = negotiate(request.headers.get("accept")) or JSON
+            response = refusal(exc.status_code, exc.reason, headers=headers, media_type=media_type)
         except StoreUnavailable as exc:  # before any field ran (the session's check)
             response = store_unavailable_refusal(exc)
-        await response(scope, receive, send)
+        await response(scope, receive, _without_body(send) if head else send)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        # What the answer will be: create_response and process_result read it back.
+        sub_response.media_type = request.state.media_type = negotiate(request.headers.get("accept")) or JSON
+        return sub_response
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if sub_response.media_type != GRAPHQL_RESPONSE or not isinstance(response_data, dict):
+            return response
+        response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+        if not sub_response.status_code:
+            response.status_code = status_of(response_data)
+        if response.status_code == 429 and (seconds := retry_after(response_data)):
+            response.headers["Retry-After"] = seconds
+        return response
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_request_json(data)
@@ -121,6 +134,8 @@ class GatewayGraphQL(GraphQL[Context, None]):
         return orjson.dumps(data)
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
+        if negotiate(request.headers.get("accept")) is None:
+            raise HTTPException(406, f"Ask for {JSON} or {GRAPHQL_RESPONSE} (the Accept header).")
         parsed = await super().parse_http_body(request)
         if isinstance(parsed, list):  # batching is off: Strawberry refuses lists first
             raise HTTPException(400, "Batching is not enabled")
@@ -191,6 +206,8 @@ class GatewayGraphQL(GraphQL[Context, None]):
         if served is not None and served.ages:
             data["extensions"] = {**(data.get("extensions") or {}), "stale": served.as_extension()}
         self._observe(result, served)
+        if getattr(request.state, "media_type", JSON) == GRAPHQL_RESPONSE and did_not_run(data):
+            del data["data"]  # a request that never ran has no data (GraphQL over HTTP)
         return data
 
     def _observe(self, result: ExecutionResult, served: stale.StaleServed | None) -> None:
@@ -227,7 +244,9 @@ class GatewayGraphQL(GraphQL[Context, None]):
         principal = _principal(context)
         lookup = None
         if principal is not None and data.query is not None:
-            key = response_key(principal[0], principal[1], data.query, data.operation_name, data.variables)
+            # The language too: an answer may hold messages said in the request's language.
+            fingerprint = [*principal[1], str(current_language())]
+            key = response_key(principal[0], fingerprint, data.query, data.operation_name, data.variables)
             started = time.perf_counter()
             lookup = await responses.lookup(key)
             if lookup.hit is not None:
@@ -316,3 +335,16 @@ def _principal(context: Context) -> tuple[str, list[object], str] | None:
     if context.staff is not None:
         return f"k:{context.staff.key_id}", [context.staff.name], f"k:{context.staff.key_id}"
     return None
+
+
+def _without_body(send: Send) -> Send:
+    """``send`` for a HEAD request: the GET answer's status and headers, no body."""
+
+    async def send_head(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            if message.get("more_body", False):
+                return
+            message = {"type": "http.response.body", "body": b""}
+        await send(message)
+
+    return send_head

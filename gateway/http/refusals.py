@@ -17,6 +17,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ExceptionHandler
 
 from gateway.errors import ErrorCode, StoreUnavailable
+from gateway.i18n.language import current
+from gateway.i18n.translate import translate
 from gateway.schema.errors import INTERNAL_MESSAGE
 
 RETRY_AFTER_SECONDS = 1
@@ -31,6 +33,7 @@ _CODE_BY_STATUS = {
 _MESSAGE_BY_STATUS = {
     404: "Not found.",
     405: "This method is not allowed here.",
+    406: "Ask for application/json or application/graphql-response+json (the Accept header).",
 }
 
 
@@ -47,16 +50,32 @@ def refusal(
     code: ErrorCode | None = None,
     retryable: bool = False,
     headers: Mapping[str, str] | None = None,
+    media_type: str = "application/json",
 ) -> JSONResponse:
     code = code or code_for_status(status)
+    message = translate(message, current(), code=code.value)
     body = {"errors": [{"message": message, "extensions": {"code": code.value, "retryable": retryable}}]}
-    return JSONResponse(body, status_code=status, headers={**NO_STORE, **(headers or {})})
+    return JSONResponse(
+        body, status_code=status, headers={**NO_STORE, **(headers or {})}, media_type=media_type
+    )
 
 
 async def http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = allowed_methods(headers.get("Allow", ""))
+        if request.method == "OPTIONS":
+            # OPTIONS names what a route takes (no CORS: no Access-Control-* header is ever sent).
+            return Response(status_code=204, headers={**NO_STORE, "Allow": headers["Allow"]})
     message = _MESSAGE_BY_STATUS.get(exc.status_code, "This request cannot be served.")
-    return refusal(exc.status_code, message, headers=exc.headers)
+    return refusal(exc.status_code, message, headers=headers)
+
+
+def allowed_methods(allow: str) -> str:
+    """A route's ``Allow``, sorted (Starlette's is in set order), with OPTIONS: every route takes it."""
+    methods = {method.strip() for method in allow.split(",") if method.strip()}
+    return ", ".join(sorted(methods | {"OPTIONS"}))
 
 
 def store_unavailable_refusal(error: StoreUnavailable) -> JSONResponse:

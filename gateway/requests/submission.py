@@ -38,6 +38,7 @@ from gateway.domain.customers import Address
 from gateway.domain.requests import CustomerRequest, NewRequest
 from gateway.domain.supply_points import SupplyPoint
 from gateway.errors import BadUserInput, Forbidden, NotFound
+from gateway.i18n import czech
 from gateway.idempotent import claim, release
 from gateway.permissions import Role, require_access
 from gateway.portal_accounts import Notice, owner_addresses, send_notice
@@ -322,11 +323,11 @@ async def _run(  # noqa: PLR0915 - one dispatch over the kinds, read top to bott
             return errors
         if frequency is plan.frequency:
             await billing.change_deposit_amount(plan_id=plan.id, amount=value.amount)
-            return await applied(f"Výše zálohy změněna na {value.amount} Kč")
+            return await applied(f"Výše zálohy změněna na {czech.amount(value.amount)}")
         # one call: the new schedule and its amount together, or neither
         await billing.change_deposit_frequency(plan_id=plan.id, frequency=frequency, amount=value.amount)
         every = "měsíčně" if frequency is DepositFrequency.MONTHLY else "čtvrtletně"
-        return await applied(f"Zálohy {every}, každá {value.amount} Kč")
+        return await applied(f"Zálohy {every}, každá {czech.amount(value.amount)}")
     if code in (RequestTypeCode.PAYMENT_METHOD_CHANGE, RequestTypeCode.BANK_DETAILS_CHANGE):
         plan = await _plan(info, point)
         if isinstance(plan, list):
@@ -338,7 +339,7 @@ async def _run(  # noqa: PLR0915 - one dispatch over the kinds, read top to bott
         await billing.change_payment_method(plan_id=plan.id, method=method, bank_account=account)
         # The summary is mailed to the owners, audited and stored: never the whole account.
         shown = f", účet {v.masked_account(account)}" if account else ""
-        return await applied(f"Způsob platby: {method.value}{shown}")
+        return await applied(f"Způsob platby: {czech.PAYMENT_METHODS[method]}{shown}")
     if code is RequestTypeCode.SELF_READING:
         errors = v.self_reading_errors(
             point,
@@ -353,7 +354,7 @@ async def _run(  # noqa: PLR0915 - one dispatch over the kinds, read top to bott
             "DATUM_ODECTU": value.reading_date.strftime("%Y%m%d"),
             "STAV_VT": str(value.high_tariff_kwh),
         }
-        summary = f"Samoodečet k {value.reading_date}: VT {value.high_tariff_kwh} kWh"
+        summary = f"Samoodečet k {czech.date(value.reading_date)}: VT {value.high_tariff_kwh} kWh"
         if value.low_tariff_kwh is not None:
             attributes["STAV_NT"] = str(value.low_tariff_kwh)
             summary += f", NT {value.low_tariff_kwh} kWh"
@@ -364,7 +365,7 @@ async def _run(  # noqa: PLR0915 - one dispatch over the kinds, read top to bott
         )
         if errors:
             return errors
-        since = f" od {value.effective_from}" if value.effective_from else ""
+        since = f" od {czech.date(value.effective_from)}" if value.effective_from else ""
         return await file(f"Změna produktu na {value.product}{since}", point, {"PRODUKT": value.product})
     if code is RequestTypeCode.BREAKER_OR_TARIFF_CHANGE:
         earlier = await info.context.loaders.requests_by_customer.load(customer_number)
@@ -392,8 +393,9 @@ async def _run(  # noqa: PLR0915 - one dispatch over the kinds, read top to bott
     if errors:
         return errors
     note = f" ({value.note.strip()})" if value.note else ""
+    reason = czech.TERMINATION_REASONS[value.reason.value]
     return await file(
-        f"Ukončení smlouvy k {value.end_date}, důvod {value.reason.value}{note}",
+        f"Ukončení smlouvy k {czech.date(value.end_date)}, důvod: {reason}{note}",
         point,
         {"DATUM_UKONCENI": value.end_date.strftime("%Y%m%d"), "DUVOD": value.reason.value},
     )

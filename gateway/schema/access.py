@@ -19,7 +19,7 @@ from gateway.domain.refusals import Rejected
 from gateway.permissions import LoggedIn, public_fields
 from gateway.schema.access_grants import AccessGrant, OwnershipClaim, Scope
 from gateway.schema.accounts import attempt
-from gateway.schema.common import described_enum
+from gateway.schema.common import described_enum, localized
 
 AccessErrorCode = described_enum(
     DomainAccessErrorCode,
@@ -42,10 +42,18 @@ class AccessError:
     field: list[str] | None = strawberry.field(
         description='The path of the input at fault (`["input", "login"]`); null when no one field is.'
     )
-    message: str = strawberry.field(description="For people: one or two sentences, English.")
+    message: strawberry.Private[str]  # in English, as raised: said in the request's language below
     code: AccessErrorCode = strawberry.field(  # type: ignore[valid-type]
         description="What went wrong, for a program to switch on."
     )
+
+    @strawberry.field(
+        name="message",
+        description="For people: one or two sentences in the request's language (Accept-Language: "
+        "Czech by default, or English).",
+    )
+    def localized_message(self) -> str:
+        return localized(self.message, self.code)
 
     @classmethod
     def of(cls, rejected: Rejected) -> AccessError:

@@ -18,7 +18,7 @@ from gateway.permissions import PUBLIC, LoggedIn, NoRejectedCredential, public_f
 from gateway.portal_accounts import Proof
 from gateway.resolvers.access_grants import resolve_viewer_claims
 from gateway.schema.access_grants import OwnershipClaim
-from gateway.schema.common import described_enum
+from gateway.schema.common import described_enum, localized
 from gateway.schema.customer import Customer
 
 _T = TypeVar("_T")
@@ -76,10 +76,18 @@ class AccountError:
     field: list[str] | None = strawberry.field(
         description='The path of the input at fault (`["input", "email"]`); null when no one field is.'
     )
-    message: str = strawberry.field(description="For people: one or two sentences, English.")
+    message: strawberry.Private[str]  # in English, as raised: said in the request's language below
     code: AccountErrorCode = strawberry.field(  # type: ignore[valid-type]
         description="What went wrong, for a program to switch on."
     )
+
+    @strawberry.field(
+        name="message",
+        description="For people: one or two sentences in the request's language (Accept-Language: "
+        "Czech by default, or English).",
+    )
+    def localized_message(self) -> str:
+        return localized(self.message, self.code)
 
     @classmethod
     def of(cls, rejected: Rejected) -> AccountError:

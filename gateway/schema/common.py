@@ -18,6 +18,8 @@ import strawberry
 from gateway.domain import customers as domain_customers
 from gateway.domain.money import Money as DomainMoney
 from gateway.errors import BadUserInput
+from gateway.i18n.language import current
+from gateway.i18n.translate import translate
 from gateway.permissions import public_fields
 
 EnumT = TypeVar("EnumT", bound=type[enum.Enum])
@@ -89,6 +91,11 @@ def described_enum(
     for value in described.__strawberry_definition__.values:  # type: ignore[attr-defined]
         value.description = values[value.name]
     return described
+
+
+def localized(message: str, code: object) -> str:
+    """An error's ``message`` (English, as raised) in the request's language (Accept-Language)."""
+    return translate(message, current(), code=str(getattr(code, "value", code)))
 
 
 def offset_cursor(offset: int) -> str:

@@ -1,8 +1,8 @@
 """Every error a client sees, mapped to ``extensions.code`` in this one place.
 
-Gateway errors keep their message; anything unexpected becomes ``INTERNAL`` with a
-generic message (the stack trace goes to the log, ``gateway.schema.error_log``, never to the
-client).
+Gateway errors keep their message, said in the request's language (``gateway.i18n``); anything
+unexpected becomes ``INTERNAL`` with a generic message (the stack trace goes to the log,
+``gateway.schema.error_log``, never to the client).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from typing import Any
 from graphql import GraphQLError, GraphQLSyntaxError
 
 from gateway.errors import BackendError, ErrorCode, GatewayError, RateLimited, StillRunning
+from gateway.i18n.language import current
+from gateway.i18n.translate import translate
 
 INTERNAL_MESSAGE = "Something went wrong on our side."
 
@@ -50,7 +52,11 @@ def classify(error: GraphQLError) -> tuple[ErrorCode, bool, dict[str, Any]]:
 def format_error(error: GraphQLError) -> dict[str, Any]:
     code, retryable, extra = classify(error)
     message = INTERNAL_MESSAGE if code is ErrorCode.INTERNAL else error.message
-    formatted: dict[str, Any] = {"message": message}
+    # graphql-core's own messages (not one of ours) are the developer's: kept if not catalogued
+    developer = not isinstance(error.original_error, GatewayError)
+    formatted: dict[str, Any] = {
+        "message": translate(message, current(), code=code.value, developer=developer)
+    }
     if error.locations:
         formatted["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
     if error.path:

@@ -25,7 +25,7 @@ from gateway.resolvers.nomination import (
     submit_monthly_refinement,
     submit_weekly_nomination,
 )
-from gateway.schema.common import described_enum
+from gateway.schema.common import described_enum, localized
 
 Resolution = described_enum(
     domain.Resolution,
@@ -365,13 +365,7 @@ class NominationSubmission:
 @strawberry.type(description="Why a submission was refused, and where.")
 class NominationError:
     code: NominationErrorCode = strawberry.field(description="What is wrong, for a program to switch on.")  # type: ignore[valid-type]
-    message: str = strawberry.field(
-        description=(
-            "For people, English; names the interval by its position "
-            '(from 0) and start, and a CSV problem by its line ("Line 5: '
-            '...").'
-        )
-    )
+    message: strawberry.Private[str]  # in English, as raised: said in the request's language below
     position: int | None = strawberry.field(
         description="The interval's position in the series, counted from 0: the same number as in "
         '`field` (`input.intervals.3`) and in `message` ("position 3"). Null when the problem is '
@@ -388,6 +382,15 @@ class NominationError:
         description='The path of the offending input field (`["input", "intervals", "3", '
         '"valueMw"]`, or `["input", "csv"]`).'
     )
+
+    @strawberry.field(
+        name="message",
+        description="For people, in the request's language (Accept-Language: Czech by default, or "
+        "English); names the interval by its position (from 0) and start, and a CSV problem by its "
+        'line ("Line 5: ...").',
+    )
+    def localized_message(self) -> str:
+        return localized(self.message, self.code)
 
 
 @public_fields

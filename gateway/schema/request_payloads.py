@@ -9,7 +9,7 @@ import strawberry
 from gateway.permissions import public_fields
 from gateway.requests.validation import Code, FieldError
 from gateway.schema.catalogue import RequestTypeCode
-from gateway.schema.common import described_enum
+from gateway.schema.common import described_enum, localized
 from gateway.schema.requests import CustomerRequest
 
 RequestErrorCode = described_enum(
@@ -44,10 +44,18 @@ class RequestError:
         description='The path of the input at fault (`["request", "selfReading", "highTariffKwh"]`); '
         "null when no one field is."
     )
-    message: str = strawberry.field(description="For people: one or two sentences, English.")
+    message: strawberry.Private[str]  # in English, as raised: said in the request's language below
     code: RequestErrorCode = strawberry.field(  # type: ignore[valid-type]
         description="What went wrong, for a program to switch on."
     )
+
+    @strawberry.field(
+        name="message",
+        description="For people: one or two sentences in the request's language (Accept-Language: "
+        "Czech by default, or English).",
+    )
+    def localized_message(self) -> str:
+        return localized(self.message, self.code)
 
     @classmethod
     def of(cls, error: FieldError) -> RequestError:

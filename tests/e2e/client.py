@@ -14,7 +14,8 @@ class GraphQLClient:
 
     def __init__(self, http: httpx.AsyncClient) -> None:
         self.http = http
-        self.headers: dict[str, str] = {}
+        # The messages as the code raises them; Czech, the default, in tests/e2e/test_languages.py.
+        self.headers: dict[str, str] = {"Accept-Language": "en"}
 
     async def login(self, login: str, password: str = PASSWORD) -> dict[str, Any]:
         result = await self.execute(LOGIN, {"login": login, "password": password})

@@ -238,8 +238,10 @@ async def app(settings: Settings, clock: SettableClock) -> AsyncIterator[Starlet
 
 @pytest.fixture
 async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    # English: the tests read the messages as the code raises them; Czech, the default, has
+    # its own (tests/e2e/test_languages.py).
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app), base_url="http://gateway.test"
+        transport=httpx.ASGITransport(app), base_url="http://gateway.test", headers={"Accept-Language": "en"}
     ) as client:
         yield client
 
