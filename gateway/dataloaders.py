@@ -12,10 +12,12 @@ from strawberry.dataloader import DataLoader
 
 from gateway.adapters.nomination.protocol import NominationPeriod
 from gateway.domain.billing import (
+    ConsumptionPeriod,
     DepositPlan,
     Invoice,
     InvoicePage,
     InvoiceQuery,
+    MeterReading,
     Payment,
     Reminder,
 )
@@ -74,6 +76,14 @@ class Loaders:
     @cached_property
     def reminders_by_customer(self) -> DataLoader[str, list[Reminder]]:
         return DataLoader(load_fn=self._backends.billing.reminders)
+
+    @cached_property
+    def meter_readings_by_supply_point(self) -> DataLoader[str, list[MeterReading]]:
+        return DataLoader(load_fn=self._backends.billing.meter_readings)
+
+    @cached_property
+    def consumption_by_supply_point(self) -> DataLoader[str, list[ConsumptionPeriod]]:
+        return DataLoader(load_fn=self._backends.billing.consumption)
 
     @cached_property
     def requests_by_customer(self) -> DataLoader[str, list[CustomerRequest]]:

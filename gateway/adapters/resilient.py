@@ -16,12 +16,14 @@ from gateway.adapters.billing.protocol import BillingBackend
 from gateway.adapters.crm.protocol import CrmBackend
 from gateway.adapters.nomination.protocol import NominationBackend, NominationPeriod
 from gateway.domain.billing import (
+    ConsumptionPeriod,
     DepositFrequency,
     DepositPlan,
     Document,
     Invoice,
     InvoicePage,
     InvoiceQuery,
+    MeterReading,
     Payment,
     PaymentMethod,
     Reminder,
@@ -76,6 +78,16 @@ class ResilientBilling:
     async def documents(self, ids: Sequence[str]) -> list[Document | None]:
         return await self.policy.call("documents", lambda: self.inner.documents(ids), idempotent=True)
 
+    async def meter_readings(self, supply_point_ids: Sequence[str]) -> list[list[MeterReading]]:
+        return await self.policy.call(
+            "meter_readings", lambda: self.inner.meter_readings(supply_point_ids), idempotent=True
+        )
+
+    async def consumption(self, supply_point_ids: Sequence[str]) -> list[list[ConsumptionPeriod]]:
+        return await self.policy.call(
+            "consumption", lambda: self.inner.consumption(supply_point_ids), idempotent=True
+        )
+
     async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
         return await self.policy.call(
             "change_deposit_amount",
@@ -93,12 +105,17 @@ class ResilientBilling:
         )
 
     async def change_payment_method(
-        self, *, plan_id: str, method: PaymentMethod, bank_account: str | None = None
+        self,
+        *,
+        plan_id: str,
+        method: PaymentMethod,
+        bank_account: str | None = None,
+        sipo_number: str | None = None,
     ) -> DepositPlan:
         return await self.policy.call(
             "change_payment_method",
             lambda: self.inner.change_payment_method(
-                plan_id=plan_id, method=method, bank_account=bank_account
+                plan_id=plan_id, method=method, bank_account=bank_account, sipo_number=sipo_number
             ),
             idempotent=False,
         )

@@ -320,6 +320,14 @@ def breaker_or_tariff_errors(
     technical = point.technical
     if not isinstance(technical, ElectricityTechnicalData):
         return [_error("supplyPointId", "Only for electricity on combined services.", Code.NOT_PERMITTED)]
+    if technical.main_breaker_amps is None or technical.distribution_tariff is None:
+        return [
+            _error(
+                "supplyPointId",
+                "A high-voltage supply point has a reserved capacity, not a breaker or a tariff.",
+                Code.NOT_PERMITTED,
+            )
+        ]
     if (phases is None) != (amps is None):
         field = "mainBreakerAmps" if amps is None else "mainBreakerPhases"
         return [_error(field, "Give both the phases and the amps of the new breaker.", Code.REQUIRED)]

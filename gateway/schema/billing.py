@@ -14,7 +14,7 @@ from gateway.domain.access import Scope
 from gateway.permissions import PUBLIC, public_fields, requires
 from gateway.schema.common import Money
 from gateway.schema.node import Node, to_global_id
-from gateway.schema.supply_points import SupplyPoint
+from gateway.schema.supply_points import RegisterKind, SupplyPoint
 
 InvoiceStatus = strawberry.enum(domain.InvoiceStatus)
 PaymentDirection = strawberry.enum(
@@ -22,6 +22,20 @@ PaymentDirection = strawberry.enum(
 )
 PaymentMethod = strawberry.enum(domain.PaymentMethod)
 DepositFrequency = strawberry.enum(domain.DepositFrequency)
+InvoiceKind = strawberry.enum(
+    domain.InvoiceKind,
+    description="REGULAR (řádná faktura): a period's supply billed after it, no deposits; SETTLEMENT "
+    "(vyúčtování): a billing period's supply less the deposits paid; CORRECTIVE (opravný doklad); "
+    "DEPOSIT_SCHEDULE (platební kalendář).",
+)
+MeterUnit = strawberry.enum(
+    domain.MeterUnit, description="KWH for electricity; CUBIC_METRE for a gas meter (converted to kWh)."
+)
+InvoiceLineKind = strawberry.enum(
+    domain.InvoiceLineKind,
+    description="ENERGY, DISTRIBUTION, SYSTEM_SERVICES (per kWh), FEES (fixed monthly charges), "
+    "DEPOSITS (deposits paid, deducted on a settlement: negative, outside VAT).",
+)
 
 
 @public_fields
@@ -65,24 +79,168 @@ def _supply_point_id(raw_id: str | None) -> strawberry.ID | None:
     return to_global_id("SupplyPoint", raw_id) if raw_id else None
 
 
+@public_fields
+@strawberry.type(description="A stretch of days, both inclusive.")
+class DateRange:
+    start: dt.date = strawberry.field(description="The first day.")
+    end: dt.date = strawberry.field(description="The last day (inclusive).")
+
+
+@public_fields
+@strawberry.type(description="One meter register's use over the invoice's billing period.")
+class RegisterConsumption:
+    register: RegisterKind = strawberry.field(description="VT, NT or the single register.")  # type: ignore[valid-type]
+    start_reading: int = strawberry.field(description="The meter's state at the period's start, in `unit`.")
+    end_reading: int = strawberry.field(description="The meter's state at the period's end, in `unit`.")
+    quantity: int = strawberry.field(description="`endReading - startReading`, in `unit` (gas: m³).")
+    unit: MeterUnit = strawberry.field(description="What the meter counts.")  # type: ignore[valid-type]
+    kwh: int = strawberry.field(description="The use in kWh: for gas, `quantity` x `combustionHeat`.")
+    combustion_heat: Decimal | None = strawberry.field(
+        description="Gas only: the distributor's combustion heat (spalné teplo) applied, in kWh/m³."
+    )
+
+    @classmethod
+    def from_domain(cls, use: domain.RegisterConsumption) -> RegisterConsumption:
+        return cls(
+            register=use.register,
+            start_reading=use.start_reading,
+            end_reading=use.end_reading,
+            quantity=use.quantity,
+            unit=use.unit,
+            kwh=use.kwh,
+            combustion_heat=use.combustion_heat,
+        )
+
+
+@public_fields
+@strawberry.type(description="One line of the invoice, as printed.")
+class InvoiceLine:
+    kind: InvoiceLineKind = strawberry.field(description="What the line bills.")  # type: ignore[valid-type]
+    description: str = strawberry.field(description="The line's text in Czech, e.g. `Silová elektřina VT`.")
+    register: RegisterKind | None = strawberry.field(  # type: ignore[valid-type]
+        description="The register a per-kWh line bills; null for fees and deposits."
+    )
+    quantity: Decimal = strawberry.field(description="How many `unit`s.")
+    unit: str = strawberry.field(description="`kWh`, `měs` (months) or `ks` (pieces, e.g. deposits).")
+    unit_price: Money | None = strawberry.field(
+        description="Price per unit without VAT (may have more than two decimals); null for deposits."
+    )
+    net: Money = strawberry.field(
+        description="The line's amount without VAT; negative for deposits deducted."
+    )
+    vat_rate: int | None = strawberry.field(
+        description="VAT rate in percent; null for deposits deducted (outside VAT)."
+    )
+
+    @classmethod
+    def from_domain(cls, line: domain.InvoiceLine) -> InvoiceLine:
+        return cls(
+            kind=line.kind,
+            description=line.description,
+            register=line.register,
+            quantity=line.quantity,
+            unit=line.unit,
+            unit_price=Money.from_domain(line.unit_price) if line.unit_price is not None else None,
+            net=Money.from_domain(line.net),
+            vat_rate=line.vat_rate,
+        )
+
+
+@public_fields
+@strawberry.type(description="The tax at one VAT rate (rekapitulace DPH): VAT = base x rate, to the heller.")
+class VatSummaryLine:
+    rate: int = strawberry.field(description="VAT rate in percent.")
+    base: Money = strawberry.field(description="The sum of the lines' net amounts at this rate.")
+    vat: Money = strawberry.field(description="The VAT: `base` x `rate` / 100, rounded half up to 0.01.")
+    total: Money = strawberry.field(description="`base` + `vat`.")
+
+    @classmethod
+    def from_domain(cls, line: domain.VatSummaryLine) -> VatSummaryLine:
+        return cls(
+            rate=line.rate,
+            base=Money.from_domain(line.base),
+            vat=Money.from_domain(line.vat),
+            total=Money.from_domain(line.total),
+        )
+
+
+def _zero_or(amount: Decimal, currency: str) -> Money:
+    return Money(amount=max(amount, Decimal("0.00")), currency=currency)
+
+
 @strawberry.type
 class Invoice(Node):
     customer_number: strawberry.Private[str]
+    raw_supply_point_id: strawberry.Private[str | None]
     number: str = strawberry.field(metadata=PUBLIC)
     variable_symbol: str = strawberry.field(metadata=PUBLIC)
     issue_date: dt.date = strawberry.field(metadata=PUBLIC)
     due_date: dt.date = strawberry.field(metadata=PUBLIC)
-    total: Money = strawberry.field(metadata=PUBLIC)
-    amount_due: Money = strawberry.field(metadata=PUBLIC)
+    total: Money = strawberry.field(metadata=PUBLIC, description="The invoiced total with VAT.")
+    amount_due: Money = strawberry.field(
+        metadata=PUBLIC, description="What is still to pay today (zero once paid, or on an overpayment)."
+    )
     status: InvoiceStatus = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
     document: Document | None = strawberry.field(metadata=PUBLIC)
     supply_point_id: strawberry.ID | None = strawberry.field(metadata=PUBLIC)
+    kind: InvoiceKind | None = strawberry.field(  # type: ignore[valid-type]
+        metadata=PUBLIC, description="Regular, settlement, corrective or deposit schedule."
+    )
+    billing_period: DateRange | None = strawberry.field(
+        metadata=PUBLIC, description="The supply the invoice bills: from the opening to the closing reading."
+    )
+    taxable_supply_date: dt.date | None = strawberry.field(
+        metadata=PUBLIC, description="DUZP: the date of the taxable supply (the billing period's last day)."
+    )
+    net_amount: Money | None = strawberry.field(metadata=PUBLIC, description="The total without VAT.")
+    vat_amount: Money | None = strawberry.field(metadata=PUBLIC, description="The VAT of all rates.")
+    consumption: list[RegisterConsumption] = strawberry.field(
+        metadata=PUBLIC, description="Use per register over the billing period (gas in m³ and kWh)."
+    )
+    lines: list[InvoiceLine] = strawberry.field(
+        metadata=PUBLIC,
+        description="Energy, distribution, system services, fees and, on settlements, the deposits deducted.",
+    )
+    vat_summary: list[VatSummaryLine] = strawberry.field(metadata=PUBLIC, description="The tax per VAT rate.")
+    deposits_deducted: Money | None = strawberry.field(
+        metadata=PUBLIC,
+        description="Deposits paid over the billing period, deducted from `total` (settlements).",
+    )
+    balance_due: Money | None = strawberry.field(
+        metadata=PUBLIC,
+        description="The amount due (nedoplatek): `total` - `depositsDeducted` when positive, else zero.",
+    )
+    overpayment: Money | None = strawberry.field(
+        metadata=PUBLIC,
+        description="The overpayment (přeplatek) refunded to the customer: `depositsDeducted` - `total` "
+        "when positive, else zero.",
+    )
+    paid_date: dt.date | None = strawberry.field(
+        metadata=PUBLIC,
+        description="When the amount due was paid in full; null while unpaid or with nothing to pay.",
+    )
+
+    @strawberry.field(
+        permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)], description="The supply point billed."
+    )
+    async def supply_point(self, info: Info) -> SupplyPoint | None:
+        if self.raw_supply_point_id is None:
+            return None
+        point = await info.context.loaders.supply_point_by_id.load(self.raw_supply_point_id)
+        return (
+            SupplyPoint.from_domain(point)
+            if point and point.customer_number == self.customer_number
+            else None
+        )
 
     @classmethod
     def from_domain(cls, invoice: domain.Invoice) -> Invoice:
+        detail = invoice.detail
+        currency = invoice.total.currency
         return cls(
             id=to_global_id("Invoice", invoice.id),
             customer_number=invoice.customer_number,
+            raw_supply_point_id=invoice.supply_point_id,
             number=invoice.number,
             variable_symbol=invoice.variable_symbol,
             issue_date=invoice.issue_date,
@@ -92,6 +250,18 @@ class Invoice(Node):
             status=invoice.status,
             document=document_for(invoice.document_id, f"faktura-{invoice.number}.pdf"),
             supply_point_id=_supply_point_id(invoice.supply_point_id),
+            kind=detail.kind if detail else None,
+            billing_period=DateRange(start=detail.period_from, end=detail.period_to) if detail else None,
+            taxable_supply_date=detail.taxable_supply_date if detail else None,
+            net_amount=Money.from_domain(detail.net) if detail else None,
+            vat_amount=Money.from_domain(detail.vat) if detail else None,
+            consumption=[RegisterConsumption.from_domain(u) for u in detail.consumption] if detail else [],
+            lines=[InvoiceLine.from_domain(line) for line in detail.lines] if detail else [],
+            vat_summary=[VatSummaryLine.from_domain(v) for v in detail.vat_summary] if detail else [],
+            deposits_deducted=Money.from_domain(detail.deposits_deducted) if detail else None,
+            balance_due=_zero_or(detail.balance.amount, currency) if detail else None,
+            overpayment=_zero_or(-detail.balance.amount, currency) if detail else None,
+            paid_date=detail.paid_on if detail else None,
         )
 
 
@@ -143,7 +313,15 @@ class DepositPlan(Node):
         metadata=PUBLIC, description="The least deposit billing accepts."
     )
     items: list[DepositItem] = strawberry.field(
-        metadata=PUBLIC, description="Every deposit of the plan, by due date."
+        metadata=PUBLIC,
+        description="The deposits of the current billing period, by due date, through the next settlement.",
+    )
+    sipo_number: str | None = strawberry.field(
+        metadata=PUBLIC,
+        description="SIPO's connection number (spojovací číslo, 10 digits); null for other methods.",
+    )
+    next_settlement_date: dt.date | None = strawberry.field(
+        metadata=PUBLIC, description="When the settlement (vyúčtování) the schedule runs to is issued."
     )
 
     @strawberry.field(metadata=PUBLIC, description="The earliest unpaid deposit, if any.")
@@ -171,6 +349,8 @@ class DepositPlan(Node):
             bank_account=plan.bank_account,
             minimum_amount=Money.from_domain(plan.minimum_amount),
             items=[DepositItem.from_domain(item) for item in sorted(plan.items, key=lambda i: i.due_date)],
+            sipo_number=plan.sipo_number,
+            next_settlement_date=plan.next_settlement,
         )
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from gateway.context import Info
+from gateway.domain import billing as domain_billing
 from gateway.domain import catalogue as domain_catalogue
 from gateway.domain import supply_points as domain
 from gateway.domain.access import Scope
@@ -19,6 +20,8 @@ from gateway.schema.node import Node, to_global_id
 if TYPE_CHECKING:
     from gateway.schema.billing import DepositPlan
     from gateway.schema.catalogue import RequestType
+    from gateway.schema.metering import ConsumptionPeriod, MeterReading
+    from gateway.schema.pagination import Connection
 
 Commodity = strawberry.enum(domain.Commodity)
 OfferingEnum = strawberry.enum(
@@ -37,14 +40,31 @@ InvoiceDelivery = strawberry.enum(
     domain.InvoiceDelivery, description="EMAIL: e-invoice; PAPER: by post to the correspondence address."
 )
 BillingCycle = strawberry.enum(domain.BillingCycle)
+ConsumptionGranularity = strawberry.enum(
+    domain_billing.ConsumptionGranularity,
+    description="MONTH: calendar months; BILLING_PERIOD: the periods the invoices bill.",
+)
+VoltageLevel = strawberry.enum(
+    domain.VoltageLevel,
+    description="LOW: up to 1 kV (NN, households and small firms); HIGH: 1-52 kV (VN); VERY_HIGH: over "
+    "52 kV (VVN). High and very high voltage have a reserved capacity instead of a main breaker.",
+)
 
 
 @public_fields
 @strawberry.type
 class ElectricityTechnicalData:
-    main_breaker_amps: int = strawberry.field(description="25 for a 3x25 A breaker.")
+    main_breaker_amps: int | None = strawberry.field(
+        description="25 for a 3x25 A breaker; null on high and very high voltage (see `reservedCapacityKw`)."
+    )
     phases: int
-    distribution_tariff: str = strawberry.field(description="Distribution tariff, e.g. D02d.")
+    distribution_tariff: str | None = strawberry.field(
+        description="Distribution tariff, e.g. D02d; null on high and very high voltage."
+    )
+    voltage_level: VoltageLevel = strawberry.field(description="The connection's voltage level.")  # type: ignore[valid-type]
+    reserved_capacity_kw: int | None = strawberry.field(
+        description="High and very high voltage: the contracted 15-minute power in kW; null on low voltage."
+    )
     meter_number: str
     expected_annual_consumption_kwh: int
     last_reading_date: dt.date | None
@@ -139,6 +159,8 @@ def technical_from_domain(
             main_breaker_amps=data.main_breaker_amps,
             phases=data.phases,
             distribution_tariff=data.distribution_tariff,
+            voltage_level=data.voltage_level,
+            reserved_capacity_kw=data.reserved_capacity_kw,
             meter_number=data.meter_number,
             expected_annual_consumption_kwh=data.expected_annual_consumption_kwh,
             last_reading_date=data.last_reading_date,
@@ -234,3 +256,33 @@ class SupplyPoint(Node):
         )
 
         return await resolve_supply_point_deposit_plan(info, self.customer_number, self.point.id)
+
+    @strawberry.field(
+        permission_classes=[requires(Scope.VIEW_BILLING)],
+        description="The meter readings billing holds, newest first, over the span of the invoices: "
+        "every register's state with the reading's type.",
+    )
+    async def readings(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[Connection[MeterReading], strawberry.lazy("gateway.schema.metering")]:
+        from gateway.resolvers.metering import resolve_readings  # noqa: PLC0415 - metering imports this module
+
+        return await resolve_readings(info, self.point.id, first=first, after=after)
+
+    @strawberry.field(
+        permission_classes=[requires(Scope.VIEW_BILLING)],
+        description="Consumption per calendar month or per billing period, oldest first, in kWh and per "
+        "register (gas in m³ and kWh): ready to chart.",
+    )
+    async def consumption(
+        self,
+        info: Info,
+        granularity: ConsumptionGranularity = domain_billing.ConsumptionGranularity.MONTH,  # type: ignore[valid-type]
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Annotated[Connection[ConsumptionPeriod], strawberry.lazy("gateway.schema.metering")]:
+        from gateway.resolvers.metering import resolve_consumption  # noqa: PLC0415 - metering imports this module
+
+        return await resolve_consumption(
+            info, self.point.id, granularity=granularity, first=first, after=after
+        )

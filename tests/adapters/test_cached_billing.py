@@ -14,12 +14,14 @@ from gateway.adapters.cached import CachedBilling
 from gateway.cache import stale
 from gateway.cache.store import CacheStore
 from gateway.domain.billing import (
+    ConsumptionPeriod,
     DepositFrequency,
     DepositPlan,
     Document,
     Invoice,
     InvoicePage,
     InvoiceQuery,
+    MeterReading,
     Payment,
     PaymentMethod,
     Reminder,
@@ -85,8 +87,19 @@ class FakeBilling:
         raise NotImplementedError
 
     async def change_payment_method(
-        self, *, plan_id: str, method: PaymentMethod, bank_account: str | None = None
+        self,
+        *,
+        plan_id: str,
+        method: PaymentMethod,
+        bank_account: str | None = None,
+        sipo_number: str | None = None,
     ) -> DepositPlan:
+        raise NotImplementedError
+
+    async def meter_readings(self, supply_point_ids: Sequence[str]) -> list[list[MeterReading]]:
+        raise NotImplementedError
+
+    async def consumption(self, supply_point_ids: Sequence[str]) -> list[list[ConsumptionPeriod]]:
         raise NotImplementedError
 
     async def ping(self) -> None:
