@@ -16,12 +16,12 @@ from gateway.domain.offerings import Offering, offers
 from gateway.permissions import PUBLIC, public_fields, requires
 from gateway.schema.common import Address
 from gateway.schema.node import Node, to_global_id
+from gateway.schema.pagination import Connection
 
 if TYPE_CHECKING:
     from gateway.schema.billing import DepositPlan
     from gateway.schema.catalogue import RequestType
     from gateway.schema.metering import ConsumptionPeriod, MeterReading
-    from gateway.schema.pagination import Connection
 
 Commodity = strawberry.enum(domain.Commodity)
 OfferingEnum = strawberry.enum(
@@ -264,7 +264,7 @@ class SupplyPoint(Node):
     )
     async def readings(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Annotated[Connection[MeterReading], strawberry.lazy("gateway.schema.metering")]:
+    ) -> Connection[Annotated[MeterReading, strawberry.lazy("gateway.schema.metering")]]:
         from gateway.resolvers.metering import resolve_readings  # noqa: PLC0415 - metering imports this module
 
         return await resolve_readings(info, self.point.id, first=first, after=after)
@@ -280,7 +280,7 @@ class SupplyPoint(Node):
         granularity: ConsumptionGranularity = domain_billing.ConsumptionGranularity.MONTH,  # type: ignore[valid-type]
         first: int | None = None,
         after: str | None = None,
-    ) -> Annotated[Connection[ConsumptionPeriod], strawberry.lazy("gateway.schema.metering")]:
+    ) -> Connection[Annotated[ConsumptionPeriod, strawberry.lazy("gateway.schema.metering")]]:
         from gateway.resolvers.metering import resolve_consumption  # noqa: PLC0415 - metering imports this module
 
         return await resolve_consumption(
