@@ -15,6 +15,7 @@ from gateway.domain.billing import (
     ConsumptionPeriod,
     DepositPlan,
     Invoice,
+    InvoiceDetail,
     InvoicePage,
     InvoiceQuery,
     MeterReading,
@@ -76,6 +77,10 @@ class Loaders:
     @cached_property
     def reminders_by_customer(self) -> DataLoader[str, list[Reminder]]:
         return DataLoader(load_fn=self._backends.billing.reminders)
+
+    @cached_property
+    def invoice_detail_by_id(self) -> DataLoader[str, InvoiceDetail | None]:
+        return DataLoader(load_fn=self._backends.billing.invoice_details)
 
     @cached_property
     def meter_readings_by_supply_point(self) -> DataLoader[str, list[MeterReading]]:

@@ -47,6 +47,7 @@ from gateway.domain.billing import (
     DepositPlan,
     Document,
     Invoice,
+    InvoiceDetail,
     InvoicePage,
     InvoiceQuery,
     MeterReading,
@@ -326,6 +327,10 @@ class CachedBilling:
     async def invoices_by_id(self, ids: Sequence[str]) -> list[Invoice | None]:
         shape: ById[Invoice | None] = ById(owner=lambda i: i.customer_number if i else None)
         return await self.cache.batch("invoices_by_id", Kind.BILLING, ids, self.inner.invoices_by_id, shape)
+
+    async def invoice_details(self, ids: Sequence[str]) -> list[InvoiceDetail | None]:
+        shape: ById[InvoiceDetail | None] = ById(owner=lambda d: d.customer_number if d else None)
+        return await self.cache.batch("invoice_details", Kind.BILLING, ids, self.inner.invoice_details, shape)
 
     async def deposit_plans(self, customer_numbers: Sequence[str]) -> list[list[DepositPlan]]:
         return await self.cache.batch(

@@ -21,6 +21,7 @@ from gateway.domain.billing import (
     DepositPlan,
     Document,
     Invoice,
+    InvoiceDetail,
     InvoicePage,
     InvoiceQuery,
     MeterReading,
@@ -58,6 +59,11 @@ class ResilientBilling:
     async def invoices_by_id(self, ids: Sequence[str]) -> list[Invoice | None]:
         return await self.policy.call(
             "invoices_by_id", lambda: self.inner.invoices_by_id(ids), idempotent=True
+        )
+
+    async def invoice_details(self, ids: Sequence[str]) -> list[InvoiceDetail | None]:
+        return await self.policy.call(
+            "invoice_details", lambda: self.inner.invoice_details(ids), idempotent=True
         )
 
     async def deposit_plans(self, customer_numbers: Sequence[str]) -> list[list[DepositPlan]]:

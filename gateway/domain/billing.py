@@ -77,8 +77,10 @@ class VatSummaryLine:
 
 @dataclass(frozen=True, slots=True)
 class InvoiceDetail:
-    """What the invoice says beyond its header; absent when billing sends only the header."""
+    """What the invoice says beyond its header: billing sends it on request, per invoice id."""
 
+    invoice_id: str
+    customer_number: str
     kind: InvoiceKind
     period_from: dt.date
     period_to: dt.date
@@ -106,7 +108,6 @@ class Invoice:
     amount_due: Money  # still to pay today
     status: InvoiceStatus
     document_id: str | None  # the PDF, when billing holds one
-    detail: InvoiceDetail | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,6 +171,7 @@ def _zero_or(amount: Decimal, currency: str) -> Money:
 @strawberry.type
 class Invoice(Node):
     customer_number: strawberry.Private[str]
+    raw_id: strawberry.Private[str]
     raw_supply_point_id: strawberry.Private[str | None]
     number: str = strawberry.field(metadata=PUBLIC)
     variable_symbol: str = strawberry.field(metadata=PUBLIC)
@@ -183,42 +184,96 @@ class Invoice(Node):
     status: InvoiceStatus = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
     document: Document | None = strawberry.field(metadata=PUBLIC)
     supply_point_id: strawberry.ID | None = strawberry.field(metadata=PUBLIC)
-    kind: InvoiceKind | None = strawberry.field(  # type: ignore[valid-type]
-        metadata=PUBLIC, description="Regular, settlement, corrective or deposit schedule."
-    )
-    billing_period: DateRange | None = strawberry.field(
+
+    # The detail below is billing's GetInvoiceDetail: asked only when a query selects one of
+    # these fields, once per request for all the invoices shown (a DataLoader).
+
+    async def _detail(self, info: Info) -> domain.InvoiceDetail | None:
+        detail = await info.context.loaders.invoice_detail_by_id.load(self.raw_id)
+        return detail if detail is not None and detail.customer_number == self.customer_number else None
+
+    @strawberry.field(metadata=PUBLIC, description="Regular, settlement, corrective or deposit schedule.")
+    async def kind(self, info: Info) -> InvoiceKind | None:  # type: ignore[valid-type]
+        detail = await self._detail(info)
+        return detail.kind if detail else None
+
+    @strawberry.field(
         metadata=PUBLIC, description="The supply the invoice bills: from the opening to the closing reading."
     )
-    taxable_supply_date: dt.date | None = strawberry.field(
+    async def billing_period(self, info: Info) -> DateRange | None:
+        detail = await self._detail(info)
+        return DateRange(start=detail.period_from, end=detail.period_to) if detail else None
+
+    @strawberry.field(
         metadata=PUBLIC, description="DUZP: the date of the taxable supply (the billing period's last day)."
     )
-    net_amount: Money | None = strawberry.field(metadata=PUBLIC, description="The total without VAT.")
-    vat_amount: Money | None = strawberry.field(metadata=PUBLIC, description="The VAT of all rates.")
-    consumption: list[RegisterConsumption] = strawberry.field(
+    async def taxable_supply_date(self, info: Info) -> dt.date | None:
+        detail = await self._detail(info)
+        return detail.taxable_supply_date if detail else None
+
+    @strawberry.field(metadata=PUBLIC, description="The total without VAT.")
+    async def net_amount(self, info: Info) -> Money | None:
+        detail = await self._detail(info)
+        return Money.from_domain(detail.net) if detail else None
+
+    @strawberry.field(metadata=PUBLIC, description="The VAT of all rates.")
+    async def vat_amount(self, info: Info) -> Money | None:
+        detail = await self._detail(info)
+        return Money.from_domain(detail.vat) if detail else None
+
+    @strawberry.field(
         metadata=PUBLIC, description="Use per register over the billing period (gas in m³ and kWh)."
     )
-    lines: list[InvoiceLine] = strawberry.field(
+    async def consumption(self, info: Info) -> list[RegisterConsumption]:
+        detail = await self._detail(info)
+        return [RegisterConsumption.from_domain(use) for use in detail.consumption] if detail else []
+
+    @strawberry.field(
         metadata=PUBLIC,
         description="Energy, distribution, system services, fees and, on settlements, the deposits deducted.",
     )
-    vat_summary: list[VatSummaryLine] = strawberry.field(metadata=PUBLIC, description="The tax per VAT rate.")
-    deposits_deducted: Money | None = strawberry.field(
+    async def lines(self, info: Info) -> list[InvoiceLine]:
+        detail = await self._detail(info)
+        return [InvoiceLine.from_domain(line) for line in detail.lines] if detail else []
+
+    @strawberry.field(metadata=PUBLIC, description="The tax per VAT rate.")
+    async def vat_summary(self, info: Info) -> list[VatSummaryLine]:
+        detail = await self._detail(info)
+        return [VatSummaryLine.from_domain(line) for line in detail.vat_summary] if detail else []
+
+    @strawberry.field(
         metadata=PUBLIC,
-        description="Deposits paid over the billing period, deducted from `total` (settlements).",
+        description="Deposits paid over the billing period, deducted from `total` "
+        "(zero on a regular invoice).",
     )
-    balance_due: Money | None = strawberry.field(
+    async def deposits_deducted(self, info: Info) -> Money | None:
+        detail = await self._detail(info)
+        return Money.from_domain(detail.deposits_deducted) if detail else None
+
+    @strawberry.field(
         metadata=PUBLIC,
         description="The amount due (nedoplatek): `total` - `depositsDeducted` when positive, else zero.",
     )
-    overpayment: Money | None = strawberry.field(
+    async def balance_due(self, info: Info) -> Money | None:
+        detail = await self._detail(info)
+        return _zero_or(detail.balance.amount, detail.balance.currency) if detail else None
+
+    @strawberry.field(
         metadata=PUBLIC,
         description="The overpayment (přeplatek) refunded to the customer: `depositsDeducted` - `total` "
         "when positive, else zero.",
     )
-    paid_date: dt.date | None = strawberry.field(
+    async def overpayment(self, info: Info) -> Money | None:
+        detail = await self._detail(info)
+        return _zero_or(-detail.balance.amount, detail.balance.currency) if detail else None
+
+    @strawberry.field(
         metadata=PUBLIC,
         description="When the amount due was paid in full; null while unpaid or with nothing to pay.",
     )
+    async def paid_date(self, info: Info) -> dt.date | None:
+        detail = await self._detail(info)
+        return detail.paid_on if detail else None
 
     @strawberry.field(
         permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)], description="The supply point billed."
@@ -235,11 +290,10 @@ class Invoice(Node):
 
     @classmethod
     def from_domain(cls, invoice: domain.Invoice) -> Invoice:
-        detail = invoice.detail
-        currency = invoice.total.currency
         return cls(
             id=to_global_id("Invoice", invoice.id),
             customer_number=invoice.customer_number,
+            raw_id=invoice.id,
             raw_supply_point_id=invoice.supply_point_id,
             number=invoice.number,
             variable_symbol=invoice.variable_symbol,
@@ -250,18 +304,6 @@ class Invoice(Node):
             status=invoice.status,
             document=document_for(invoice.document_id, f"faktura-{invoice.number}.pdf"),
             supply_point_id=_supply_point_id(invoice.supply_point_id),
-            kind=detail.kind if detail else None,
-            billing_period=DateRange(start=detail.period_from, end=detail.period_to) if detail else None,
-            taxable_supply_date=detail.taxable_supply_date if detail else None,
-            net_amount=Money.from_domain(detail.net) if detail else None,
-            vat_amount=Money.from_domain(detail.vat) if detail else None,
-            consumption=[RegisterConsumption.from_domain(u) for u in detail.consumption] if detail else [],
-            lines=[InvoiceLine.from_domain(line) for line in detail.lines] if detail else [],
-            vat_summary=[VatSummaryLine.from_domain(v) for v in detail.vat_summary] if detail else [],
-            deposits_deducted=Money.from_domain(detail.deposits_deducted) if detail else None,
-            balance_due=_zero_or(detail.balance.amount, currency) if detail else None,
-            overpayment=_zero_or(-detail.balance.amount, currency) if detail else None,
-            paid_date=detail.paid_on if detail else None,
         )
 
 

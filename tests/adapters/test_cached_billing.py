@@ -19,6 +19,7 @@ from gateway.domain.billing import (
     DepositPlan,
     Document,
     Invoice,
+    InvoiceDetail,
     InvoicePage,
     InvoiceQuery,
     MeterReading,
@@ -94,6 +95,9 @@ class FakeBilling:
         bank_account: str | None = None,
         sipo_number: str | None = None,
     ) -> DepositPlan:
+        raise NotImplementedError
+
+    async def invoice_details(self, ids: Sequence[str]) -> list[InvoiceDetail | None]:
         raise NotImplementedError
 
     async def meter_readings(self, supply_point_ids: Sequence[str]) -> list[list[MeterReading]]:

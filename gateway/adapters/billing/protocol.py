@@ -12,6 +12,7 @@ from gateway.domain.billing import (
     DepositPlan,
     Document,
     Invoice,
+    InvoiceDetail,
     InvoicePage,
     InvoiceQuery,
     MeterReading,
@@ -26,6 +27,9 @@ class BillingBackend(Protocol):
         """One page per query, in order. An unknown customer gives an empty page."""
 
     async def invoices_by_id(self, ids: Sequence[str]) -> list[Invoice | None]: ...
+
+    async def invoice_details(self, ids: Sequence[str]) -> list[InvoiceDetail | None]:
+        """Per invoice id, in order: lines, consumption, VAT summary; ``None`` for an unknown id."""
 
     async def deposit_plans(self, customer_numbers: Sequence[str]) -> list[list[DepositPlan]]: ...
 

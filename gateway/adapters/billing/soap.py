@@ -153,8 +153,7 @@ _FAK_ID, _ZAK, _CISLO, _VS, _OM = _FAK.values()
 _VYST, _SPLAT, _CASTKA, _K_UHRADE, _STAV, _DOK = (
     f"{{{NS}}}{name}" for name in ("DAT_VYST", "DAT_SPLAT", "CASTKA", "K_UHRADE", "STAV", "DOK_ID")
 )
-_SPOTREBA, _POL, _REKAP, _DUZP = (f"{{{NS}}}{name}" for name in ("SPOTREBA", "POL", "REKAP_DPH", "DUZP"))
-_REPEATED = {_SPOTREBA, _POL, _REKAP}
+_SPOTREBA, _POL, _REKAP = (f"{{{NS}}}{name}" for name in ("SPOTREBA", "POL", "REKAP_DPH"))
 
 KIND_BY_CODE = {
     "R": InvoiceKind.REGULAR,
@@ -223,38 +222,31 @@ def _vat_from(node: etree._Element) -> VatSummaryLine:
     return line
 
 
-def _detail_from(f: dict[Any, Any], repeated: dict[str, list[etree._Element]]) -> InvoiceDetail | None:
-    """The detail, when billing sent it (DUZP marks it); ``None`` for a header-only reply."""
-    if f.get(_DUZP) is None:
-        return None
-    g: Fields = {tag[len(NS) + 2 :]: text for tag, text in f.items()}
-    paid = _opt(g, "DAT_UHR")
+def detail_from(node: etree._Element) -> InvoiceDetail:
+    """One ``DETAIL`` of a ``GetInvoiceDetail`` reply."""
+    f = _fields(node)
+    paid = _opt(f, "DAT_UHR")
     return InvoiceDetail(
-        kind=KIND_BY_CODE[_str(g, "DRUH")],
-        period_from=legacy_date(_str(g, "OBD_OD")),
-        period_to=legacy_date(_str(g, "OBD_DO")),
-        taxable_supply_date=legacy_date(_str(g, "DUZP")),
-        net=_money(_str(g, "CASTKA_BEZ_DPH")),
-        vat=_money(_str(g, "DPH")),
-        deposits_deducted=_money(_str(g, "ZALOHY")),
-        balance=_money(_str(g, "VYSLEDEK")),
+        invoice_id=_str(f, "FAK_ID"),
+        customer_number=_str(f, "ZAK_CISLO"),
+        kind=KIND_BY_CODE[_str(f, "DRUH")],
+        period_from=legacy_date(_str(f, "OBD_OD")),
+        period_to=legacy_date(_str(f, "OBD_DO")),
+        taxable_supply_date=legacy_date(_str(f, "DUZP")),
+        net=_money(_str(f, "CASTKA_BEZ_DPH")),
+        vat=_money(_str(f, "DPH")),
+        deposits_deducted=_money(_str(f, "ZALOHY")),
+        balance=_money(_str(f, "VYSLEDEK")),
         paid_on=legacy_date(paid) if paid is not None else None,
-        consumption=tuple(_consumption_from(n) for n in repeated[_SPOTREBA]),
-        lines=tuple(_line_from(n) for n in repeated[_POL]),
-        vat_summary=tuple(_vat_from(n) for n in repeated[_REKAP]),
+        consumption=tuple(_consumption_from(n) for n in node.iterchildren(_SPOTREBA)),
+        lines=tuple(_line_from(n) for n in node.iterchildren(_POL)),
+        vat_summary=tuple(_vat_from(n) for n in node.iterchildren(_REKAP)),
     )
 
 
 def invoice_from(node: etree._Element) -> Invoice:
-    """The hot path of list replies: one pass over the children, no helper per header field."""
-    f: dict[Any, Any] = {}
-    repeated: dict[str, list[etree._Element]] = {_SPOTREBA: [], _POL: [], _REKAP: []}
-    for child in node:
-        tag = child.tag
-        if tag in _REPEATED:
-            repeated[tag].append(child)
-        else:
-            f[tag] = child.text
+    """The hot path of list replies: one pass over the children, no helper per field."""
+    f: dict[Any, Any] = {child.tag: child.text for child in node}
     supply_point_id = f.get(_OM)
     document_id = f.get(_DOK)
     return Invoice(
@@ -269,7 +261,6 @@ def invoice_from(node: etree._Element) -> Invoice:
         amount_due=_money(f[_K_UHRADE]),
         status=STATUS_BY_CODE[int(f[_STAV])],
         document_id=document_id.strip() or None if document_id else None,
-        detail=_detail_from(f, repeated),
     )
 
 
@@ -463,6 +454,17 @@ class SoapBilling:
         )
         invoices = mapped(BACKEND, "invoice", lambda: [invoice_from(n) for answer in answers for n in answer])
         found = {invoice.id: invoice for invoice in invoices}
+        return [found.get(invoice_id) for invoice_id in ids]
+
+    async def invoice_details(self, ids: Sequence[str]) -> list[InvoiceDetail | None]:
+        """Lines, consumption and VAT summary: one call per 100 invoices, asked only when shown."""
+        wanted = list(dict.fromkeys(ids))
+        chunks = [wanted[i : i + BATCH_CAP] for i in range(0, len(wanted), BATCH_CAP)]
+        answers = await asyncio.gather(
+            *(self._soap.call("GetInvoiceDetail", FAK_ID=chunk) for chunk in chunks)
+        )
+        details = mapped(BACKEND, "invoice detail", lambda: [detail_from(n) for a in answers for n in a])
+        found = {detail.invoice_id: detail for detail in details}
         return [found.get(invoice_id) for invoice_id in ids]
 
     # -- per customer
