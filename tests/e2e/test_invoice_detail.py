@@ -7,9 +7,11 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import httpx
+
 from tests.e2e.client import GraphQLClient, error_codes
 
-NOVAK = "1000012345"
+NOVAK, PEKARNA = "1000012345", "2000034567"
 INVOICES = """
 query Invoices($number: String!, $first: Int) {
   customer(number: $number) {
@@ -175,3 +177,43 @@ async def test_another_customers_readings_are_not_found(gql: GraphQLClient) -> N
 
     assert result["data"] == {"customer": None} or result["data"] is None
     assert error_codes(result) == ["NOT_FOUND"]
+
+
+PAGE_OF_LINES = """
+query Lines($number: String!) {
+  customer(number: $number) {
+    invoices(first: 40) { edges { node { number kind lines { kind net { amount } } } } }
+  }
+}
+"""
+PAGE_OF_HEADERS = """
+query Headers($number: String!) {
+  customer(number: $number) { invoices(first: 40) { edges { node { number total { amount } } } } }
+}
+"""
+
+
+def billing_calls(simulators: dict[str, str]) -> dict[str, int]:
+    calls: dict[str, int] = httpx.get(f"{simulators['billing']}/__sim/stats").json()["calls"]
+    return calls
+
+
+async def test_forty_invoices_lines_cost_one_detail_call_and_a_list_without_them_none(
+    gql: GraphQLClient, simulators: dict[str, str]
+) -> None:
+    # given
+    await gql.login("pekarna")
+    httpx.delete(f"{simulators['billing']}/__sim/stats")
+
+    # when
+    headers = await gql.execute(PAGE_OF_HEADERS, {"number": PEKARNA})
+    after_headers = billing_calls(simulators)
+    with_lines = await gql.execute(PAGE_OF_LINES, {"number": PEKARNA})
+
+    # then
+    assert "errors" not in headers and "errors" not in with_lines
+    assert "GetInvoiceDetail" not in after_headers
+    assert billing_calls(simulators)["GetInvoiceDetail"] == 1  # one batch for the page: no N+1
+    nodes = [edge["node"] for edge in with_lines["data"]["customer"]["invoices"]["edges"]]
+    assert len(nodes) == 40
+    assert all(node["kind"] == "REGULAR" and node["lines"] for node in nodes)
