@@ -17,10 +17,13 @@ from gateway.adapters.nomination.protocol import NominationPeriod
 from gateway.cache.policy import Kind
 from gateway.cache.responses import Reads
 from gateway.domain.billing import (
+    ConsumptionPeriod,
     DepositPlan,
     Invoice,
+    InvoiceDetail,
     InvoicePage,
     InvoiceQuery,
+    MeterReading,
     Payment,
     Reminder,
 )
@@ -94,6 +97,18 @@ class Loaders:
     def reminders_by_customer(self) -> DataLoader[str, list[Reminder]]:
         self._reading(Kind.BILLING)
         return DataLoader(load_fn=self._backends.billing.reminders)
+
+    @cached_property
+    def invoice_detail_by_id(self) -> DataLoader[str, InvoiceDetail | None]:
+        return DataLoader(load_fn=self._backends.billing.invoice_details)
+
+    @cached_property
+    def meter_readings_by_supply_point(self) -> DataLoader[str, list[MeterReading]]:
+        return DataLoader(load_fn=self._backends.billing.meter_readings)
+
+    @cached_property
+    def consumption_by_supply_point(self) -> DataLoader[str, list[ConsumptionPeriod]]:
+        return DataLoader(load_fn=self._backends.billing.consumption)
 
     @cached_property
     def requests_by_customer(self) -> DataLoader[str, list[CustomerRequest]]:

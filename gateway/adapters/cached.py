@@ -44,12 +44,15 @@ from gateway.cache.shared_redis import FAILURES
 from gateway.cache.singleflight import SingleFlight
 from gateway.cache.store import CacheStore, Entry, customer_key, decode_entry, id_key
 from gateway.domain.billing import (
+    ConsumptionPeriod,
     DepositFrequency,
     DepositPlan,
     Document,
     Invoice,
+    InvoiceDetail,
     InvoicePage,
     InvoiceQuery,
+    MeterReading,
     Payment,
     PaymentMethod,
     Reminder,
@@ -323,6 +326,11 @@ def _per_customer_number() -> PerCustomer[str]:
     return PerCustomer(customer=_self, key=lambda _: "all")
 
 
+def _per_point() -> PerCustomer[str]:
+    """A supply point id starts with its customer's number (the back ends' ids name their owner)."""
+    return PerCustomer(customer=lambda point_id: point_id[:10], key=_self)
+
+
 class CachedBilling:
     def __init__(self, inner: BillingBackend, store: CacheStore, *, metrics: Metrics | None = None) -> None:
         self.inner = inner
@@ -338,6 +346,10 @@ class CachedBilling:
     async def invoices_by_id(self, ids: Sequence[str]) -> list[Invoice | None]:
         shape: ById[Invoice | None] = ById(owner=lambda i: i.customer_number if i else None)
         return await self.cache.batch("invoices_by_id", Kind.BILLING, ids, self.inner.invoices_by_id, shape)
+
+    async def invoice_details(self, ids: Sequence[str]) -> list[InvoiceDetail | None]:
+        shape: ById[InvoiceDetail | None] = ById(owner=lambda d: d.customer_number if d else None)
+        return await self.cache.batch("invoice_details", Kind.BILLING, ids, self.inner.invoice_details, shape)
 
     async def deposit_plans(self, customer_numbers: Sequence[str]) -> list[list[DepositPlan]]:
         return await self.cache.batch(
@@ -358,6 +370,16 @@ class CachedBilling:
         shape: ById[Document | None] = ById(owner=lambda d: d.customer_number if d else None)
         return await self.cache.batch("documents", Kind.DOCUMENT, ids, self.inner.documents, shape)
 
+    async def meter_readings(self, supply_point_ids: Sequence[str]) -> list[list[MeterReading]]:
+        return await self.cache.batch(
+            "meter_readings", Kind.BILLING, supply_point_ids, self.inner.meter_readings, _per_point()
+        )
+
+    async def consumption(self, supply_point_ids: Sequence[str]) -> list[list[ConsumptionPeriod]]:
+        return await self.cache.batch(
+            "consumption", Kind.BILLING, supply_point_ids, self.inner.consumption, _per_point()
+        )
+
     async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
         plan = await self.inner.change_deposit_amount(plan_id=plan_id, amount=amount)
         await _invalidate_after_write(self.cache, plan.customer_number)
@@ -371,10 +393,15 @@ class CachedBilling:
         return plan
 
     async def change_payment_method(
-        self, *, plan_id: str, method: PaymentMethod, bank_account: str | None = None
+        self,
+        *,
+        plan_id: str,
+        method: PaymentMethod,
+        bank_account: str | None = None,
+        sipo_number: str | None = None,
     ) -> DepositPlan:
         plan = await self.inner.change_payment_method(
-            plan_id=plan_id, method=method, bank_account=bank_account
+            plan_id=plan_id, method=method, bank_account=bank_account, sipo_number=sipo_number
         )
         await _invalidate_after_write(self.cache, plan.customer_number)
         return plan

@@ -17,12 +17,15 @@ from gateway.adapters.billing.protocol import BillingBackend
 from gateway.adapters.crm.protocol import CrmBackend
 from gateway.adapters.nomination.protocol import NominationBackend, NominationPeriod
 from gateway.domain.billing import (
+    ConsumptionPeriod,
     DepositFrequency,
     DepositPlan,
     Document,
     Invoice,
+    InvoiceDetail,
     InvoicePage,
     InvoiceQuery,
+    MeterReading,
     Payment,
     PaymentMethod,
     Reminder,
@@ -60,6 +63,11 @@ class ResilientBilling:
             "invoices_by_id", lambda: self.inner.invoices_by_id(ids), idempotent=True
         )
 
+    async def invoice_details(self, ids: Sequence[str]) -> list[InvoiceDetail | None]:
+        return await self.policy.call(
+            "invoice_details", lambda: self.inner.invoice_details(ids), idempotent=True
+        )
+
     async def deposit_plans(self, customer_numbers: Sequence[str]) -> list[list[DepositPlan]]:
         return await self.policy.call(
             "deposit_plans", lambda: self.inner.deposit_plans(customer_numbers), idempotent=True
@@ -78,6 +86,16 @@ class ResilientBilling:
     async def documents(self, ids: Sequence[str]) -> list[Document | None]:
         return await self.policy.call("documents", lambda: self.inner.documents(ids), idempotent=True)
 
+    async def meter_readings(self, supply_point_ids: Sequence[str]) -> list[list[MeterReading]]:
+        return await self.policy.call(
+            "meter_readings", lambda: self.inner.meter_readings(supply_point_ids), idempotent=True
+        )
+
+    async def consumption(self, supply_point_ids: Sequence[str]) -> list[list[ConsumptionPeriod]]:
+        return await self.policy.call(
+            "consumption", lambda: self.inner.consumption(supply_point_ids), idempotent=True
+        )
+
     async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
         return await self.policy.call(
             "change_deposit_amount",
@@ -95,12 +113,17 @@ class ResilientBilling:
         )
 
     async def change_payment_method(
-        self, *, plan_id: str, method: PaymentMethod, bank_account: str | None = None
+        self,
+        *,
+        plan_id: str,
+        method: PaymentMethod,
+        bank_account: str | None = None,
+        sipo_number: str | None = None,
     ) -> DepositPlan:
         return await self.policy.call(
             "change_payment_method",
             lambda: self.inner.change_payment_method(
-                plan_id=plan_id, method=method, bank_account=bank_account
+                plan_id=plan_id, method=method, bank_account=bank_account, sipo_number=sipo_number
             ),
             idempotent=False,
         )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from gateway.domain.money import Money
+from gateway.domain.supply_points import RegisterKind
 
 
 class InvoiceStatus(enum.Enum):
@@ -16,6 +17,82 @@ class InvoiceStatus(enum.Enum):
     OVERDUE = "OVERDUE"
     PARTIALLY_PAID = "PARTIALLY_PAID"
     CANCELLED = "CANCELLED"
+
+
+class InvoiceKind(enum.Enum):
+    REGULAR = "REGULAR"  # řádná faktura: a period's supply, billed after it
+    SETTLEMENT = "SETTLEMENT"  # vyúčtování: a billing period's supply less the deposits paid
+    CORRECTIVE = "CORRECTIVE"  # opravný daňový doklad
+    DEPOSIT_SCHEDULE = "DEPOSIT_SCHEDULE"  # platební kalendář
+
+
+class MeterUnit(enum.Enum):
+    KWH = "KWH"
+    CUBIC_METRE = "CUBIC_METRE"  # a gas meter's m³
+
+
+class InvoiceLineKind(enum.Enum):
+    ENERGY = "ENERGY"  # silová elektřina, plyn
+    DISTRIBUTION = "DISTRIBUTION"
+    SYSTEM_SERVICES = "SYSTEM_SERVICES"  # systémové služby, služby operátora trhu
+    FEES = "FEES"  # fixed monthly charges
+    DEPOSITS = "DEPOSITS"  # deposits paid, deducted on a settlement
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterConsumption:
+    """One register's use over the invoice's period: meter states, quantity in the meter's unit,
+    and kWh (gas: quantity in m³ times the combustion heat)."""
+
+    register: RegisterKind
+    start_reading: int
+    end_reading: int
+    quantity: int
+    unit: MeterUnit
+    kwh: int
+    combustion_heat: Decimal | None  # gas: kWh per m³
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    kind: InvoiceLineKind
+    description: str  # as printed on the invoice, in Czech
+    register: RegisterKind | None
+    quantity: Decimal
+    unit: str  # "kWh", "měs" (months), "ks" (pieces)
+    unit_price: Money | None  # without VAT
+    net: Money  # without VAT; negative for deposits deducted
+    vat_rate: int | None  # percent; None outside VAT (deposits deducted)
+
+
+@dataclass(frozen=True, slots=True)
+class VatSummaryLine:
+    """The tax at one rate: VAT = base x rate, rounded half up to hellers (haléře)."""
+
+    rate: int
+    base: Money
+    vat: Money
+    total: Money
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceDetail:
+    """What the invoice says beyond its header: billing sends it on request, per invoice id."""
+
+    invoice_id: str
+    customer_number: str
+    kind: InvoiceKind
+    period_from: dt.date
+    period_to: dt.date
+    taxable_supply_date: dt.date  # DUZP
+    net: Money
+    vat: Money
+    deposits_deducted: Money
+    balance: Money  # total - deposits: positive amount due (nedoplatek), negative overpayment (přeplatek)
+    paid_on: dt.date | None
+    consumption: tuple[RegisterConsumption, ...]
+    lines: tuple[InvoiceLine, ...]
+    vat_summary: tuple[VatSummaryLine, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +105,7 @@ class Invoice:
     issue_date: dt.date
     due_date: dt.date
     total: Money
-    amount_due: Money
+    amount_due: Money  # still to pay today
     status: InvoiceStatus
     document_id: str | None  # the PDF, when billing holds one
 
@@ -92,6 +169,8 @@ class DepositPlan:
     bank_account: str | None  # "19-2000145399/0800" for direct debit and refunds
     minimum_amount: Money  # the least deposit billing accepts for this supply point
     items: tuple[DepositItem, ...]
+    sipo_number: str | None = None  # SIPO's spojovací číslo (10 digits)
+    next_settlement: dt.date | None = None  # the settlement the schedule runs to
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,3 +206,39 @@ class Document:
     file_name: str
     content: bytes
     media_type: str = "application/pdf"
+
+
+class ReadingType(enum.Enum):
+    ACTUAL = "ACTUAL"  # the distributor's reading
+    SELF_READING = "SELF_READING"  # the customer's samoodečet
+    ESTIMATED = "ESTIMATED"  # no reading taken: estimated from the previous use
+
+
+@dataclass(frozen=True, slots=True)
+class MeterReading:
+    supply_point_id: str
+    date: dt.date
+    register: RegisterKind
+    value: int  # the register's state, whole units
+    unit: MeterUnit
+    type: ReadingType
+
+
+class ConsumptionGranularity(enum.Enum):
+    MONTH = "MONTH"
+    BILLING_PERIOD = "BILLING_PERIOD"
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumptionPeriod:
+    """One register's use over a calendar month or a billing period."""
+
+    supply_point_id: str
+    granularity: ConsumptionGranularity
+    period_from: dt.date
+    period_to: dt.date  # inclusive
+    register: RegisterKind
+    quantity: int
+    unit: MeterUnit
+    kwh: int
+    estimated: bool  # split from a longer period by the load profile

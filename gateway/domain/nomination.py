@@ -14,6 +14,8 @@ import enum
 from dataclasses import dataclass
 from decimal import Decimal
 
+from gateway.domain.supply_points import Commodity
+
 
 class Resolution(enum.Enum):
     QUARTER_HOUR = "QUARTER_HOUR"
@@ -63,6 +65,8 @@ class NominationContract:
     valid_from: dt.date
     valid_to: dt.date  # inclusive
     monthly_volumes: tuple[MonthlyVolume, ...]  # in month order
+    commodity: Commodity | None = None  # what the diagram nominates
+    supply_point_ids: tuple[str, ...] = ()  # the supply points the contract covers
 
     def contracted_mwh(self, month: dt.date) -> Decimal | None:
         first = month.replace(day=1)

@@ -19,15 +19,25 @@ class ContractType(enum.Enum):
     SUPPLY_ONLY = "SUPPLY_ONLY"  # the distributor holds the technical data
 
 
+class VoltageLevel(enum.Enum):
+    """DOMAIN.md section 2: low voltage (NN, categories C and D), high (VN, B), very high (VVN, A)."""
+
+    LOW = "LOW"
+    HIGH = "HIGH"
+    VERY_HIGH = "VERY_HIGH"
+
+
 @dataclass(frozen=True, slots=True)
 class ElectricityTechnicalData:
-    main_breaker_amps: int  # 25 for "3x25 A"
+    main_breaker_amps: int | None  # 25 for "3x25 A"; None on high voltage
     phases: int  # 1 or 3
-    distribution_tariff: str  # "D02d"
+    distribution_tariff: str | None  # "D02d"; None on high voltage
     meter_number: str
     expected_annual_consumption_kwh: int
     last_reading_date: dt.date | None
     next_reading_date: dt.date | None
+    voltage_level: VoltageLevel = VoltageLevel.LOW
+    reserved_capacity_kw: int | None = None  # high and very high voltage: instead of a breaker
 
 
 @dataclass(frozen=True, slots=True)

@@ -334,9 +334,14 @@ async def _run(  # noqa: PLR0915 - one dispatch over the kinds, read top to bott
             return plan
         method = value.method if code is RequestTypeCode.PAYMENT_METHOD_CHANGE else plan.payment_method
         errors, account = v.payment_method_errors(method, value.bank_account, plan)
-        if errors:
-            return errors
-        await billing.change_payment_method(plan_id=plan.id, method=method, bank_account=account)
+        sipo_errors, sipo = v.sipo_number_errors(method, getattr(value, "sipo_number", None), plan)
+        if sipo is not None:  # a new connection number is a change even on a SIPO plan
+            errors = [e for e in errors if e.code is not Code.UNCHANGED]
+        if errors or sipo_errors:
+            return errors + sipo_errors
+        await billing.change_payment_method(
+            plan_id=plan.id, method=method, bank_account=account, sipo_number=sipo
+        )
         # The summary is mailed to the owners, audited and stored: never the whole account.
         shown = f", účet {v.masked_account(account)}" if account else ""
         return await applied(f"Způsob platby: {czech.PAYMENT_METHODS[method]}{shown}")

@@ -186,6 +186,25 @@ def payment_method_errors(
     return [], parsed
 
 
+def sipo_number_errors(
+    method: PaymentMethod, sipo_number: str | None, plan: DepositPlan
+) -> tuple[list[FieldError], str | None]:
+    """Errors, and the connection number: SIPO (Česká pošta) collects by the payer's spojovací
+    číslo, ten digits; switching to SIPO needs one, a plan already on SIPO keeps its own."""
+    text = (sipo_number or "").replace(" ", "")
+    if not text:
+        if method is PaymentMethod.SIPO and plan.sipo_number is None:
+            return [
+                _error("sipoNumber", "SIPO needs its connection number (spojovací číslo).", Code.REQUIRED)
+            ], None
+        return [], None
+    if method is not PaymentMethod.SIPO:
+        return [_error("sipoNumber", "A connection number is only for SIPO.")], None
+    if len(text) != 10 or not text.isascii() or not text.isdigit():
+        return [_error("sipoNumber", "A SIPO connection number has ten digits.")], None
+    return [], text
+
+
 def contact_errors(
     email_text: str | None, phone_text: str | None
 ) -> tuple[list[FieldError], str | None, str | None]:
@@ -321,6 +340,14 @@ def breaker_or_tariff_errors(
     technical = point.technical
     if not isinstance(technical, ElectricityTechnicalData):
         return [_error("supplyPointId", "Only for electricity on combined services.", Code.NOT_PERMITTED)]
+    if technical.main_breaker_amps is None or technical.distribution_tariff is None:
+        return [
+            _error(
+                "supplyPointId",
+                "A high-voltage supply point has a reserved capacity, not a breaker or a tariff.",
+                Code.NOT_PERMITTED,
+            )
+        ]
     if (phases is None) != (amps is None):
         field = "mainBreakerAmps" if amps is None else "mainBreakerPhases"
         return [_error(field, "Give both the phases and the amps of the new breaker.", Code.REQUIRED)]

@@ -16,7 +16,7 @@ from gateway.permissions import PUBLIC, Role, public_fields, requires
 from gateway.requests.validation import masked_account
 from gateway.schema.common import Money, described_enum
 from gateway.schema.node import Node, to_global_id
-from gateway.schema.supply_points import SupplyPoint
+from gateway.schema.supply_points import RegisterKind, SupplyPoint
 
 InvoiceStatus = described_enum(
     domain.InvoiceStatus,
@@ -53,6 +53,37 @@ DepositFrequency = described_enum(
     values={
         "MONTHLY": "Every month.",
         "QUARTERLY": "Every three months.",
+    },
+)
+InvoiceKind = described_enum(
+    domain.InvoiceKind,
+    description="What kind of invoice (daňový doklad) this is.",
+    values={
+        "REGULAR": "Řádná faktura: a period's supply billed after it, with no deposits.",
+        "SETTLEMENT": "Vyúčtování: a billing period's supply less the deposits paid; ends in an amount "
+        "due or an overpayment.",
+        "CORRECTIVE": "Opravný daňový doklad: corrects an earlier invoice.",
+        "DEPOSIT_SCHEDULE": "Platební kalendář: the schedule of deposits until the next settlement.",
+    },
+)
+MeterUnit = described_enum(
+    domain.MeterUnit,
+    description="What a meter counts.",
+    values={
+        "KWH": "Kilowatt-hours: an electricity meter.",
+        "CUBIC_METRE": "Cubic metres (m³): a gas meter, converted to kWh with the distributor's "
+        "combustion heat.",
+    },
+)
+InvoiceLineKind = described_enum(
+    domain.InvoiceLineKind,
+    description="What an invoice line bills.",
+    values={
+        "ENERGY": "The energy itself (silová elektřina, plyn), per kWh.",
+        "DISTRIBUTION": "Distribution (distribuce), per kWh.",
+        "SYSTEM_SERVICES": "System services and the market operator's fee, per kWh.",
+        "FEES": "Fixed monthly charges (the breaker's or reserved capacity's fee, the supplier's fee).",
+        "DEPOSITS": "Deposits paid, deducted on a settlement: negative, outside VAT.",
     },
 )
 
@@ -107,14 +138,105 @@ def _supply_point_id(raw_id: str | None) -> strawberry.ID | None:
     return to_global_id("SupplyPoint", raw_id) if raw_id else None
 
 
+@public_fields
+@strawberry.type(description="A stretch of days, both inclusive.")
+class DateRange:
+    start: dt.date = strawberry.field(description="The first day.")
+    end: dt.date = strawberry.field(description="The last day (inclusive).")
+
+
+@public_fields
+@strawberry.type(description="One meter register's use over the invoice's billing period.")
+class RegisterConsumption:
+    register: RegisterKind = strawberry.field(description="VT, NT or the single register.")  # type: ignore[valid-type]
+    start_reading: int = strawberry.field(description="The meter's state at the period's start, in `unit`.")
+    end_reading: int = strawberry.field(description="The meter's state at the period's end, in `unit`.")
+    quantity: int = strawberry.field(description="`endReading - startReading`, in `unit` (gas: m³).")
+    unit: MeterUnit = strawberry.field(description="What the meter counts.")  # type: ignore[valid-type]
+    kwh: int = strawberry.field(description="The use in kWh: for gas, `quantity` x `combustionHeat`.")
+    combustion_heat: Decimal | None = strawberry.field(
+        description="Gas only: the distributor's combustion heat (spalné teplo) applied, in kWh/m³."
+    )
+
+    @classmethod
+    def from_domain(cls, use: domain.RegisterConsumption) -> RegisterConsumption:
+        return cls(
+            register=use.register,
+            start_reading=use.start_reading,
+            end_reading=use.end_reading,
+            quantity=use.quantity,
+            unit=use.unit,
+            kwh=use.kwh,
+            combustion_heat=use.combustion_heat,
+        )
+
+
+@public_fields
+@strawberry.type(description="One line of the invoice, as printed.")
+class InvoiceLine:
+    kind: InvoiceLineKind = strawberry.field(description="What the line bills.")  # type: ignore[valid-type]
+    description: str = strawberry.field(description="The line's text in Czech, e.g. `Silová elektřina VT`.")
+    register: RegisterKind | None = strawberry.field(  # type: ignore[valid-type]
+        description="The register a per-kWh line bills; null for fees and deposits."
+    )
+    quantity: Decimal = strawberry.field(description="How many `unit`s.")
+    unit: str = strawberry.field(description="`kWh`, `měs` (months) or `ks` (pieces, e.g. deposits).")
+    unit_price: Money | None = strawberry.field(
+        description="Price per unit without VAT (may have more than two decimals); null for deposits."
+    )
+    net: Money = strawberry.field(
+        description="The line's amount without VAT; negative for deposits deducted."
+    )
+    vat_rate: int | None = strawberry.field(
+        description="VAT rate in percent; null for deposits deducted (outside VAT)."
+    )
+
+    @classmethod
+    def from_domain(cls, line: domain.InvoiceLine) -> InvoiceLine:
+        return cls(
+            kind=line.kind,
+            description=line.description,
+            register=line.register,
+            quantity=line.quantity,
+            unit=line.unit,
+            unit_price=Money.from_domain(line.unit_price) if line.unit_price is not None else None,
+            net=Money.from_domain(line.net),
+            vat_rate=line.vat_rate,
+        )
+
+
+@public_fields
+@strawberry.type(description="The tax at one VAT rate (rekapitulace DPH): VAT = base x rate, to the heller.")
+class VatSummaryLine:
+    rate: int = strawberry.field(description="VAT rate in percent.")
+    base: Money = strawberry.field(description="The sum of the lines' net amounts at this rate.")
+    vat: Money = strawberry.field(description="The VAT: `base` x `rate` / 100, rounded half up to 0.01.")
+    total: Money = strawberry.field(description="`base` + `vat`.")
+
+    @classmethod
+    def from_domain(cls, line: domain.VatSummaryLine) -> VatSummaryLine:
+        return cls(
+            rate=line.rate,
+            base=Money.from_domain(line.base),
+            vat=Money.from_domain(line.vat),
+            total=Money.from_domain(line.total),
+        )
+
+
+def _zero_or(amount: Decimal, currency: str) -> Money:
+    return Money(amount=max(amount, Decimal("0.00")), currency=currency)
+
+
 @strawberry.type(
     description=(
-        "An invoice (faktura) of the customer number: regular, final "
-        "statement or a correction. Amounts in CZK incl. VAT."
+        "An invoice (faktura) of the customer number: regular, settlement, a correction or a "
+        "deposit schedule. Amounts in CZK incl. VAT unless a field says otherwise."
     )
 )
 class Invoice(Node):
     customer_number: strawberry.Private[str]
+    raw_id: strawberry.Private[str]
+    raw_supply_point_id: strawberry.Private[str | None]
     number: str = strawberry.field(description="The invoice number as printed.", metadata=PUBLIC)
     variable_symbol: str = strawberry.field(
         description="The variable symbol to pay it with (1-10 digits).", metadata=PUBLIC
@@ -125,9 +247,9 @@ class Invoice(Node):
     due_date: dt.date = strawberry.field(
         description="The day it must be paid by (Europe/Prague).", metadata=PUBLIC
     )
-    total: Money = strawberry.field(description="The invoice's total incl. VAT.", metadata=PUBLIC)
+    total: Money = strawberry.field(metadata=PUBLIC, description="The invoiced total with VAT.")
     amount_due: Money = strawberry.field(
-        description="What is still to pay; 0 when PAID or CANCELLED.", metadata=PUBLIC
+        metadata=PUBLIC, description="What is still to pay today (zero once paid, or on an overpayment)."
     )
     status: InvoiceStatus = strawberry.field(  # type: ignore[valid-type]
         description="Paid, unpaid, overdue, partially paid or cancelled, as of today.", metadata=PUBLIC
@@ -142,11 +264,116 @@ class Invoice(Node):
         metadata=PUBLIC,
     )
 
+    # The detail below is billing's GetInvoiceDetail: asked only when a query selects one of
+    # these fields, once per request for all the invoices shown (a DataLoader).
+
+    async def _detail(self, info: Info) -> domain.InvoiceDetail | None:
+        detail = await info.context.loaders.invoice_detail_by_id.load(self.raw_id)
+        return detail if detail is not None and detail.customer_number == self.customer_number else None
+
+    @strawberry.field(metadata=PUBLIC, description="Regular, settlement, corrective or deposit schedule.")
+    async def kind(self, info: Info) -> InvoiceKind | None:  # type: ignore[valid-type]
+        detail = await self._detail(info)
+        return detail.kind if detail else None
+
+    @strawberry.field(
+        metadata=PUBLIC, description="The supply the invoice bills: from the opening to the closing reading."
+    )
+    async def billing_period(self, info: Info) -> DateRange | None:
+        detail = await self._detail(info)
+        return DateRange(start=detail.period_from, end=detail.period_to) if detail else None
+
+    @strawberry.field(
+        metadata=PUBLIC, description="DUZP: the date of the taxable supply (the billing period's last day)."
+    )
+    async def taxable_supply_date(self, info: Info) -> dt.date | None:
+        detail = await self._detail(info)
+        return detail.taxable_supply_date if detail else None
+
+    @strawberry.field(metadata=PUBLIC, description="The total without VAT.")
+    async def net_amount(self, info: Info) -> Money | None:
+        detail = await self._detail(info)
+        return Money.from_domain(detail.net) if detail else None
+
+    @strawberry.field(metadata=PUBLIC, description="The VAT of all rates.")
+    async def vat_amount(self, info: Info) -> Money | None:
+        detail = await self._detail(info)
+        return Money.from_domain(detail.vat) if detail else None
+
+    @strawberry.field(
+        metadata=PUBLIC, description="Use per register over the billing period (gas in m³ and kWh)."
+    )
+    async def consumption(self, info: Info) -> list[RegisterConsumption]:
+        detail = await self._detail(info)
+        return [RegisterConsumption.from_domain(use) for use in detail.consumption] if detail else []
+
+    @strawberry.field(
+        metadata=PUBLIC,
+        description="Energy, distribution, system services, fees and, on settlements, the deposits deducted.",
+    )
+    async def lines(self, info: Info) -> list[InvoiceLine]:
+        detail = await self._detail(info)
+        return [InvoiceLine.from_domain(line) for line in detail.lines] if detail else []
+
+    @strawberry.field(metadata=PUBLIC, description="The tax per VAT rate.")
+    async def vat_summary(self, info: Info) -> list[VatSummaryLine]:
+        detail = await self._detail(info)
+        return [VatSummaryLine.from_domain(line) for line in detail.vat_summary] if detail else []
+
+    @strawberry.field(
+        metadata=PUBLIC,
+        description="Deposits paid over the billing period, deducted from `total` "
+        "(zero on a regular invoice).",
+    )
+    async def deposits_deducted(self, info: Info) -> Money | None:
+        detail = await self._detail(info)
+        return Money.from_domain(detail.deposits_deducted) if detail else None
+
+    @strawberry.field(
+        metadata=PUBLIC,
+        description="The amount due (nedoplatek): `total` - `depositsDeducted` when positive, else zero.",
+    )
+    async def balance_due(self, info: Info) -> Money | None:
+        detail = await self._detail(info)
+        return _zero_or(detail.balance.amount, detail.balance.currency) if detail else None
+
+    @strawberry.field(
+        metadata=PUBLIC,
+        description="The overpayment (přeplatek) refunded to the customer: `depositsDeducted` - `total` "
+        "when positive, else zero.",
+    )
+    async def overpayment(self, info: Info) -> Money | None:
+        detail = await self._detail(info)
+        return _zero_or(-detail.balance.amount, detail.balance.currency) if detail else None
+
+    @strawberry.field(
+        metadata=PUBLIC,
+        description="When the amount due was paid in full; null while unpaid or with nothing to pay.",
+    )
+    async def paid_date(self, info: Info) -> dt.date | None:
+        detail = await self._detail(info)
+        return detail.paid_on if detail else None
+
+    @strawberry.field(
+        permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)], description="The supply point billed."
+    )
+    async def supply_point(self, info: Info) -> SupplyPoint | None:
+        if self.raw_supply_point_id is None:
+            return None
+        point = await info.context.loaders.supply_point_by_id.load(self.raw_supply_point_id)
+        return (
+            SupplyPoint.from_domain(point)
+            if point and point.customer_number == self.customer_number
+            else None
+        )
+
     @classmethod
     def from_domain(cls, invoice: domain.Invoice) -> Invoice:
         return cls(
             id=to_global_id("Invoice", invoice.id),
             customer_number=invoice.customer_number,
+            raw_id=invoice.id,
+            raw_supply_point_id=invoice.supply_point_id,
             number=invoice.number,
             variable_symbol=invoice.variable_symbol,
             issue_date=invoice.issue_date,
@@ -215,7 +442,15 @@ class DepositPlan(Node):
         metadata=PUBLIC, description="The least deposit billing accepts."
     )
     items: list[DepositItem] = strawberry.field(
-        metadata=PUBLIC, description="Every deposit of the plan, by due date."
+        metadata=PUBLIC,
+        description="The deposits of the current billing period, by due date, through the next settlement.",
+    )
+    sipo_number: str | None = strawberry.field(
+        metadata=PUBLIC,
+        description="SIPO's connection number (spojovací číslo, 10 digits); null for other methods.",
+    )
+    next_settlement_date: dt.date | None = strawberry.field(
+        metadata=PUBLIC, description="When the settlement (vyúčtování) the schedule runs to is issued."
     )
 
     @strawberry.field(
@@ -260,6 +495,8 @@ class DepositPlan(Node):
             account=plan.bank_account,
             minimum_amount=Money.from_domain(plan.minimum_amount),
             items=[DepositItem.from_domain(item) for item in sorted(plan.items, key=lambda i: i.due_date)],
+            sipo_number=plan.sipo_number,
+            next_settlement_date=plan.next_settlement,
         )
 
 

@@ -26,6 +26,8 @@ from gateway.resolvers.nomination import (
     submit_weekly_nomination,
 )
 from gateway.schema.common import described_enum, localized
+from gateway.schema.node import to_global_id
+from gateway.schema.supply_points import Commodity
 
 Resolution = described_enum(
     domain.Resolution,
@@ -229,10 +231,19 @@ class NominationContract:
     monthly_volumes: list[MonthlyVolume] = strawberry.field(
         description="The contracted energy of each month of the contract."
     )
+    commodity: Commodity | None = strawberry.field(  # type: ignore[valid-type]
+        description="What the contracted diagram nominates: gas or electricity."
+    )
+    supply_point_ids: list[strawberry.ID] = strawberry.field(
+        description="The supply points the contract covers (global IDs); a year of the diagram is "
+        "their expected annual consumption."
+    )
 
     @classmethod
     def from_domain(cls, contract: domain.NominationContract) -> NominationContract:
         return cls(
+            commodity=contract.commodity,
+            supply_point_ids=[to_global_id("SupplyPoint", i) for i in contract.supply_point_ids],
             customer_number=contract.customer_number,
             contract_number=contract.contract_number,
             resolution=contract.resolution,

@@ -42,7 +42,13 @@ class PaymentMethodChangeInput:
     )
     method: PaymentMethod = strawberry.field(description="The new payment method.")  # type: ignore[valid-type]
     bank_account: str | None = strawberry.field(
-        default=None, description="Czech account `19-2000145399/0800` or Czech IBAN; needed for direct debit."
+        default=None,
+        description="Czech account `19-2000145399/0800` or Czech IBAN; needed for direct debit, kept for "
+        "refunds with any other method.",
+    )
+    sipo_number: str | None = strawberry.field(
+        default=None,
+        description="SIPO's connection number (spojovací číslo, 10 digits): needed to switch to SIPO.",
     )
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from gateway.context import Info
+from gateway.domain import billing as domain_billing
 from gateway.domain import catalogue as domain_catalogue
 from gateway.domain import supply_points as domain
 from gateway.domain.access import Scope
@@ -15,10 +16,12 @@ from gateway.domain.offerings import Offering, offers
 from gateway.permissions import PUBLIC, public_fields, requires
 from gateway.schema.common import Address, described_enum
 from gateway.schema.node import Node, to_global_id
+from gateway.schema.pagination import Connection
 
 if TYPE_CHECKING:
     from gateway.schema.billing import DepositPlan
     from gateway.schema.catalogue import RequestType
+    from gateway.schema.metering import ConsumptionPeriod, MeterReading
 
 Commodity = described_enum(
     domain.Commodity,
@@ -107,12 +110,40 @@ class SupplyPointFilter:
     )
 
 
+ConsumptionGranularity = described_enum(
+    domain_billing.ConsumptionGranularity,
+    description="How consumption is summed for a chart.",
+    values={
+        "MONTH": "Per calendar month (Europe/Prague).",
+        "BILLING_PERIOD": "Per billing period: the periods the invoices bill.",
+    },
+)
+VoltageLevel = described_enum(
+    domain.VoltageLevel,
+    description="The connection's voltage level. High and very high voltage have a reserved capacity "
+    "instead of a main breaker.",
+    values={
+        "LOW": "Up to 1 kV (NN): households and small firms, with a main breaker and a D or C tariff.",
+        "HIGH": "1-52 kV (VN): large consumers, with a reserved capacity.",
+        "VERY_HIGH": "Over 52 kV (VVN): the largest consumers, with a reserved capacity.",
+    },
+)
+
+
 @public_fields
 @strawberry.type(description="The connection of an electricity supply point (combined services only).")
 class ElectricityTechnicalData:
-    main_breaker_amps: int = strawberry.field(description="25 for a 3x25 A breaker.")
+    main_breaker_amps: int | None = strawberry.field(
+        description="25 for a 3x25 A breaker; null on high and very high voltage (see `reservedCapacityKw`)."
+    )
     phases: int = strawberry.field(description="1 or 3.")
-    distribution_tariff: str = strawberry.field(description="Distribution tariff, e.g. D02d.")
+    distribution_tariff: str | None = strawberry.field(
+        description="Distribution tariff, e.g. D02d; null on high and very high voltage."
+    )
+    voltage_level: VoltageLevel = strawberry.field(description="The connection's voltage level.")  # type: ignore[valid-type]
+    reserved_capacity_kw: int | None = strawberry.field(
+        description="High and very high voltage: the contracted 15-minute power in kW; null on low voltage."
+    )
     meter_number: str = strawberry.field(description="The meter's number, as printed on it.")
     expected_annual_consumption_kwh: int = strawberry.field(
         description="Expected consumption per year, in whole kWh."
@@ -226,6 +257,8 @@ def technical_from_domain(
             main_breaker_amps=data.main_breaker_amps,
             phases=data.phases,
             distribution_tariff=data.distribution_tariff,
+            voltage_level=data.voltage_level,
+            reserved_capacity_kw=data.reserved_capacity_kw,
             meter_number=data.meter_number,
             expected_annual_consumption_kwh=data.expected_annual_consumption_kwh,
             last_reading_date=data.last_reading_date,
@@ -333,3 +366,33 @@ class SupplyPoint(Node):
         )
 
         return await resolve_supply_point_deposit_plan(info, self.customer_number, self.point.id)
+
+    @strawberry.field(
+        permission_classes=[requires(Scope.VIEW_BILLING)],
+        description="The meter readings billing holds, newest first, over the span of the invoices: "
+        "every register's state with the reading's type.",
+    )
+    async def readings(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[MeterReading, strawberry.lazy("gateway.schema.metering")]]:
+        from gateway.resolvers.metering import resolve_readings  # noqa: PLC0415 - metering imports this module
+
+        return await resolve_readings(info, self.point.id, first=first, after=after)
+
+    @strawberry.field(
+        permission_classes=[requires(Scope.VIEW_BILLING)],
+        description="Consumption per calendar month or per billing period, oldest first, in kWh and per "
+        "register (gas in m³ and kWh): ready to chart.",
+    )
+    async def consumption(
+        self,
+        info: Info,
+        granularity: ConsumptionGranularity = domain_billing.ConsumptionGranularity.MONTH,  # type: ignore[valid-type]
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Annotated[ConsumptionPeriod, strawberry.lazy("gateway.schema.metering")]]:
+        from gateway.resolvers.metering import resolve_consumption  # noqa: PLC0415 - metering imports this module
+
+        return await resolve_consumption(
+            info, self.point.id, granularity=granularity, first=first, after=after
+        )

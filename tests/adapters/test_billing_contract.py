@@ -15,11 +15,16 @@ from fixtures.server import free_port, serve_in_thread
 from gateway.adapters.billing.protocol import BillingBackend
 from gateway.adapters.billing.soap import WSDL_PATH, SoapBilling
 from gateway.domain.billing import (
+    ConsumptionGranularity,
     DepositFrequency,
+    InvoiceKind,
+    InvoiceLineKind,
     InvoiceQuery,
     InvoiceStatus,
+    MeterUnit,
     PaymentDirection,
     PaymentMethod,
+    ReadingType,
 )
 from gateway.errors import BackendProtocolError, BackendRejected, BackendUnavailable, NotFound
 from tests.adapters.conformance import protocol_mismatches
@@ -102,7 +107,7 @@ async def test_novak_page_is_newest_first_with_paid_unpaid_and_one_overdue(
 ) -> None:
     [page] = await billing.invoice_pages([InvoiceQuery(personas.NOVAK, limit=100)])
 
-    assert page.total_count == len(page.invoices) > 50
+    assert page.total_count == len(page.invoices) > 25  # gas monthly, electricity a settlement a year
     issued = [inv.issue_date for inv in page.invoices]
     assert issued == sorted(issued, reverse=True)
     found = [inv.status for inv in page.invoices]
@@ -183,7 +188,7 @@ async def test_queries_keep_their_order_and_an_unknown_customer_gets_an_empty_pa
     assert [len(p.invoices) for p in pages] == [3, 0, 0]
     assert pages[0].invoices[0].customer_number == personas.PEKARNA
     assert pages[1].total_count == 0
-    assert pages[2].total_count > 40
+    assert pages[2].total_count > 25
 
 
 async def test_invoices_by_id_is_one_batch_in_order_with_none_for_unknown(
@@ -210,9 +215,10 @@ async def test_deposit_plans_payments_and_reminders_per_customer(billing: SoapBi
         [InvoiceQuery(personas.NOVAK, statuses=(InvoiceStatus.OVERDUE,))]
     )
 
-    assert [len(p) for p in plans] == [2, 0]
-    assert {p.supply_point_id for p in plans[0]} == {"1000012345001", "1000012345002"}
+    assert [len(p) for p in plans] == [1, 0]  # gas is billed monthly: no deposits
+    assert {p.supply_point_id for p in plans[0]} == {"1000012345001"}
     assert all(len(p.items) in (4, 12) for p in plans[0])
+    assert all(p.next_settlement and p.items[-1].due_date <= p.next_settlement for p in plans[0])
     assert payments[1] == []
     assert payments[0]
     assert {p.direction for p in payments[0]} <= {PaymentDirection.RECEIVED, PaymentDirection.SENT}
@@ -247,12 +253,15 @@ async def test_deposit_and_payment_method_changes_persist(billing: SoapBilling) 
     amount = plan.minimum_amount.amount + 200
 
     changed = await billing.change_deposit_amount(plan_id=plan.id, amount=amount)
-    await billing.change_payment_method(plan_id=plan.id, method=PaymentMethod.SIPO)
+    with pytest.raises(BackendRejected):  # SIPO needs its connection number
+        await billing.change_payment_method(plan_id=plan.id, method=PaymentMethod.SIPO)
+    await billing.change_payment_method(plan_id=plan.id, method=PaymentMethod.SIPO, sipo_number="1234567890")
     [[after]] = await billing.deposit_plans([personas.SVOBODOVA])
 
     assert {item.amount.amount for item in changed.items if not item.paid} == {amount}
     assert after.payment_method is PaymentMethod.SIPO
-    assert after.bank_account is None
+    assert after.sipo_number == "1234567890"
+    assert after.bank_account == plan.bank_account  # kept: refunds go there
     assert {item.amount.amount for item in after.items if not item.paid} == {amount}
     with pytest.raises(BackendRejected):
         await billing.change_deposit_amount(plan_id=plan.id, amount=Decimal("1.00"))
@@ -264,13 +273,13 @@ async def test_a_frequency_change_reschedules_the_deposits_not_yet_due(
     billing: SoapBilling, control: httpx.Client
 ) -> None:
     set_today(control, "2026-05-10")
-    [[plan]] = await billing.deposit_plans(["1000077002"])  # monthly
+    [[plan]] = await billing.deposit_plans(["1000077006"])  # monthly, its period from 12 January
     assert plan.frequency is DepositFrequency.MONTHLY
     monthly = {item.amount.amount for item in plan.items if not item.paid}
     paid_before = [item for item in plan.items if item.paid]
 
     quarterly = await billing.change_deposit_frequency(plan_id=plan.id, frequency=DepositFrequency.QUARTERLY)
-    [[read_back]] = await billing.deposit_plans(["1000077002"])
+    [[read_back]] = await billing.deposit_plans(["1000077006"])
     monthly_again = await billing.change_deposit_frequency(
         plan_id=plan.id, frequency=DepositFrequency.MONTHLY, amount=plan.minimum_amount.amount + 100
     )
@@ -278,11 +287,11 @@ async def test_a_frequency_change_reschedules_the_deposits_not_yet_due(
     assert read_back == quarterly
     assert quarterly.frequency is DepositFrequency.QUARTERLY
     assert quarterly.minimum_amount.amount == plan.minimum_amount.amount * 3
-    assert [item.due_date.month for item in quarterly.items if not item.paid] == [6, 9, 12]
+    assert [item.due_date.month for item in quarterly.items if not item.paid] == [7, 10, 1]
     assert {item.amount.amount for item in quarterly.items if not item.paid} == {m * 3 for m in monthly}
     assert [item for item in quarterly.items if item.paid] == paid_before
     assert monthly_again.frequency is DepositFrequency.MONTHLY
-    assert [item.due_date.month for item in monthly_again.items if not item.paid] == list(range(5, 13))
+    assert [item.due_date.month for item in monthly_again.items if not item.paid] == [*range(5, 13), 1]
     assert {item.amount.amount for item in monthly_again.items if not item.paid} == {
         plan.minimum_amount.amount + 100
     }
@@ -402,3 +411,56 @@ async def test_ping_answers_when_the_back_end_is_up(billing: SoapBilling, contro
     await billing.ping()
 
     assert calls(control) == {"Ping": 1}
+
+
+# -- invoice detail, readings and consumption (issue 14) ---------------------------------------
+
+
+async def test_invoices_carry_kind_period_lines_consumption_and_vat_summary(
+    billing: SoapBilling, control: httpx.Client
+) -> None:
+    [page] = await billing.invoice_pages([InvoiceQuery(personas.NOVAK, limit=30)])
+    details = await billing.invoice_details([*(inv.id for inv in page.invoices), "1000012345009202601"])
+
+    assert details[-1] is None  # unknown
+    details = details[:-1]
+    assert all(d is not None for d in details)
+    kinds = {d.kind for d in details if d is not None}
+    assert kinds == {InvoiceKind.REGULAR, InvoiceKind.SETTLEMENT}
+    for invoice, d in zip(page.invoices, details, strict=True):
+        assert d is not None and d.invoice_id == invoice.id
+        taxed = [line for line in d.lines if line.vat_rate is not None]
+        assert sum((line.net.amount for line in taxed), Decimal(0)) == d.net.amount
+        [vat] = d.vat_summary
+        assert (vat.rate, vat.base, vat.vat, vat.total) == (21, d.net, d.vat, invoice.total)
+        assert d.period_from <= d.period_to == d.taxable_supply_date < invoice.issue_date
+        assert d.balance.amount == invoice.total.amount - d.deposits_deducted.amount
+        if d.kind is InvoiceKind.SETTLEMENT:
+            [deposits] = [line for line in d.lines if line.kind is InvoiceLineKind.DEPOSITS]
+            assert deposits.net.amount == -d.deposits_deducted.amount < 0
+        else:  # novak's gas: m³ converted with the combustion heat
+            [use] = d.consumption
+            assert use.unit is MeterUnit.CUBIC_METRE and use.combustion_heat is not None
+            assert use.kwh == int((use.quantity * use.combustion_heat).quantize(Decimal(1)))
+    assert calls(control) == {"GetInvoiceList": 1, "GetInvoiceDetail": 1}  # one call for the page's detail
+
+
+async def test_readings_and_consumption_are_one_call_for_many_points(
+    billing: SoapBilling, control: httpx.Client
+) -> None:
+    ids = ["1000012345001", "1000012345009", "1000012345002"]
+
+    readings = await billing.meter_readings(ids)
+    consumption = await billing.consumption(ids)
+
+    assert [bool(r) for r in readings] == [True, False, True]
+    assert {r.unit for r in readings[2]} == {MeterUnit.CUBIC_METRE}
+    assert {r.type for r in readings[0]} <= set(ReadingType)
+    dates = [r.date for r in readings[0]]
+    assert dates == sorted(dates, reverse=True)
+    months = [c for c in consumption[0] if c.granularity is ConsumptionGranularity.MONTH]
+    periods = [c for c in consumption[0] if c.granularity is ConsumptionGranularity.BILLING_PERIOD]
+    assert len(months) >= 24 and all(c.estimated for c in months)  # read once a year: profiled
+    assert periods and not any(c.estimated for c in periods)
+    assert consumption[1] == []
+    assert calls(control) == {"GetMeterReadings": 1, "GetConsumption": 1}

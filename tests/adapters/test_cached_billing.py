@@ -14,12 +14,15 @@ from gateway.adapters.cached import CachedBilling
 from gateway.cache import stale
 from gateway.cache.store import CacheStore
 from gateway.domain.billing import (
+    ConsumptionPeriod,
     DepositFrequency,
     DepositPlan,
     Document,
     Invoice,
+    InvoiceDetail,
     InvoicePage,
     InvoiceQuery,
+    MeterReading,
     Payment,
     PaymentMethod,
     Reminder,
@@ -85,8 +88,22 @@ class FakeBilling:
         raise NotImplementedError
 
     async def change_payment_method(
-        self, *, plan_id: str, method: PaymentMethod, bank_account: str | None = None
+        self,
+        *,
+        plan_id: str,
+        method: PaymentMethod,
+        bank_account: str | None = None,
+        sipo_number: str | None = None,
     ) -> DepositPlan:
+        raise NotImplementedError
+
+    async def invoice_details(self, ids: Sequence[str]) -> list[InvoiceDetail | None]:
+        raise NotImplementedError
+
+    async def meter_readings(self, supply_point_ids: Sequence[str]) -> list[list[MeterReading]]:
+        raise NotImplementedError
+
+    async def consumption(self, supply_point_ids: Sequence[str]) -> list[list[ConsumptionPeriod]]:
         raise NotImplementedError
 
     async def ping(self) -> None:

@@ -5,7 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from gateway.domain.billing import Document, Invoice, InvoicePage, InvoiceQuery, InvoiceStatus
+from gateway.domain.billing import (
+    ConsumptionGranularity,
+    ConsumptionPeriod,
+    Document,
+    Invoice,
+    InvoiceDetail,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceLineKind,
+    InvoicePage,
+    InvoiceQuery,
+    InvoiceStatus,
+    MeterReading,
+    MeterUnit,
+    ReadingType,
+    RegisterConsumption,
+    VatSummaryLine,
+)
 from gateway.domain.customers import Address, Customer, Segment
 from gateway.domain.money import Money
 from gateway.domain.requests import CustomerRequest, RequestHistoryEntry, RequestKind, RequestState
@@ -111,4 +128,70 @@ def request(customer: str, id: str) -> CustomerRequest:
 def document(customer: str, id: str) -> Document:
     return Document(
         id=id, customer_number=customer, file_name=f"{id}.pdf", content=b"%PDF-1.4\x00\xff binary"
+    )
+
+
+def invoice_detail(customer: str, id: str) -> InvoiceDetail:
+    """A settlement: gas in m³ and kWh, a line per kind, deposits deducted, one VAT rate."""
+    net, vat = Money(Decimal("10000.00")), Money(Decimal("2100.00"))
+    return InvoiceDetail(
+        invoice_id=id,
+        customer_number=customer,
+        kind=InvoiceKind.SETTLEMENT,
+        period_from=dt.date(2025, 1, 15),
+        period_to=dt.date(2026, 1, 14),
+        taxable_supply_date=dt.date(2026, 1, 14),
+        net=net,
+        vat=vat,
+        deposits_deducted=Money(Decimal("13200.00")),
+        balance=Money(Decimal("-1100.00")),
+        paid_on=dt.date(2026, 1, 29),
+        consumption=(
+            RegisterConsumption(
+                RegisterKind.SINGLE, 100, 1100, 1000, MeterUnit.CUBIC_METRE, 10550, Decimal("10.550")
+            ),
+        ),
+        lines=(
+            InvoiceLine(
+                InvoiceLineKind.ENERGY,
+                "Zemní plyn",
+                RegisterKind.SINGLE,
+                Decimal("10550"),
+                "kWh",
+                Money(Decimal("0.948")),
+                net,
+                21,
+            ),
+            InvoiceLine(
+                InvoiceLineKind.DEPOSITS,
+                "Uhrazené zálohy",
+                None,
+                Decimal(12),
+                "ks",
+                None,
+                Money(Decimal("-13200.00")),
+                None,
+            ),
+        ),
+        vat_summary=(VatSummaryLine(21, net, vat, Money(Decimal("12100.00"))),),
+    )
+
+
+def meter_reading(point: str) -> MeterReading:
+    return MeterReading(
+        point, dt.date(2026, 1, 15), RegisterKind.LOW_TARIFF, 12345, MeterUnit.KWH, ReadingType.ACTUAL
+    )
+
+
+def consumption_period(point: str) -> ConsumptionPeriod:
+    return ConsumptionPeriod(
+        point,
+        ConsumptionGranularity.MONTH,
+        dt.date(2026, 1, 1),
+        dt.date(2026, 1, 31),
+        RegisterKind.SINGLE,
+        130,
+        MeterUnit.CUBIC_METRE,
+        1372,
+        False,
     )

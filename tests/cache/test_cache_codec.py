@@ -21,6 +21,9 @@ from tests.cache import samples
         [samples.supply_point("1000012345", "OM1")],
         samples.request("1000012345", "R1"),
         samples.document("1000012345", "D1"),
+        samples.invoice_detail("1000012345", "1000012345001202601"),
+        [samples.meter_reading("1000012345002")],
+        [samples.consumption_period("1000012345002")],
         InvoiceQuery(
             "1000012345",
             statuses=(InvoiceStatus.PAID, InvoiceStatus.OVERDUE),

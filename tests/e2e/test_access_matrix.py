@@ -44,7 +44,13 @@ ROOT_FIELDS = ["viewer", "customer", "node", "nodes", "requestTypes", "contactIn
 NODE_TYPES = list(NODE_RESOLVERS)
 DELEGATE_FORBIDDEN = {"SupplyPoint", "Message"}  # outside VIEW_BILLING
 # The node types an owner's demo data holds no object of: the only own-object checks left out.
-HOLDS_NONE = {("svobodova", "Reminder"), ("teplarna", "Reminder")}
+# Monthly-billed customers (pekarna, teplarna) pay no deposits: no deposit plan.
+HOLDS_NONE = {
+    ("svobodova", "Reminder"),
+    ("teplarna", "Reminder"),
+    ("pekarna", "DepositPlan"),
+    ("teplarna", "DepositPlan"),
+}
 MISSING = "9000000001"  # the simulators know numbers starting 1-3 only
 
 LISTS = """

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -192,4 +193,5 @@ async def test_a_deposit_frequency_change_shows_in_the_next_query(gql: GraphQLCl
     unpaid = [item for item in after["items"] if not item["paid"]]
     assert unpaid
     assert all(float(item["amount"]["amount"]) == float(amount) for item in unpaid)
-    assert all(int(item["dueDate"][5:7]) % 3 == 0 for item in unpaid)
+    months = [int(item["dueDate"][:4]) * 12 + int(item["dueDate"][5:7]) for item in unpaid]
+    assert all(later - earlier == 3 for earlier, later in pairwise(months))  # a quarter apart

@@ -442,3 +442,32 @@ async def test_a_submission_is_idempotent_per_key(
     assert error_codes(other) == ["BAD_USER_INPUT"]
     replays = 'gateway_idempotent_replays_total{operation="submitMonthlyRefinement"} 1.0'
     assert replays in (await client.get("/metrics")).text
+
+
+COVERAGE = """
+query Coverage($number: String!) {
+  customer(number: $number) {
+    supplyPoints { id commodity expectedAnnualConsumptionKwh }
+    nomination { commodity supplyPointIds monthlyVolumes { month contractedMwh } }
+  }
+}
+"""
+
+
+async def test_the_contract_says_what_it_nominates_and_a_year_of_it_is_the_points_expected_use(
+    gql: GraphQLClient,
+) -> None:
+    await gql.login("teplarna")
+
+    result = await gql.execute(COVERAGE, {"number": personas.TEPLARNA})
+
+    customer = result["data"]["customer"]
+    nomination = customer["nomination"]
+    gas = [p for p in customer["supplyPoints"] if p["commodity"] == "GAS"]
+    assert nomination["commodity"] == "GAS"
+    assert nomination["supplyPointIds"] == [p["id"] for p in gas]
+    year = sum(
+        Decimal(v["contractedMwh"]) for v in nomination["monthlyVolumes"] if v["month"].startswith("2026")
+    )
+    expected = Decimal(sum(p["expectedAnnualConsumptionKwh"] for p in gas)) / 1000
+    assert abs(year - expected) / expected < Decimal("0.001")

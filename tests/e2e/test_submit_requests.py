@@ -268,3 +268,55 @@ async def test_a_contact_change_and_a_self_reading_are_filed(gql: GraphQLClient)
         ("request", "selfReading", "readingDate"),
         ("request", "selfReading", "highTariffKwh"),
     }
+
+
+SIPO_PLAN = """
+query Sipo($number: String!) {
+  customer(number: $number) { depositPlans { supplyPointId paymentMethod bankAccount sipoNumber } }
+}
+"""
+
+
+async def test_sipo_needs_its_connection_number_and_a_bank_account_given_with_it_is_stored(
+    gql: GraphQLClient,
+) -> None:
+    # given: svobodova's plan, not on SIPO
+    await gql.login("svobodova")
+    [plan] = (await gql.execute(SIPO_PLAN, {"number": SVOBODOVA}))["data"]["customer"]["depositPlans"]
+    assert plan["paymentMethod"] != "SIPO"
+    point = plan["supplyPointId"]
+
+    # when
+    without = await gql.execute(
+        SUBMIT,
+        submission("sipo-1", {"paymentMethodChange": {"supplyPointId": point, "method": "SIPO"}}, SVOBODOVA),
+    )
+    switched = await gql.execute(
+        SUBMIT,
+        submission(
+            "sipo-2",
+            {"paymentMethodChange": {"supplyPointId": point, "method": "SIPO", "sipoNumber": "1234567890"}},
+            SVOBODOVA,
+        ),
+    )
+    account = await gql.execute(
+        SUBMIT,
+        submission(
+            "sipo-3",
+            {"bankDetailsChange": {"supplyPointId": point, "bankAccount": "19-2000145399/0800"}},
+            SVOBODOVA,
+        ),
+    )
+    [after] = (await gql.execute(SIPO_PLAN, {"number": SVOBODOVA}))["data"]["customer"]["depositPlans"]
+
+    # then
+    assert [(e["field"], e["code"]) for e in without["data"]["submitRequest"]["errors"]] == [
+        (["request", "paymentMethodChange", "sipoNumber"], "REQUIRED")
+    ]
+    assert switched["data"]["submitRequest"]["errors"] == []
+    assert account["data"]["submitRequest"]["errors"] == []
+    assert (after["paymentMethod"], after["sipoNumber"], after["bankAccount"]) == (
+        "SIPO",
+        "1234567890",
+        "19-2000145399/0800",  # stored, as the answer said
+    )

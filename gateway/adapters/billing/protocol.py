@@ -7,12 +7,15 @@ from decimal import Decimal
 from typing import Protocol
 
 from gateway.domain.billing import (
+    ConsumptionPeriod,
     DepositFrequency,
     DepositPlan,
     Document,
     Invoice,
+    InvoiceDetail,
     InvoicePage,
     InvoiceQuery,
+    MeterReading,
     Payment,
     PaymentMethod,
     Reminder,
@@ -25,6 +28,9 @@ class BillingBackend(Protocol):
 
     async def invoices_by_id(self, ids: Sequence[str]) -> list[Invoice | None]: ...
 
+    async def invoice_details(self, ids: Sequence[str]) -> list[InvoiceDetail | None]:
+        """Per invoice id, in order: lines, consumption, VAT summary; ``None`` for an unknown id."""
+
     async def deposit_plans(self, customer_numbers: Sequence[str]) -> list[list[DepositPlan]]: ...
 
     async def payments(self, customer_numbers: Sequence[str]) -> list[list[Payment]]: ...
@@ -32,6 +38,12 @@ class BillingBackend(Protocol):
     async def reminders(self, customer_numbers: Sequence[str]) -> list[list[Reminder]]: ...
 
     async def documents(self, ids: Sequence[str]) -> list[Document | None]: ...
+
+    async def meter_readings(self, supply_point_ids: Sequence[str]) -> list[list[MeterReading]]:
+        """Per supply point, newest first: the readings over its invoices' span (none if unknown)."""
+
+    async def consumption(self, supply_point_ids: Sequence[str]) -> list[list[ConsumptionPeriod]]:
+        """Per supply point: its billing periods' and calendar months' use per register."""
 
     async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
         """A write: the plan with its future deposits at ``amount``. ``BadUserInput`` outside
@@ -45,9 +57,16 @@ class BillingBackend(Protocol):
         sum. ``BadUserInput`` outside the range, ``NotFound`` for an unknown plan. Never retried."""
 
     async def change_payment_method(
-        self, *, plan_id: str, method: PaymentMethod, bank_account: str | None = None
+        self,
+        *,
+        plan_id: str,
+        method: PaymentMethod,
+        bank_account: str | None = None,
+        sipo_number: str | None = None,
     ) -> DepositPlan:
-        """A write, like ``change_deposit_amount``."""
+        """A write, like ``change_deposit_amount``. Direct debit needs ``bank_account``; SIPO
+        needs ``sipo_number`` (its spojovací číslo) unless the plan already pays by SIPO. An
+        account given with another method is kept for refunds."""
 
     async def ping(self) -> None:
         """Raise ``BackendError`` unless the back end answers."""

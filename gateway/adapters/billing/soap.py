@@ -38,20 +38,32 @@ from gateway.adapters.soap import (
     mapped,
 )
 from gateway.domain.billing import (
+    ConsumptionGranularity,
+    ConsumptionPeriod,
     DepositFrequency,
     DepositItem,
     DepositPlan,
     Document,
     Invoice,
+    InvoiceDetail,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceLineKind,
     InvoicePage,
     InvoiceQuery,
     InvoiceStatus,
+    MeterReading,
+    MeterUnit,
     Payment,
     PaymentDirection,
     PaymentMethod,
+    ReadingType,
+    RegisterConsumption,
     Reminder,
+    VatSummaryLine,
 )
 from gateway.domain.money import Money
+from gateway.domain.supply_points import RegisterKind
 from gateway.errors import BackendProtocolError, BackendRejected, BackendUnavailable, NotFound
 
 BACKEND = "billing"
@@ -141,6 +153,95 @@ _FAK_ID, _ZAK, _CISLO, _VS, _OM = _FAK.values()
 _VYST, _SPLAT, _CASTKA, _K_UHRADE, _STAV, _DOK = (
     f"{{{NS}}}{name}" for name in ("DAT_VYST", "DAT_SPLAT", "CASTKA", "K_UHRADE", "STAV", "DOK_ID")
 )
+_SPOTREBA, _POL, _REKAP = (f"{{{NS}}}{name}" for name in ("SPOTREBA", "POL", "REKAP_DPH"))
+
+KIND_BY_CODE = {
+    "R": InvoiceKind.REGULAR,
+    "V": InvoiceKind.SETTLEMENT,
+    "O": InvoiceKind.CORRECTIVE,
+    "Z": InvoiceKind.DEPOSIT_SCHEDULE,
+}
+REGISTER_BY_CODE = {"VT": RegisterKind.HIGH_TARIFF, "NT": RegisterKind.LOW_TARIFF, "JT": RegisterKind.SINGLE}
+UNIT_BY_CODE = {"kWh": MeterUnit.KWH, "m3": MeterUnit.CUBIC_METRE}
+LINE_KIND_BY_CODE = {
+    "EN": InvoiceLineKind.ENERGY,
+    "DI": InvoiceLineKind.DISTRIBUTION,
+    "SS": InvoiceLineKind.SYSTEM_SERVICES,
+    "PO": InvoiceLineKind.FEES,
+    "ZA": InvoiceLineKind.DEPOSITS,
+}
+READING_TYPE_BY_CODE = {"A": ReadingType.ACTUAL, "S": ReadingType.SELF_READING, "O": ReadingType.ESTIMATED}
+GRANULARITY_BY_CODE = {"M": ConsumptionGranularity.MONTH, "F": ConsumptionGranularity.BILLING_PERIOD}
+
+
+def _comma_decimal(value: str) -> Decimal:
+    if not value or not all(c.isdigit() or c in ",-" for c in value):
+        raise ValueError(f"not a legacy number: {value!r}")
+    return Decimal(value.replace(",", "."))
+
+
+def _consumption_from(node: etree._Element) -> RegisterConsumption:
+    f = _fields(node)
+    heat = _opt(f, "SPAL_TEPLO")
+    return RegisterConsumption(
+        register=REGISTER_BY_CODE[_str(f, "TARIF")],
+        start_reading=int(_str(f, "STAV_OD")),
+        end_reading=int(_str(f, "STAV_DO")),
+        quantity=int(_str(f, "MNOZSTVI")),
+        unit=UNIT_BY_CODE[_str(f, "JEDNOTKA")],
+        kwh=int(_str(f, "MNOZSTVI_KWH")),
+        combustion_heat=_comma_decimal(heat) if heat is not None else None,
+    )
+
+
+def _line_from(node: etree._Element) -> InvoiceLine:
+    f = _fields(node)
+    register, price, rate = _opt(f, "TARIF"), _opt(f, "CENA_MJ"), _opt(f, "SAZBA_DPH")
+    return InvoiceLine(
+        kind=LINE_KIND_BY_CODE[_str(f, "TYP_POL")],
+        description=_str(f, "TEXT"),
+        register=REGISTER_BY_CODE[register] if register is not None else None,
+        quantity=_comma_decimal(_str(f, "MNOZSTVI")),
+        unit=_str(f, "MJ"),
+        unit_price=Money(_comma_decimal(price)) if price is not None else None,
+        net=_money(_str(f, "CASTKA_BEZ_DPH")),
+        vat_rate=int(rate) if rate is not None else None,
+    )
+
+
+def _vat_from(node: etree._Element) -> VatSummaryLine:
+    f = _fields(node)
+    line = VatSummaryLine(
+        rate=int(_str(f, "SAZBA_DPH")),
+        base=_money(_str(f, "ZAKLAD")),
+        vat=_money(_str(f, "DPH")),
+        total=_money(_str(f, "CELKEM")),
+    )
+    if line.base.amount + line.vat.amount != line.total.amount:
+        raise ValueError("REKAP_DPH: base + VAT is not the total")
+    return line
+
+
+def detail_from(node: etree._Element) -> InvoiceDetail:
+    """One ``DETAIL`` of a ``GetInvoiceDetail`` reply."""
+    f = _fields(node)
+    paid = _opt(f, "DAT_UHR")
+    return InvoiceDetail(
+        invoice_id=_str(f, "FAK_ID"),
+        customer_number=_str(f, "ZAK_CISLO"),
+        kind=KIND_BY_CODE[_str(f, "DRUH")],
+        period_from=legacy_date(_str(f, "OBD_OD")),
+        period_to=legacy_date(_str(f, "OBD_DO")),
+        taxable_supply_date=legacy_date(_str(f, "DUZP")),
+        net=_money(_str(f, "CASTKA_BEZ_DPH")),
+        vat=_money(_str(f, "DPH")),
+        deposits_deducted=_money(_str(f, "ZALOHY")),
+        balance=_money(_str(f, "VYSLEDEK")),
+        paid_on=legacy_date(paid) if paid is not None else None,
+        consumption=tuple(_consumption_from(n) for n in node.iterchildren(_SPOTREBA)),
+        lines=tuple(_line_from(n) for n in node.iterchildren(_POL)),
+        vat_summary=tuple(_vat_from(n) for n in node.iterchildren(_REKAP)),
+    )
 
 
 def invoice_from(node: etree._Element) -> Invoice:
@@ -160,6 +261,33 @@ def invoice_from(node: etree._Element) -> Invoice:
         amount_due=_money(f[_K_UHRADE]),
         status=STATUS_BY_CODE[int(f[_STAV])],
         document_id=document_id.strip() or None if document_id else None,
+    )
+
+
+def reading_from(node: etree._Element) -> MeterReading:
+    f = _fields(node)
+    return MeterReading(
+        supply_point_id=_str(f, "OM_ID"),
+        date=legacy_date(_str(f, "DAT_ODECTU")),
+        register=REGISTER_BY_CODE[_str(f, "TARIF")],
+        value=int(_str(f, "STAV")),
+        unit=UNIT_BY_CODE[_str(f, "JEDNOTKA")],
+        type=READING_TYPE_BY_CODE[_str(f, "TYP_ODECTU")],
+    )
+
+
+def consumption_from(node: etree._Element) -> ConsumptionPeriod:
+    f = _fields(node)
+    return ConsumptionPeriod(
+        supply_point_id=_str(f, "OM_ID"),
+        granularity=GRANULARITY_BY_CODE[_str(f, "OBDOBI_TYP")],
+        period_from=legacy_date(_str(f, "OBD_OD")),
+        period_to=legacy_date(_str(f, "OBD_DO")),
+        register=REGISTER_BY_CODE[_str(f, "TARIF")],
+        quantity=int(_str(f, "MNOZSTVI")),
+        unit=UNIT_BY_CODE[_str(f, "JEDNOTKA")],
+        kwh=int(_str(f, "MNOZSTVI_KWH")),
+        estimated={"A": True, "N": False}[_str(f, "ODHAD")],
     )
 
 
@@ -198,6 +326,8 @@ def _plan_from(node: etree._Element) -> DepositPlan:
         bank_account=_opt(f, "UCET"),
         minimum_amount=_money(_str(f, "MIN_CASTKA")),
         items=tuple(items),
+        sipo_number=_opt(f, "SPOJ_CISLO"),
+        next_settlement=legacy_date(settlement) if (settlement := _opt(f, "DAT_VYUCT")) else None,
     )
 
 
@@ -326,6 +456,17 @@ class SoapBilling:
         found = {invoice.id: invoice for invoice in invoices}
         return [found.get(invoice_id) for invoice_id in ids]
 
+    async def invoice_details(self, ids: Sequence[str]) -> list[InvoiceDetail | None]:
+        """Lines, consumption and VAT summary: one call per 100 invoices, asked only when shown."""
+        wanted = list(dict.fromkeys(ids))
+        chunks = [wanted[i : i + BATCH_CAP] for i in range(0, len(wanted), BATCH_CAP)]
+        answers = await asyncio.gather(
+            *(self._soap.call("GetInvoiceDetail", FAK_ID=chunk) for chunk in chunks)
+        )
+        details = mapped(BACKEND, "invoice detail", lambda: [detail_from(n) for a in answers for n in a])
+        found = {detail.invoice_id: detail for detail in details}
+        return [found.get(invoice_id) for invoice_id in ids]
+
     # -- per customer
 
     async def _per_customer(
@@ -347,6 +488,32 @@ class SoapBilling:
 
     async def reminders(self, customer_numbers: Sequence[str]) -> list[list[Reminder]]:
         return await self._per_customer("GetReminders", customer_numbers, _reminder_from)
+
+    # -- meters
+
+    async def _per_point(
+        self, operation: str, point_ids: Sequence[str], item: Callable[[etree._Element], tuple[str, T]]
+    ) -> list[list[T]]:
+        """One call per 100 supply points; results per point, in order; none for an unknown point."""
+        wanted = list(dict.fromkeys(point_ids))
+        chunks = [wanted[i : i + BATCH_CAP] for i in range(0, len(wanted), BATCH_CAP)]
+        answers = await asyncio.gather(*(self._soap.call(operation, OM_ID=chunk) for chunk in chunks))
+        values = mapped(BACKEND, operation, lambda: [item(node) for answer in answers for node in answer])
+        found: dict[str, list[T]] = {point_id: [] for point_id in wanted}
+        for point_id, value in values:
+            if point_id in found:
+                found[point_id].append(value)
+        return [found[point_id] for point_id in point_ids]
+
+    async def meter_readings(self, supply_point_ids: Sequence[str]) -> list[list[MeterReading]]:
+        return await self._per_point(
+            "GetMeterReadings", supply_point_ids, lambda n: ((r := reading_from(n)).supply_point_id, r)
+        )
+
+    async def consumption(self, supply_point_ids: Sequence[str]) -> list[list[ConsumptionPeriod]]:
+        return await self._per_point(
+            "GetConsumption", supply_point_ids, lambda n: ((c := consumption_from(n)).supply_point_id, c)
+        )
 
     # -- documents
 
@@ -379,11 +546,18 @@ class SoapBilling:
         return await self._changed_plan("ChangeDepositFrequency", **params)
 
     async def change_payment_method(
-        self, *, plan_id: str, method: PaymentMethod, bank_account: str | None = None
+        self,
+        *,
+        plan_id: str,
+        method: PaymentMethod,
+        bank_account: str | None = None,
+        sipo_number: str | None = None,
     ) -> DepositPlan:
         params: dict[str, Any] = {"PLAN_ID": plan_id, "ZPUSOB_PLATBY": CODE_BY_METHOD[method]}
         if bank_account is not None:
             params["UCET"] = bank_account
+        if sipo_number is not None:
+            params["SPOJ_CISLO"] = sipo_number
         return await self._changed_plan("ChangePaymentMethod", **params)
 
     async def _changed_plan(self, operation: str, **params: Any) -> DepositPlan:

@@ -53,6 +53,7 @@ from gateway.domain.supply_points import (
     RegisterKind,
     SupplyPoint,
     TechnicalData,
+    VoltageLevel,
 )
 from gateway.errors import BackendProtocolError, BackendRejected, BackendUnavailable, NotFound
 
@@ -68,6 +69,7 @@ SUPPLY_POINT_ID = re.compile(r"\d{13}")
 # not put into a URL path (no "..", no encoded slashes, nothing the CRM must refuse).
 REQUEST_ID = re.compile(r"\d{10}-\d{1,9}")
 BREAKER = re.compile(r"([13])x(\d{1,4})")
+VOLTAGES = {"NN": VoltageLevel.LOW, "VN": VoltageLevel.HIGH, "VVN": VoltageLevel.VERY_HIGH}
 TRANSIENT_STATUSES = frozenset({408, 429})  # timed out, throttled: like a 5xx
 REJECTED_STATUSES = frozenset({400, 413, 414, 422})  # the values sent: the caller's input
 
@@ -270,13 +272,26 @@ def to_supply_point(r: Record) -> SupplyPoint:
     if contract is ContractType.COMBINED_SERVICES:
         last, following = legacy_date(text(r, "DAT_ODECTU")), legacy_date(text(r, "DAT_DALSIHO_ODECTU"))
         if commodity is Commodity.ELECTRICITY:
-            breaker = BREAKER.fullmatch(text(r, "HL_JISTIC"))
-            if breaker is None:
-                raise MalformedError("HL_JISTIC: expected phases x amps")
+            voltage = VOLTAGES.get(str(r.get("NAPETI") or "NN"))
+            if voltage is None:
+                raise MalformedError("NAPETI: expected NN, VN or VVN")
+            capacity: int | None = None
+            if voltage is VoltageLevel.LOW:
+                breaker = BREAKER.fullmatch(text(r, "HL_JISTIC"))
+                if breaker is None:
+                    raise MalformedError("HL_JISTIC: expected phases x amps")
+                amps, phases, tariff = int(breaker[2]), int(breaker[1]), text(r, "DS")
+            else:  # high voltage: reserved capacity instead of a breaker, no D/C tariff
+                kw = text(r, "REZ_KAP_KW")
+                if not kw.isdigit():
+                    raise MalformedError("REZ_KAP_KW: expected kW")
+                amps, phases, tariff, capacity = None, 3, None, int(kw)
             technical = ElectricityTechnicalData(
-                main_breaker_amps=int(breaker[2]),
-                phases=int(breaker[1]),
-                distribution_tariff=text(r, "DS"),
+                main_breaker_amps=amps,
+                phases=phases,
+                distribution_tariff=tariff,
+                voltage_level=voltage,
+                reserved_capacity_kw=capacity,
                 meter_number=text(r, "CISLO_PRISTROJE"),
                 expected_annual_consumption_kwh=annual_kwh,
                 last_reading_date=last,

@@ -60,6 +60,7 @@ from gateway.domain.nomination import (
     SubmissionReceipt,
     WeeklyNomination,
 )
+from gateway.domain.supply_points import Commodity
 from gateway.errors import BackendProtocolError, BackendRejected, NotFound
 from gateway.nomination.intervals import (
     day_starts,
@@ -148,6 +149,9 @@ def _resolution(node: etree._Element) -> Resolution:
     return RESOLUTION_BY_MINUTES[int(_text(node, "ROZLISENI"))]
 
 
+COMMODITY_BY_CODE = {"P": Commodity.GAS, "E": Commodity.ELECTRICITY}
+
+
 def contract_from(node: etree._Element) -> NominationContract:
     return NominationContract(
         customer_number=_text(node, "ZAK_CISLO"),
@@ -162,6 +166,8 @@ def contract_from(node: etree._Element) -> NominationContract:
             )
             for m in node.iterchildren(_q("MESIC"))
         ),
+        commodity=COMMODITY_BY_CODE[commodity] if (commodity := node.findtext(_q("KOMODITA"))) else None,
+        supply_point_ids=tuple(_text(om, "OM_ID") for om in node.iterchildren(_q("OM"))),
     )
 
 
