@@ -1,5 +1,5 @@
 """The gateway command: serve the gateway, run the demo, manage staff API keys, print and
-check the schema artifact (``gateway schema print|check``).
+check the schema artifact (gateway schema print|check).
 
 Settings come from GATEWAY_* environment variables (or a .env file): `gateway serve --help`
 lists them. A setting or argument that cannot work stops the command with one line naming it

@@ -41,7 +41,9 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address gateway serve listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port gateway serve listens on.")
     workers: int | None = Field(
-        None, ge=1, description="Worker processes of gateway serve; default: the number of CPU cores."
+        None,
+        ge=1,
+        description="Worker processes of gateway serve; default: the CPU cores with Redis, else 1.",
     )
     demo: bool = Field(False, description="Demo mode: seed the demo accounts, relax Secure cookies.")
     graphiql: bool = Field(True, description="Serve GraphiQL at GET /graphql to browsers.")
@@ -221,8 +223,13 @@ class Settings(BaseSettings):
 
     @cached_property
     def worker_processes(self) -> int:
-        """``workers``, or one per CPU core this process may run on."""
-        return self.workers or len(os.sched_getaffinity(0)) or 1
+        """``workers``; unset, one per CPU core this process may run on when Redis is
+        configured, else one: without Redis, login throttling, request budgets and the caches
+        live in each process, so several workers would each allow the limit and serve what
+        another worker's write has changed."""
+        if self.workers:
+            return self.workers
+        return (len(os.sched_getaffinity(0)) or 1) if self.redis_url else 1
 
     @cached_property
     def gate_closure(self) -> GateClosureRules:

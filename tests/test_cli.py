@@ -191,6 +191,8 @@ def test_a_database_that_does_not_answer_is_one_line_naming_the_variable(tmp_pat
     assert "hunter2" not in result.stderr + result.stdout
 
 
-def test_serve_runs_a_worker_per_core_unless_told() -> None:
-    assert Settings().worker_processes == len(os.sched_getaffinity(0))
+def test_serve_runs_a_worker_per_core_with_redis_one_without_unless_told() -> None:
+    shared = "redis://127.0.0.1:6379/0"
+    assert Settings(redis_url=shared).worker_processes == len(os.sched_getaffinity(0))
+    assert Settings(redis_url=None).worker_processes == 1  # per-process limits must not multiply
     assert Settings(workers=3).worker_processes == 3
