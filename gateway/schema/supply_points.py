@@ -40,6 +40,8 @@ InvoiceDelivery = strawberry.enum(
     domain.InvoiceDelivery, description="EMAIL: e-invoice; PAPER: by post to the correspondence address."
 )
 BillingCycle = strawberry.enum(domain.BillingCycle)
+PageFirst = Annotated[int | None, strawberry.argument(description="At most 100; 20 when omitted.")]
+PageAfter = Annotated[str | None, strawberry.argument(description="The `endCursor` of the page before.")]
 ConsumptionGranularity = strawberry.enum(
     domain_billing.ConsumptionGranularity,
     description="MONTH: calendar months; BILLING_PERIOD: the periods the invoices bill.",
@@ -263,7 +265,7 @@ class SupplyPoint(Node):
         "every register's state with the reading's type.",
     )
     async def readings(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: PageFirst = None, after: PageAfter = None
     ) -> Connection[Annotated[MeterReading, strawberry.lazy("gateway.schema.metering")]]:
         from gateway.resolvers.metering import resolve_readings  # noqa: PLC0415 - metering imports this module
 
@@ -277,9 +279,14 @@ class SupplyPoint(Node):
     async def consumption(
         self,
         info: Info,
-        granularity: ConsumptionGranularity = domain_billing.ConsumptionGranularity.MONTH,  # type: ignore[valid-type]
-        first: int | None = None,
-        after: str | None = None,
+        granularity: Annotated[
+            ConsumptionGranularity,  # type: ignore[valid-type]
+            strawberry.argument(
+                description="Calendar months (the default) or the invoices' billing periods."
+            ),
+        ] = domain_billing.ConsumptionGranularity.MONTH,
+        first: PageFirst = None,
+        after: PageAfter = None,
     ) -> Connection[Annotated[ConsumptionPeriod, strawberry.lazy("gateway.schema.metering")]]:
         from gateway.resolvers.metering import resolve_consumption  # noqa: PLC0415 - metering imports this module
 
