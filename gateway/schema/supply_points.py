@@ -110,6 +110,8 @@ class SupplyPointFilter:
     )
 
 
+PageFirst = Annotated[int | None, strawberry.argument(description="At most 100; 20 when omitted.")]
+PageAfter = Annotated[str | None, strawberry.argument(description="The `endCursor` of the page before.")]
 ConsumptionGranularity = described_enum(
     domain_billing.ConsumptionGranularity,
     description="How consumption is summed for a chart.",
@@ -373,7 +375,7 @@ class SupplyPoint(Node):
         "every register's state with the reading's type.",
     )
     async def readings(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: PageFirst = None, after: PageAfter = None
     ) -> Connection[Annotated[MeterReading, strawberry.lazy("gateway.schema.metering")]]:
         from gateway.resolvers.metering import resolve_readings  # noqa: PLC0415 - metering imports this module
 
@@ -387,9 +389,14 @@ class SupplyPoint(Node):
     async def consumption(
         self,
         info: Info,
-        granularity: ConsumptionGranularity = domain_billing.ConsumptionGranularity.MONTH,  # type: ignore[valid-type]
-        first: int | None = None,
-        after: str | None = None,
+        granularity: Annotated[
+            ConsumptionGranularity,  # type: ignore[valid-type]
+            strawberry.argument(
+                description="Calendar months (the default) or the invoices' billing periods."
+            ),
+        ] = domain_billing.ConsumptionGranularity.MONTH,
+        first: PageFirst = None,
+        after: PageAfter = None,
     ) -> Connection[Annotated[ConsumptionPeriod, strawberry.lazy("gateway.schema.metering")]]:
         from gateway.resolvers.metering import resolve_consumption  # noqa: PLC0415 - metering imports this module
 
