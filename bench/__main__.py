@@ -233,7 +233,12 @@ async def _series(kind: str, login: str, query: str, rounds: int) -> dict[str, f
 
 
 async def _throughput(login: str, seconds: float, concurrency: int) -> float:
-    connections = [await _connect("warm", login) for _ in range(concurrency)]
+    # One login (Argon2 is slow on purpose), its token on every connection: a connection left
+    # idle while the others log in would be closed by uvicorn's keep-alive timeout.
+    token = await _token("warm", login)
+    connections = [await GraphQLConnection.open(HOST, GATEWAYS["warm"]) for _ in range(concurrency)]
+    for connection in connections:
+        connection.headers["Authorization"] = f"Bearer {token}"
     number = PERSONAS[login]
     await _timed(connections[0], OVERVIEW, number)
     done = 0
