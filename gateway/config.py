@@ -12,6 +12,7 @@ from typing import Annotated
 from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from gateway.domain.qr_payment import czech_iban
 from gateway.nomination.validation import DAY_OF_MONTH, DAYS_BEFORE, GateClosureRules, parse_gate
 from gateway.ratelimit.buckets import DEFAULT_POLICY
 
@@ -44,6 +45,11 @@ class Settings(BaseSettings):
     billing_username: str = "portal-gw"
     billing_password: SecretStr = SecretStr("billing-secret")
     billing_timeout: float = 5.0
+    payee_account: str = Field(
+        "2000145399/0800",
+        description="The supplier's collection account (the one billing prints on its invoices): "
+        "the payee of every QR payment.",
+    )
 
     crm_url: str = "http://127.0.0.1:8102"
     crm_api_key: SecretStr = SecretStr("crm-demo-key")
@@ -125,6 +131,12 @@ class Settings(BaseSettings):
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("payee_account")
+    @classmethod
+    def _czech_account(cls, value: str) -> str:
+        czech_iban(value)  # refuses an account that fails its checks
         return value
 
     @field_validator("nomination_weekly_gate", "nomination_daily_gate")

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import strawberry
 
 from gateway.context import Info
 from gateway.document_links import document_path, signed_document_url
 from gateway.domain import billing as domain
+from gateway.domain import qr_payment
 from gateway.domain.access import Scope
 from gateway.permissions import PUBLIC, public_fields, requires
 from gateway.schema.common import Money
 from gateway.schema.node import Node, to_global_id
+from gateway.schema.qr_payment import QrPayment
 from gateway.schema.supply_points import SupplyPoint
 
 InvoiceStatus = strawberry.enum(domain.InvoiceStatus)
@@ -22,6 +25,7 @@ PaymentDirection = strawberry.enum(
 )
 PaymentMethod = strawberry.enum(domain.PaymentMethod)
 DepositFrequency = strawberry.enum(domain.DepositFrequency)
+PRAGUE = ZoneInfo("Europe/Prague")
 
 
 @public_fields
@@ -61,6 +65,14 @@ def document_for(document_id: str | None, file_name: str) -> Document | None:
     )
 
 
+def _prague_today(info: Info) -> dt.date:
+    return info.context.services.clock().astimezone(PRAGUE).date()
+
+
+def _qr_payment(order: qr_payment.PaymentOrder | None) -> QrPayment | None:
+    return QrPayment.from_domain(order) if order is not None else None
+
+
 def _supply_point_id(raw_id: str | None) -> strawberry.ID | None:
     return to_global_id("SupplyPoint", raw_id) if raw_id else None
 
@@ -68,6 +80,7 @@ def _supply_point_id(raw_id: str | None) -> strawberry.ID | None:
 @strawberry.type
 class Invoice(Node):
     customer_number: strawberry.Private[str]
+    source: strawberry.Private[domain.Invoice]
     number: str = strawberry.field(metadata=PUBLIC)
     variable_symbol: str = strawberry.field(metadata=PUBLIC)
     issue_date: dt.date = strawberry.field(metadata=PUBLIC)
@@ -78,11 +91,23 @@ class Invoice(Node):
     document: Document | None = strawberry.field(metadata=PUBLIC)
     supply_point_id: strawberry.ID | None = strawberry.field(metadata=PUBLIC)
 
+    @strawberry.field(
+        metadata=PUBLIC,
+        description="How to pay what is left of it (QR Platba); null once nothing is owed "
+        "(paid, cancelled, or an overpayment).",
+    )
+    def qr_payment(self, info: Info) -> QrPayment | None:
+        account = info.context.settings.payee_account
+        return _qr_payment(
+            qr_payment.invoice_payment(self.source, account=account, today=_prague_today(info))
+        )
+
     @classmethod
     def from_domain(cls, invoice: domain.Invoice) -> Invoice:
         return cls(
             id=to_global_id("Invoice", invoice.id),
             customer_number=invoice.customer_number,
+            source=invoice,
             number=invoice.number,
             variable_symbol=invoice.variable_symbol,
             issue_date=invoice.issue_date,
@@ -114,14 +139,31 @@ def customer_scoped_id(type_name: str, customer_number: str, raw_id: str) -> str
 @public_fields
 @strawberry.type(description="One advance payment of a deposit plan.")
 class DepositItem:
+    source: strawberry.Private[domain.DepositItem]
+    payment_method: strawberry.Private[domain.PaymentMethod]
     due_date: dt.date
     amount: Money
     paid: bool
     variable_symbol: str
 
+    @strawberry.field(
+        description="How to pay this deposit (QR Platba); null once paid, or when the plan's "
+        "payment method (direct debit, SIPO) collects it anyway."
+    )
+    def qr_payment(self, info: Info) -> QrPayment | None:
+        order = qr_payment.deposit_payment(
+            self.source,
+            method=self.payment_method,
+            account=info.context.settings.payee_account,
+            today=_prague_today(info),
+        )
+        return _qr_payment(order)
+
     @classmethod
-    def from_domain(cls, item: domain.DepositItem) -> DepositItem:
+    def from_domain(cls, item: domain.DepositItem, method: domain.PaymentMethod) -> DepositItem:
         return cls(
+            source=item,
+            payment_method=method,
             due_date=item.due_date,
             amount=Money.from_domain(item.amount),
             paid=item.paid,
@@ -170,7 +212,10 @@ class DepositPlan(Node):
             payment_method=plan.payment_method,
             bank_account=plan.bank_account,
             minimum_amount=Money.from_domain(plan.minimum_amount),
-            items=[DepositItem.from_domain(item) for item in sorted(plan.items, key=lambda i: i.due_date)],
+            items=[
+                DepositItem.from_domain(item, plan.payment_method)
+                for item in sorted(plan.items, key=lambda i: i.due_date)
+            ],
         )
 
 
