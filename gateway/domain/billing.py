@@ -92,6 +92,7 @@ class DepositPlan:
     bank_account: str | None  # "19-2000145399/0800" for direct debit and refunds
     minimum_amount: Money  # the least deposit billing accepts for this supply point
     items: tuple[DepositItem, ...]
+    document_id: str | None = None  # the schedule's PDF (platební kalendář)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,7 @@ class Reminder:
     fee: Money
     invoice_ids: tuple[str, ...]
     document_id: str | None
+    new_due_date: dt.date | None = None  # the new deadline the reminder sets
 
 
 @dataclass(frozen=True, slots=True)

@@ -187,6 +187,10 @@ class DepositPlan(Node):
     items: list[DepositItem] = strawberry.field(
         metadata=PUBLIC, description="Every deposit of the plan, by due date."
     )
+    document: Document | None = strawberry.field(
+        metadata=PUBLIC,
+        description="The schedule as a PDF (platební kalendář): every deposit, and how to pay the next.",
+    )
 
     @strawberry.field(metadata=PUBLIC, description="The earliest unpaid deposit, if any.")
     def next_item(self) -> DepositItem | None:
@@ -216,6 +220,7 @@ class DepositPlan(Node):
                 DepositItem.from_domain(item, plan.payment_method)
                 for item in sorted(plan.items, key=lambda i: i.due_date)
             ],
+            document=document_for(plan.document_id, f"platebni-kalendar-{plan.supply_point_id}.pdf"),
         )
 
 
@@ -270,6 +275,9 @@ class Reminder(Node):
     issue_date: dt.date = strawberry.field(metadata=PUBLIC)
     amount: Money = strawberry.field(metadata=PUBLIC, description="What is owed.")
     fee: Money = strawberry.field(metadata=PUBLIC)
+    new_due_date: dt.date | None = strawberry.field(
+        metadata=PUBLIC, description="The new deadline the reminder sets for paying what is owed."
+    )
 
     @strawberry.field(metadata=PUBLIC, description="The invoices the reminder concerns.")
     async def invoices(self, info: Info) -> list[Invoice]:
@@ -294,6 +302,7 @@ class Reminder(Node):
             issue_date=reminder.issue_date,
             amount=Money.from_domain(reminder.amount),
             fee=Money.from_domain(reminder.fee),
+            new_due_date=reminder.new_due_date,
         )
 
 

@@ -198,6 +198,7 @@ def _plan_from(node: etree._Element) -> DepositPlan:
         bank_account=_opt(f, "UCET"),
         minimum_amount=_money(_str(f, "MIN_CASTKA")),
         items=tuple(items),
+        document_id=_opt(f, "DOK_ID"),
     )
 
 
@@ -226,6 +227,7 @@ def _reminder_from(node: etree._Element) -> Reminder:
         fee=_money(_str(f, "POPLATEK")),
         invoice_ids=tuple((n.text or "").strip() for n in node.iterchildren(_q("FAK_ID"))),
         document_id=_opt(f, "DOK_ID"),
+        new_due_date=legacy_date(deadline) if (deadline := _opt(f, "NOVA_SPLATNOST")) else None,
     )
 
 
