@@ -204,6 +204,9 @@ def to_customer(r: Record) -> Customer:
         permanent_address=address(r),
         email=optional_text(r, "EMAIL"),
         phone=phone(text(r, "TELEFON")),
+        ico=optional_text(r, "ICO"),
+        vat_id=optional_text(r, "DIC"),
+        bank_account=optional_text(r, "BANK_UCET"),
     )
 
 
