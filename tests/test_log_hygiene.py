@@ -11,6 +11,7 @@ import pytest
 
 from gateway.adapters.crm.rest import RestCrm
 from gateway.cli import QUIET_LOGGERS, configure_logging
+from gateway.domain.requests import RequestUpdate
 from gateway.errors import BackendRejected
 
 SECRET = "tajny.email@example.cz"
@@ -31,7 +32,7 @@ async def test_a_crm_refusal_is_logged_by_its_code_never_its_text(
     async with echoing_crm(status) as http:
         crm = RestCrm(http, base_url="http://crm.test", api_key="k")
         with pytest.raises(BackendRejected):
-            await crm.update_request("1000012345-0001", summary=SECRET)
+            await crm.update_request("1000012345-0001", RequestUpdate(summary=SECRET))
 
     assert f"HTTP {status}" in caplog.text
     assert f"CHYBA.KOD {status}" in caplog.text

@@ -55,7 +55,7 @@ from gateway.domain.billing import (
 from gateway.domain.contact import ContactDetailsChange
 from gateway.domain.customers import Customer
 from gateway.domain.messages import Message
-from gateway.domain.requests import CustomerRequest, NewRequest
+from gateway.domain.requests import CustomerRequest, NewRequest, RequestUpdate
 from gateway.domain.supply_points import SupplyPoint
 from gateway.errors import BackendRejected, BackendUnavailable
 from gateway.metrics import Metrics
@@ -423,8 +423,8 @@ class CachedCrm:
         await self._changed(customer_number)
         return changed
 
-    async def update_request(self, id: str, *, summary: str) -> CustomerRequest:
-        updated = await self.inner.update_request(id, summary=summary)
+    async def update_request(self, id: str, change: RequestUpdate) -> CustomerRequest:
+        updated = await self.inner.update_request(id, change)
         await self._changed(updated.customer_number)
         return updated
 
