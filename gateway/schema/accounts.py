@@ -3,6 +3,7 @@ registration, account settings, merging accounts and switching the customer numb
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import TypeVar
@@ -53,6 +54,10 @@ class Viewer:
     async def accounts_with_same_email(self, info: Info) -> list[LinkedAccount]:
         users = await portal_accounts.accounts_sharing_email(info.context)
         return [LinkedAccount(login=user.login) for user in users]
+
+    @strawberry.field(description="The user's own registration data: name, phone, notification preferences.")
+    async def registration(self, info: Info) -> Registration:
+        return Registration.from_service(await portal_accounts.registration(info.context))
 
     @strawberry.field(description="Every customer number the user may see, own and delegated.")
     def customers(self) -> list[Customer]:
@@ -182,9 +187,64 @@ class ChangePasswordPayload:
     errors: list[UserError]
 
 
-@strawberry.input
+@strawberry.input(description="Which mail to send; each field left out stays as it is.")
+class NotificationPreferencesInput:
+    invoices: bool | None = strawberry.field(default=None, description="A new invoice is issued.")
+    payment_reminders: bool | None = strawberry.field(
+        default=None, description="An invoice or deposit falls due soon, or is overdue."
+    )
+    request_updates: bool | None = strawberry.field(default=None, description="A request moves on.")
+    marketing: bool | None = strawberry.field(default=None, description="Offers and product news.")
+
+
+@public_fields
+@strawberry.type(
+    description="Which mail the user wants. Security notices (changes of where money or mail goes, "
+    "ownership claims, e-mail verification) are always sent."
+)
+class NotificationPreferences:
+    invoices: bool = strawberry.field(description="A new invoice is issued.")
+    payment_reminders: bool = strawberry.field(
+        description="An invoice or deposit falls due soon, or is overdue."
+    )
+    request_updates: bool = strawberry.field(description="A request moves on.")
+    marketing: bool = strawberry.field(description="Offers and product news (off unless chosen).")
+
+
+@public_fields
+@strawberry.type(
+    description="The portal user's own registration data (not the customer's, which the CRM holds)."
+)
+class Registration:
+    full_name: str | None = strawberry.field(description="The user's name, as the user gave it.")
+    phone: str | None = strawberry.field(description="E.164: `+420601123456`.")
+    notifications: NotificationPreferences = strawberry.field(description="Which mail the user wants.")
+
+    @classmethod
+    def from_service(cls, registration: portal_accounts.Registration) -> Registration:
+        n = registration.notifications
+        return cls(
+            full_name=registration.full_name,
+            phone=registration.phone,
+            notifications=NotificationPreferences(
+                invoices=n.invoices,
+                payment_reminders=n.payment_reminders,
+                request_updates=n.request_updates,
+                marketing=n.marketing,
+            ),
+        )
+
+
+@strawberry.input(description="Give any of the fields; those left out stay as they are.")
 class UpdateRegistrationInput:
     email: str | None = strawberry.field(default=None, description="Takes effect once verified.")
+    full_name: str | None = strawberry.field(default=None, description="1-200 characters.")
+    phone: str | None = strawberry.field(
+        default=None, description="A Czech number (`+420 601 123 456`); an empty string removes it."
+    )
+    notifications: NotificationPreferencesInput | None = strawberry.field(
+        default=None, description="Which mail to send."
+    )
 
 
 @public_fields
@@ -311,7 +371,19 @@ class AccountsMutation:
         self, info: Info, input: UpdateRegistrationInput
     ) -> UpdateRegistrationPayload:
         pending, errors = await attempt(
-            lambda: portal_accounts.update_registration(info.context, email=input.email)
+            lambda: portal_accounts.update_registration(
+                info.context,
+                email=input.email,
+                full_name=input.full_name,
+                phone=input.phone,
+                notifications={
+                    name: value
+                    for name, value in dataclasses.asdict(
+                        input.notifications or NotificationPreferencesInput()
+                    ).items()
+                    if value is not None
+                },
+            )
         )
         return UpdateRegistrationPayload(viewer=resolve_viewer(info), pending_email=pending, errors=errors)
 
