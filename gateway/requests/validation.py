@@ -389,9 +389,11 @@ def free_text_errors(*, subject: str, text: str) -> list[FieldError]:
 
 # --- documents, transfer (přepis), power of attorney (plná moc) --------------------------
 
-# A file rides base64 inside the JSON body (GATEWAY_MAX_BODY_BYTES, 1 MB by default): 600 KiB
-# of file is 800 KiB of base64, a scanned page as PDF, JPEG or PNG.
-MAX_DOCUMENT_BYTES = 600 * 1024
+# A file rides base64 inside the JSON body, as one string argument, and every string argument
+# is at most MAX_TEXT_LENGTH (100,000) characters (gateway.schema.text_input): 72 KiB of file is
+# 98,304 characters of base64. A scanned page as a JPEG fits; a bigger file needs an upload path
+# of its own (not built yet).
+MAX_DOCUMENT_BYTES = 72 * 1024
 MAX_DOCUMENTS = 3
 MAX_NAME = 200
 # What the first bytes of each accepted type are: a file is what it says it is, or refused.
@@ -425,7 +427,7 @@ def document_errors(
             errors.append(FieldError((*at, "contentType"), f"One of: {types}.", Code.INVALID))
             continue
         if len(encoded) > (MAX_DOCUMENT_BYTES + 2) // 3 * 4 + 4:
-            errors.append(FieldError((*at, "contentBase64"), "At most 600 KiB a file.", Code.TOO_HIGH))
+            errors.append(FieldError((*at, "contentBase64"), "At most 72 KiB a file.", Code.TOO_HIGH))
             continue
         try:
             content = base64.b64decode(encoded, validate=True)
@@ -435,7 +437,7 @@ def document_errors(
         if not content:
             errors.append(FieldError((*at, "contentBase64"), "The file is empty.", Code.REQUIRED))
         elif len(content) > MAX_DOCUMENT_BYTES:
-            errors.append(FieldError((*at, "contentBase64"), "At most 600 KiB a file.", Code.TOO_HIGH))
+            errors.append(FieldError((*at, "contentBase64"), "At most 72 KiB a file.", Code.TOO_HIGH))
         elif not content.startswith(DOCUMENT_SIGNATURES[content_type]):
             message = f"The file is not {content_type}."
             errors.append(FieldError((*at, "contentBase64"), message, Code.INVALID))

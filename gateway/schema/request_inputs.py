@@ -95,8 +95,8 @@ class TerminationInput:
 
 
 @strawberry.input(
-    description="A file attached to a request: a PDF, JPEG or PNG of at most 600 KiB, base64 in the "
-    "JSON body (the whole body stays under the gateway's 1 MB limit)."
+    description="A file attached to a request: a PDF, JPEG or PNG of at most 72 KiB (a scanned page as "
+    "JPEG), base64 in the JSON body; a string argument is at most 100,000 characters."
 )
 class RequestDocumentInput:
     file_name: str = strawberry.field(description="1-200 characters, no path: `plna-moc.pdf`.")

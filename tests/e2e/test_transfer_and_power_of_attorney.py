@@ -263,3 +263,28 @@ async def test_an_update_keeps_to_the_cases_kind_and_supply_point_and_to_open_ca
     ]
     assert [e["code"] for e in nothing["errors"]] == ["REQUIRED"]
     assert [e["code"] for e in closed["errors"]] == ["REQUEST_CLOSED"]
+
+
+async def test_a_document_of_72_kib_is_attached_and_one_byte_more_is_refused(gql: GraphQLClient) -> None:
+    # given: a JPEG scan as large as a string argument allows, through the whole HTTP stack
+    await gql.login("novak")
+    largest = b"\xff\xd8\xff\xe0" + b"\x00" * (72 * 1024 - 4)
+
+    def request(content: bytes) -> dict[str, Any]:
+        return {
+            "powerOfAttorney": {
+                "representativeName": "Karel Černý",
+                "scope": "Vše",
+                "document": document("plna-moc.jpg", content, "image/jpeg"),
+            }
+        }
+
+    # when
+    case = await filed(gql, "poa-largest", request(largest))
+    too_large = await gql.execute(SUBMIT, submission("poa-too-large", request(largest + b"\x00")))
+
+    # then
+    assert case["documents"] == [{"fileName": "plna-moc.jpg", "contentType": "image/jpeg", "size": 72 * 1024}]
+    assert [(e["field"], e["code"]) for e in too_large["data"]["submitRequest"]["errors"]] == [
+        (["request", "powerOfAttorney", "document", "contentBase64"], "TOO_HIGH")
+    ]
