@@ -13,8 +13,7 @@ from gateway.document_links import document_path, signed_document_url
 from gateway.domain import billing as domain
 from gateway.domain import qr_payment
 from gateway.domain.access import Scope
-from gateway.permissions import PUBLIC, Role, public_fields, requires
-from gateway.requests.validation import masked_account
+from gateway.permissions import PUBLIC, public_fields, requires
 from gateway.schema.common import Money
 from gateway.schema.node import Node, to_global_id
 from gateway.schema.qr_payment import QrPayment
@@ -179,7 +178,9 @@ class DepositPlan(Node):
     supply_point_id: strawberry.ID = strawberry.field(metadata=PUBLIC)
     frequency: DepositFrequency = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
     payment_method: PaymentMethod = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
-    account: strawberry.Private[str | None]
+    bank_account: str | None = strawberry.field(
+        metadata=PUBLIC, description="For direct debit and refunds: 19-2000145399/0800."
+    )
     minimum_amount: Money = strawberry.field(
         metadata=PUBLIC, description="The least deposit billing accepts."
     )
@@ -190,18 +191,6 @@ class DepositPlan(Node):
         metadata=PUBLIC,
         description="The schedule as a PDF (platební kalendář): every deposit, and how to pay the next.",
     )
-
-    @strawberry.field(
-        metadata=PUBLIC,
-        description="For direct debit and refunds: `19-2000145399/0800` to an owner (and staff), "
-        "`****5399/0800` to a delegate.",
-    )
-    def bank_account(self, info: Info) -> str | None:
-        if self.account is None:
-            return None
-        access = info.context.access(self.customer_number)
-        whole = access is not None and access.role in (Role.OWNER, Role.STAFF)
-        return self.account if whole else masked_account(self.account)
 
     @strawberry.field(metadata=PUBLIC, description="The earliest unpaid deposit, if any.")
     def next_item(self) -> DepositItem | None:
@@ -225,7 +214,7 @@ class DepositPlan(Node):
             supply_point_id=to_global_id("SupplyPoint", plan.supply_point_id),
             frequency=plan.frequency,
             payment_method=plan.payment_method,
-            account=plan.bank_account,
+            bank_account=plan.bank_account,
             minimum_amount=Money.from_domain(plan.minimum_amount),
             items=[
                 DepositItem.from_domain(item, plan.payment_method)

@@ -77,26 +77,3 @@ async def test_staff_read_the_customers_own_data(gql: GraphQLClient) -> None:
 
     assert "errors" not in result, result["errors"]
     assert result["data"]["customer"]["dic"] == "CZ11949031"
-
-
-PLAN_ACCOUNTS = "query($number: String!) { customer(number: $number) { depositPlans { bankAccount } } }"
-
-
-async def test_a_deposit_plans_account_is_whole_to_its_owner_and_masked_to_a_delegate(
-    gql: GraphQLClient,
-) -> None:
-    # given: novak's plans, one of them drawn by direct debit from 906056-71652073/3030
-    await gql.login("novak")
-    owner = await gql.execute(PLAN_ACCOUNTS, {"number": NOVAK})
-    await gql.login("poradce")  # VIEW_BILLING on novak's number
-
-    # when
-    delegate = await gql.execute(PLAN_ACCOUNTS, {"number": NOVAK})
-
-    # then
-    assert "errors" not in delegate, delegate["errors"]
-    whole = [p["bankAccount"] for p in owner["data"]["customer"]["depositPlans"]]
-    shown = [p["bankAccount"] for p in delegate["data"]["customer"]["depositPlans"]]
-    assert "906056-71652073/3030" in whole
-    assert "****2073/3030" in shown and "906056-71652073/3030" not in shown
-    assert [a is None for a in whole] == [a is None for a in shown]
