@@ -48,6 +48,10 @@ MAX_PROOF_AMOUNT = Decimal(10) ** 9
 MAX_FULL_NAME = 200
 CENT = Decimal("0.01")
 PROOF_FAILED = "We could not confirm this customer number with the proof given."
+CLAIM_REJECTED = (
+    f"An owner of this customer number rejected your claim. You may ask again "
+    f"{ownership.REFILE_AFTER.days} days after that decision."
+)
 STRONGER_PROOF_NEEDED = (
     "This customer number is already managed in the portal. To ask its owner for access, prove it "
     "with one of its invoices: the variable symbol and that invoice's total."
@@ -215,10 +219,11 @@ async def register(
         raise Rejected(["input", "login"], "A login has 1 to 64 printable characters.", "INVALID_LOGIN")
     _check_password(password, login, ["input", "password"])
     email = _check_email(email, ["input", "email"])
+    # The proof comes first: whether a login exists is told only to someone who proved a customer.
+    await _check_proof(context, customer_number, proof, ["input"])
     async with transaction(context.services.store) as db:
         if await accounts.find_user_by_login(db, login=login, include_cancelled=True) is not None:
             raise Rejected(["input", "login"], "This login is already taken.", "LOGIN_TAKEN")
-    await _check_proof(context, customer_number, proof, ["input"])
     password_hash = await context.services.passwords.hash(password)
     now = context.services.clock()
     number = customer_number.strip()
@@ -253,6 +258,8 @@ async def _prove(
     )
     if proven is Proven.STRONGER_PROOF_NEEDED:
         raise Rejected(["input", "proof"], STRONGER_PROOF_NEEDED, "STRONGER_PROOF_NEEDED")
+    if proven is Proven.CLAIM_REJECTED:
+        raise Rejected(["input", "customerNumber"], CLAIM_REJECTED, "CLAIM_REJECTED")
     if proven is not Proven.CLAIM_FILED:
         return proven, None
     await record_action(

@@ -10,10 +10,12 @@ offered to every customer.
 Which changes are instant follows PRODUCT.md (DOMAIN.md infers it from a cut-off source).
 
 ``owner_only`` marks the instant changes of where the customer's money or mail goes (bank
-account, payment method, contact details, correspondence and e-invoice address), and the
-power of attorney (who may act for the customer): only an owner makes them, never a
-delegate, whatever its scopes. A deposit's amount or frequency
-and the tracked requests (the back office checks them) stay open to SUBMIT_REQUESTS.
+account, payment method, contact details, correspondence and e-invoice address): only an
+owner makes them, never a delegate, whatever its scopes; so is ending the contract (a
+termination, or a transfer to a new customer) and a power of attorney (who may act for the
+customer). A deposit's amount or
+frequency and the other tracked requests (the back office checks them) stay open to
+SUBMIT_REQUESTS.
 
 ``INPUTS`` names, per entry, the member of ``submitRequest``'s one-of input that files it
 and that member's input type, so a client can build the form from the catalogue.
@@ -180,6 +182,7 @@ CATALOGUE: tuple[RequestType, ...] = (
         "Contract termination",
         _TRACKED,
         Offering.TRACKED_CONTRACT_CHANGES,
+        owner_only=True,
     ),
     RequestType(
         RequestTypeCode.TRANSFER,
@@ -188,6 +191,7 @@ CATALOGUE: tuple[RequestType, ...] = (
         "Transfer of the supply point to a new customer",
         _TRACKED,
         Offering.TRACKED_CONTRACT_CHANGES,
+        owner_only=True,
     ),
     RequestType(
         RequestTypeCode.POWER_OF_ATTORNEY,

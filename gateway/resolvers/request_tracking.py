@@ -93,7 +93,9 @@ async def resolve_update_request(info: Info, input: UpdateRequestInput) -> Reque
         for e in catalogue.CATALOGUE
         if e.kind is found.kind and e.processing is catalogue.Processing.TRACKED
     ]
-    if any(e.owner_only for e in tracked) and role is not Role.OWNER:  # a power of attorney
+    if (
+        any(e.owner_only for e in tracked) and role is not Role.OWNER
+    ):  # termination, transfer, power of attorney
         raise Forbidden("Only the customer's owner can change this request.")
     if input.summary is None and not input.documents and input.request is None:
         return _errors([FieldError((), "Give a summary, documents or the case's fields.", Code.REQUIRED)])

@@ -13,7 +13,8 @@ from gateway.document_links import document_path, signed_document_url
 from gateway.domain import billing as domain
 from gateway.domain import qr_payment
 from gateway.domain.access import Scope
-from gateway.permissions import PUBLIC, public_fields, requires
+from gateway.permissions import PUBLIC, Role, public_fields, requires
+from gateway.requests.validation import masked_account
 from gateway.schema.common import Money
 from gateway.schema.node import Node, to_global_id
 from gateway.schema.qr_payment import QrPayment
@@ -178,9 +179,7 @@ class DepositPlan(Node):
     supply_point_id: strawberry.ID = strawberry.field(metadata=PUBLIC)
     frequency: DepositFrequency = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
     payment_method: PaymentMethod = strawberry.field(metadata=PUBLIC)  # type: ignore[valid-type]
-    bank_account: str | None = strawberry.field(
-        metadata=PUBLIC, description="For direct debit and refunds: 19-2000145399/0800."
-    )
+    account: strawberry.Private[str | None]
     minimum_amount: Money = strawberry.field(
         metadata=PUBLIC, description="The least deposit billing accepts."
     )
@@ -191,6 +190,17 @@ class DepositPlan(Node):
         metadata=PUBLIC,
         description="The schedule as a PDF (platební kalendář): every deposit, and how to pay the next.",
     )
+
+    @strawberry.field(
+        metadata=PUBLIC,
+        description="For direct debit and refunds, in billing's form: 19-2000145399/0800 to an owner "
+        "(and staff); a delegate sees only the last four digits and the bank: ****5399/0800.",
+    )
+    def bank_account(self, info: Info) -> str | None:
+        access = info.context.access(self.customer_number)
+        if self.account is None or (access is not None and access.role in (Role.OWNER, Role.STAFF)):
+            return self.account
+        return masked_account(self.account)
 
     @strawberry.field(metadata=PUBLIC, description="The earliest unpaid deposit, if any.")
     def next_item(self) -> DepositItem | None:
@@ -214,7 +224,7 @@ class DepositPlan(Node):
             supply_point_id=to_global_id("SupplyPoint", plan.supply_point_id),
             frequency=plan.frequency,
             payment_method=plan.payment_method,
-            bank_account=plan.bank_account,
+            account=plan.bank_account,
             minimum_amount=Money.from_domain(plan.minimum_amount),
             items=[
                 DepositItem.from_domain(item, plan.payment_method)

@@ -108,7 +108,7 @@ class RequestDocumentInput:
 
 @strawberry.input(
     description="Tracked: the supply point passes to a new customer (přepis) on `transferDate`. "
-    "The back office contacts the new customer and ends your contract for the point that day."
+    "The back office contacts the new customer and ends your contract for the point that day. Owner only."
 )
 class TransferInput:
     supply_point_id: strawberry.ID

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +28,11 @@ class Proven(enum.Enum):
     CLAIM_FILED = "CLAIM_FILED"  # the number has an owner: a new claim waits for its approval
     CLAIM_PENDING = "CLAIM_PENDING"  # the same claim was pending already
     STRONGER_PROOF_NEEDED = "STRONGER_PROOF_NEEDED"  # the number has an owner; one fact is not enough
+    CLAIM_REJECTED = "CLAIM_REJECTED"  # an owner rejected this user's claim less than REFILE_AFTER ago
+
+
+# A rejected claimant may ask again only after this long: the owners are not mailed on every retry.
+REFILE_AFTER = timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +51,8 @@ async def prove_customer(
 ) -> Proven:
     """The user has proved ``customer_number`` (``strong_proof``: with two facts of one
     document). Without an owner, the user becomes its owner; with one, a strong proof files
-    a pending claim (once: ``CLAIM_PENDING`` when it was pending already), a weak one gives
-    nothing."""
+    a pending claim (once: ``CLAIM_PENDING`` when it was pending already; ``CLAIM_REJECTED``
+    within ``REFILE_AFTER`` of an owner's rejection), a weak one gives nothing."""
     await lock_owners(session, customer_number=customer_number, now=now)
     owners = await list_owners(session, customer_number=customer_number, now=now)
     if any(owner.user_id == user_id for owner in owners):
@@ -59,6 +64,10 @@ async def prove_customer(
         return Proven.STRONGER_PROOF_NEEDED
     if await _pending(session, user_id=user_id, customer_number=customer_number) is not None:
         return Proven.CLAIM_PENDING
+    if await _rejected_since(
+        session, user_id=user_id, customer_number=customer_number, since=now - REFILE_AFTER
+    ):
+        return Proven.CLAIM_REJECTED
     session.add(
         OwnershipClaim(
             user_id=user_id, customer_number=customer_number, status=ClaimStatus.PENDING, created_at=now
@@ -75,6 +84,18 @@ async def _pending(session: AsyncSession, *, user_id: int, customer_number: str)
         OwnershipClaim.status == ClaimStatus.PENDING,
     )
     return (await session.execute(query)).scalar_one_or_none()
+
+
+async def _rejected_since(
+    session: AsyncSession, *, user_id: int, customer_number: str, since: datetime
+) -> bool:
+    query = select(OwnershipClaim.id).where(
+        OwnershipClaim.user_id == user_id,
+        OwnershipClaim.customer_number == customer_number,
+        OwnershipClaim.status == ClaimStatus.REJECTED,
+        OwnershipClaim.decided_at > since,
+    )
+    return (await session.execute(query.limit(1))).first() is not None
 
 
 async def list_claims(

@@ -25,6 +25,7 @@ from tests.e2e.test_owner_only_changes import (
     mails_to,
     signed_in,
     submission,
+    submitting_delegate,
 )
 
 ACCOUNT = "19-2000145399/0800"
@@ -82,3 +83,24 @@ async def test_a_new_bank_account_is_masked_in_the_mail_the_answer_the_audit_and
         assert whole not in told
         assert whole not in str(entries[0].detail)
         assert whole not in caplog.text
+
+
+async def test_a_deposit_plans_account_is_whole_to_an_owner_and_masked_to_a_delegate(
+    client: httpx.AsyncClient,
+) -> None:
+    # given: the owner has set the plan's account
+    owner = await signed_in(client, "novak")
+    point = (await first_plan(owner))["supplyPointId"]
+    changed = await owner.execute(
+        SUBMIT,
+        submission("plan-account", {"bankDetailsChange": {"supplyPointId": point, "bankAccount": ACCOUNT}}),
+    )
+    assert changed["data"]["submitRequest"]["errors"] == []
+    delegate = await submitting_delegate(client, "poradce")
+
+    # when
+    owners_view, delegates_view = await first_plan(owner), await first_plan(delegate)
+
+    # then
+    assert owners_view["bankAccount"] == ACCOUNT
+    assert delegates_view["bankAccount"] == "****5399/0800"

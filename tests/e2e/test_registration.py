@@ -171,12 +171,25 @@ async def test_a_wrong_proof_and_a_missing_customer_number_fail_alike(gql: Graph
     assert wrong_proof["data"]["register"]["token"] is None
 
 
-async def test_a_taken_login_is_refused_in_any_letter_case(gql: GraphQLClient) -> None:
-    result = await gql.execute(REGISTER, registration(login="Novak"))
+async def test_a_taken_login_is_refused_in_any_letter_case_once_the_customer_is_proved(
+    gql: GraphQLClient,
+) -> None:
+    variable_symbol, _ = await proofs_of(gql, UNREGISTERED)
+
+    result = await gql.execute(
+        REGISTER, registration(login="Novak", proof={"variableSymbol": variable_symbol})
+    )
 
     assert result["data"]["register"]["errors"] == [
         {"field": ["input", "login"], "message": "This login is already taken.", "code": "LOGIN_TAKEN"}
     ]
+
+
+async def test_a_taken_login_is_not_confirmed_without_a_proof(gql: GraphQLClient) -> None:
+    result = await gql.execute(REGISTER, registration(login="novak", proof={"variableSymbol": "1234567890"}))
+
+    [error] = result["data"]["register"]["errors"]
+    assert error["code"] == "PROOF_FAILED"
 
 
 async def test_weak_passwords_are_refused_with_the_reason(gql: GraphQLClient) -> None:

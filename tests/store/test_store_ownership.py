@@ -4,6 +4,7 @@ owner approves or rejects; the last owner cannot be removed."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,7 +23,7 @@ from gateway.store.access import (
 from gateway.store.accounts import create_user
 from gateway.store.db import create_sessionmaker, transaction
 from gateway.store.models import AccessRole, ClaimStatus, User
-from gateway.store.ownership import Proven, decide_claim, list_claims, prove_customer
+from gateway.store.ownership import REFILE_AFTER, Proven, decide_claim, list_claims, prove_customer
 
 PASSWORD_HASH = hash_password("Demo-heslo-2026")
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -137,6 +138,28 @@ async def test_a_rejected_claim_gives_nothing_and_cannot_be_decided_twice(sessio
             approve=True,
             now=LATER,
         )
+
+
+async def test_a_rejected_claimant_asks_again_only_after_the_refile_period(session: AsyncSession) -> None:
+    owner, claimant = await _user(session, "novak"), await _user(session, "jana")
+    await _prove(session, owner)
+    await _prove(session, claimant, strong=True)
+    await decide_claim(
+        session,
+        owner_user_id=owner.id,
+        claimant_user_id=claimant.id,
+        customer_number=NOVAK,
+        approve=False,
+        now=LATER,
+    )
+
+    def again(at: datetime) -> Awaitable[Proven]:
+        return prove_customer(session, user_id=claimant.id, customer_number=NOVAK, strong_proof=True, now=at)
+
+    assert await again(LATER + REFILE_AFTER - timedelta(seconds=1)) is Proven.CLAIM_REJECTED
+    assert await list_claims(session, customer_number=NOVAK, pending_only=True) == []
+    assert await again(LATER + REFILE_AFTER) is Proven.CLAIM_FILED
+    assert [c.login for c in await list_claims(session, customer_number=NOVAK, pending_only=True)] == ["jana"]
 
 
 async def test_only_an_owner_decides_and_a_stranger_learns_nothing(session: AsyncSession) -> None:
