@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from gateway.domain.qr_payment import czech_iban
 from gateway.nomination.validation import DAY_OF_MONTH, DAYS_BEFORE, GateClosureRules, parse_gate
 from gateway.ratelimit.buckets import DEFAULT_POLICY
 
@@ -76,6 +77,11 @@ class Settings(BaseSettings):
     billing_username: str = Field("portal-gw", description="Billing's WS-Security user.")
     billing_password: SecretStr = Field(SecretStr("billing-secret"), description="Billing's password.")
     billing_timeout: float = Field(5.0, gt=0, description="Seconds per call to billing.")
+    payee_account: str = Field(
+        "2000145399/0800",
+        description="The supplier's collection account (the one billing prints on its invoices): "
+        "the payee of every QR payment.",
+    )
 
     crm_url: str = Field("http://127.0.0.1:8102", description="The CRM's REST base URL.")
     crm_api_key: SecretStr = Field(SecretStr("crm-demo-key"), description="Sent to the CRM as X-Api-Key.")
@@ -201,6 +207,12 @@ class Settings(BaseSettings):
     def _redis_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(REDIS_SCHEMES):
             raise ValueError("not a Redis URL; redis://HOST:PORT/DB, rediss://... or unix://PATH")
+        return value
+
+    @field_validator("payee_account")
+    @classmethod
+    def _czech_account(cls, value: str) -> str:
+        czech_iban(value)  # refuses an account that fails its checks
         return value
 
     @field_validator("nomination_weekly_gate", "nomination_daily_gate")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,6 +30,7 @@ from gateway.domain.billing import InvoiceQuery
 from gateway.domain.refusals import AccessErrorCode, AccountErrorCode, Rejected
 from gateway.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
 from gateway.outbox import owner_notice, verification_mail
+from gateway.requests import validation as request_validation
 from gateway.sessions import client_address, reload_viewer, start_session
 from gateway.store import access as store_access
 from gateway.store import accounts, ownership
@@ -45,6 +46,7 @@ PROOF_PAGES = 6  # the newest 600 invoices: two years even for a bakery with 25 
 VARIABLE_SYMBOL = re.compile(r"^\d{1,10}$")
 SUPPLY_POINT_CODE = re.compile(r"^(\d{18}|[0-9A-Z-]{16})$")  # an EAN (electricity) or an EIC (gas)
 MAX_PROOF_AMOUNT = Decimal(10) ** 9
+MAX_FULL_NAME = 200
 CENT = Decimal("0.01")
 PROOF_FAILED = "We could not confirm this customer number with the proof given."
 CLAIM_REJECTED = (
@@ -417,20 +419,108 @@ async def change_password(
             raise wrong from None
 
 
-async def update_registration(context: Context, *, email: str | None) -> str | None:
-    """Change registration data; a new e-mail takes effect once verified (returns it, pending)."""
+@dataclass(frozen=True, slots=True)
+class NotificationPreferences:
+    """Which mail the user wants. Security notices (a change of where the customer's money or
+    mail goes, ownership claims, e-mail verification) are always sent."""
+
+    invoices: bool = True
+    payment_reminders: bool = True
+    request_updates: bool = True
+    marketing: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    full_name: str | None
+    phone: str | None
+    notifications: NotificationPreferences
+
+
+_PREFERENCE_COLUMNS = {
+    "invoices": "notify_invoices",
+    "payment_reminders": "notify_payment_reminders",
+    "request_updates": "notify_request_updates",
+    "marketing": "notify_marketing",
+}
+
+
+def _registration(user: User) -> Registration:
+    preferences = {name: bool(getattr(user, column)) for name, column in _PREFERENCE_COLUMNS.items()}
+    return Registration(user.full_name, user.phone, NotificationPreferences(**preferences))
+
+
+async def registration(context: Context) -> Registration:
     viewer = _require_user(context)
-    if email is None:
-        return None
-    email = _check_email(email, ["input", "email"])
     async with transaction(context.services.store) as db:
         user = await accounts.get_user(db, user_id=viewer.user_id)
         assert user is not None
-        if user.email == email and user.email_verified_at is not None:
+        return _registration(user)
+
+
+def _check_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not 0 < len(name) <= MAX_FULL_NAME or not name.isprintable():
+        raise Rejected(
+            ["input", "fullName"],
+            f"Give a name of 1 to {MAX_FULL_NAME} characters.",
+            AccountErrorCode.INVALID_NAME,
+        )
+    return name
+
+
+def _check_phone(phone: str) -> str | None:
+    """``""`` clears the phone; otherwise a Czech number, kept as ``+420601123456``."""
+    if not phone.strip():
+        return None
+    checked = request_validation.phone(phone)
+    if checked is None:
+        raise Rejected(
+            ["input", "phone"], "A Czech phone number: +420 and nine digits.", AccountErrorCode.INVALID_PHONE
+        )
+    return checked
+
+
+async def update_registration(
+    context: Context,
+    *,
+    email: str | None = None,
+    full_name: str | None = None,
+    phone: str | None = None,
+    notifications: Mapping[str, bool] | None = None,
+) -> str | None:
+    """Change registration data: the name, phone and notification preferences at once, a new
+    e-mail once verified (returns it, pending). Every value is checked before anything changes."""
+    viewer = _require_user(context)
+    new_email = _check_email(email, ["input", "email"]) if email is not None else None
+    new_name = _check_name(full_name) if full_name is not None else None
+    new_phone = _check_phone(phone) if phone is not None else None
+    unknown = set(notifications or {}) - set(_PREFERENCE_COLUMNS)
+    assert not unknown, unknown  # the schema's input has exactly these fields
+    async with transaction(context.services.store) as db:
+        user = await accounts.get_user(db, user_id=viewer.user_id)
+        assert user is not None
+        changed: list[str] = []
+        if new_name is not None and new_name != user.full_name:
+            user.full_name = new_name
+            changed.append("full_name")
+        if phone is not None and new_phone != user.phone:
+            user.phone = new_phone
+            changed.append("phone")
+        for name, value in (notifications or {}).items():
+            column = _PREFERENCE_COLUMNS[name]
+            if getattr(user, column) != value:
+                setattr(user, column, value)
+                changed.append(f"notifications.{name}")
+        if changed:
+            user.updated_at = context.services.clock()
+            # which fields, never their values: the audit log holds no personal data it need not
+            await record_action(context, db, "registration_changed", fields=changed)
+        if new_email is None or (user.email == new_email and user.email_verified_at is not None):
             return None
-        await _mail_verification(context, db, user, email)
-        await record_action(context, db, "registration_changed", email_pending=email)
-    return email
+        await _mail_verification(context, db, user, new_email)
+        await record_action(context, db, "registration_changed", email_pending=new_email)
+    return new_email
 
 
 async def merge_accounts(

@@ -14,6 +14,7 @@ from graphql import GraphQLError
 
 from gateway.adapters.crm.rest import RestCrm
 from gateway.cli import configure_logging
+from gateway.domain.requests import RequestUpdate
 from gateway.errors import BackendRejected, NotFound
 from gateway.observability.log_format import QUIET_LOGGERS, JsonFormatter, LogFormat, TextFormatter
 from gateway.observability.request_record import request_id_from
@@ -37,7 +38,7 @@ async def test_a_crm_refusal_is_logged_by_its_code_never_its_text(
     async with echoing_crm(status) as http:
         crm = RestCrm(http, base_url="http://crm.test", api_key="k")
         with pytest.raises(BackendRejected):
-            await crm.update_request("1000012345-0001", summary=SECRET)
+            await crm.update_request("1000012345-0001", RequestUpdate(summary=SECRET))
 
     assert f"HTTP {status}" in caplog.text
     assert f"CHYBA.KOD {status}" in caplog.text

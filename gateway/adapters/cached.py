@@ -69,7 +69,7 @@ from gateway.domain.nomination import (
     SubmissionReceipt,
     WeeklyNomination,
 )
-from gateway.domain.requests import CustomerRequest, NewRequest
+from gateway.domain.requests import CustomerRequest, NewRequest, RequestUpdate
 from gateway.domain.supply_points import SupplyPoint
 from gateway.errors import BackendRejected, BackendUnavailable
 from gateway.metrics import Metrics
@@ -469,8 +469,8 @@ class CachedCrm:
         await self._changed(customer_number)
         return changed
 
-    async def update_request(self, id: str, *, summary: str) -> CustomerRequest:
-        updated = await self.inner.update_request(id, summary=summary)
+    async def update_request(self, id: str, change: RequestUpdate) -> CustomerRequest:
+        updated = await self.inner.update_request(id, change)
         await self._changed(updated.customer_number)
         return updated
 

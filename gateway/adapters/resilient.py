@@ -42,7 +42,7 @@ from gateway.domain.nomination import (
     SubmissionReceipt,
     WeeklyNomination,
 )
-from gateway.domain.requests import CustomerRequest, NewRequest
+from gateway.domain.requests import CustomerRequest, NewRequest, RequestUpdate
 from gateway.domain.supply_points import SupplyPoint
 from gateway.resilience import Policy
 
@@ -180,9 +180,9 @@ class ResilientCrm:
             idempotent=False,
         )
 
-    async def update_request(self, id: str, *, summary: str) -> CustomerRequest:
+    async def update_request(self, id: str, change: RequestUpdate) -> CustomerRequest:
         return await self.policy.call(
-            "update_request", lambda: self.inner.update_request(id, summary=summary), idempotent=False
+            "update_request", lambda: self.inner.update_request(id, change), idempotent=False
         )
 
     async def cancel_request(self, id: str) -> CustomerRequest:

@@ -171,6 +171,7 @@ class DepositPlan:
     items: tuple[DepositItem, ...]
     sipo_number: str | None = None  # SIPO's spojovací číslo (10 digits)
     next_settlement: dt.date | None = None  # the settlement the schedule runs to
+    document_id: str | None = None  # the schedule's PDF (platební kalendář)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +196,7 @@ class Reminder:
     fee: Money
     invoice_ids: tuple[str, ...]
     document_id: str | None
+    new_due_date: dt.date | None = None  # the new deadline the reminder sets
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,10 @@ Which changes are instant follows PRODUCT.md (DOMAIN.md infers it from a cut-off
 ``owner_only`` marks the instant changes of where the customer's money or mail goes (bank
 account, payment method, contact details, correspondence and e-invoice address): only an
 owner makes them, never a delegate, whatever its scopes; so is ending the contract (a
-termination). A deposit's amount or frequency and the other tracked requests (the back
-office checks them) stay open to SUBMIT_REQUESTS.
+termination, or a transfer to a new customer) and a power of attorney (who may act for the
+customer). A deposit's amount or
+frequency and the other tracked requests (the back office checks them) stay open to
+SUBMIT_REQUESTS.
 
 ``INPUTS`` names, per entry, the member of ``submitRequest``'s one-of input that files it
 and that member's input type, so a client can build the form from the catalogue.
@@ -55,6 +57,8 @@ class RequestTypeCode(enum.Enum):
     PRODUCT_CHANGE = "PRODUCT_CHANGE"
     BREAKER_OR_TARIFF_CHANGE = "BREAKER_OR_TARIFF_CHANGE"
     TERMINATION = "TERMINATION"
+    TRANSFER = "TRANSFER"
+    POWER_OF_ATTORNEY = "POWER_OF_ATTORNEY"
     FREE_TEXT = "FREE_TEXT"
 
 
@@ -181,6 +185,25 @@ CATALOGUE: tuple[RequestType, ...] = (
         owner_only=True,
     ),
     RequestType(
+        RequestTypeCode.TRANSFER,
+        RequestKind.TRANSFER,
+        "Přepis odběrného místa na nového zákazníka",
+        "Transfer of the supply point to a new customer",
+        _TRACKED,
+        Offering.TRACKED_CONTRACT_CHANGES,
+        owner_only=True,
+    ),
+    RequestType(
+        RequestTypeCode.POWER_OF_ATTORNEY,
+        RequestKind.POWER_OF_ATTORNEY,
+        "Plná moc",
+        "Power of attorney",
+        _TRACKED,
+        Offering.TRACKED_CONTRACT_CHANGES,
+        per_supply_point=False,
+        owner_only=True,
+    ),
+    RequestType(
         RequestTypeCode.FREE_TEXT,
         RequestKind.OTHER,
         "Jiný požadavek",
@@ -206,6 +229,8 @@ INPUTS: dict[RequestTypeCode, tuple[str, str]] = {
     RequestTypeCode.PRODUCT_CHANGE: ("productChange", "ProductChangeInput"),
     RequestTypeCode.BREAKER_OR_TARIFF_CHANGE: ("breakerOrTariffChange", "BreakerOrTariffChangeInput"),
     RequestTypeCode.TERMINATION: ("termination", "TerminationInput"),
+    RequestTypeCode.TRANSFER: ("transfer", "TransferInput"),
+    RequestTypeCode.POWER_OF_ATTORNEY: ("powerOfAttorney", "PowerOfAttorneyInput"),
     RequestTypeCode.FREE_TEXT: ("freeText", "FreeTextInput"),
 }
 

@@ -29,3 +29,6 @@ class Customer:
     permanent_address: Address
     email: str | None
     phone: str | None  # E.164: "+420601123456"
+    ico: str | None = None  # IČO, 8 digits: businesses only
+    vat_id: str | None = None  # DIČ: "CZ25123891"
+    bank_account: str | None = None  # "19-2000145399/0800"

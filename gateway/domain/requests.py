@@ -42,6 +42,28 @@ class RequestHistoryEntry:
     note: str
 
 
+DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
+
+
+@dataclass(frozen=True, slots=True)
+class RequestDocument:
+    """A file attached to a request (a signed power of attorney, a handover protocol), as the
+    CRM lists it: its content stays with the back office."""
+
+    file_name: str
+    content_type: str  # one of DOCUMENT_TYPES
+    size: int  # bytes
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentUpload:
+    """A file the customer attaches, on its way to the CRM."""
+
+    file_name: str
+    content_type: str
+    content: bytes
+
+
 @dataclass(frozen=True, slots=True)
 class CustomerRequest:
     id: str
@@ -53,6 +75,7 @@ class CustomerRequest:
     supply_point_id: str | None
     summary: str
     history: tuple[RequestHistoryEntry, ...]  # oldest first
+    documents: tuple[RequestDocument, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +90,14 @@ class NewRequest:
     # answer was lost can be sent again without filing the request twice.
     reference: str | None = None
     attributes: tuple[tuple[str, str], ...] = ()  # structured details, e.g. meter readings
+    documents: tuple[DocumentUpload, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RequestUpdate:
+    """What ``updateRequest`` hands the CRM while the case is open: a new summary, new values of
+    the kind's own attributes (those given replace theirs), documents to add. Not all empty."""
+
+    summary: str | None = None
+    attributes: tuple[tuple[str, str], ...] = ()
+    documents: tuple[DocumentUpload, ...] = ()

@@ -35,7 +35,7 @@ from gateway.domain.billing import DepositFrequency, DepositPlan
 from gateway.domain.catalogue import RequestTypeCode
 from gateway.domain.contact import ContactDetailsChange
 from gateway.domain.customers import Address
-from gateway.domain.requests import CustomerRequest, NewRequest
+from gateway.domain.requests import CustomerRequest, DocumentUpload, NewRequest
 from gateway.domain.supply_points import SupplyPoint
 from gateway.errors import BadUserInput, Forbidden, NotFound
 from gateway.i18n import czech
@@ -242,25 +242,24 @@ async def _invalidate(info: Info, customer_number: str) -> None:
             await backend.invalidate_customer(customer_number)
 
 
-async def _run(  # noqa: PLR0915 - one dispatch over the kinds, read top to bottom
+async def _run(
     info: Info, customer_number: str, name: str, value: Any, ext_ref: str
 ) -> _Done | list[FieldError]:
     code = KIND_CODES[name]
     entry = catalogue.BY_CODE[code]
     services = info.context.services
-    now = services.clock()
-    today = now.astimezone(PRAGUE).date()
     billing, crm = services.backends.billing, services.backends.crm
 
-    async def file(summary: str, point: SupplyPoint | None, attributes: dict[str, str]) -> _Done:
+    async def file(filing: Filing) -> _Done:
         created = await crm.create_request(
             NewRequest(
                 customer_number=customer_number,
                 kind=entry.kind,
-                summary=summary,
-                supply_point_id=point.id if point else None,
+                summary=filing.summary,
+                supply_point_id=filing.point.id if filing.point else None,
                 reference=ext_ref,
-                attributes=tuple(sorted(attributes.items())),
+                attributes=tuple(sorted(filing.attributes.items())),
+                documents=filing.documents,
             )
         )
         return _Done(request=created)
@@ -296,18 +295,9 @@ async def _run(  # noqa: PLR0915 - one dispatch over the kinds, read top to bott
             return [FieldError(("email",), "Not an e-mail address.", Code.INVALID)]
         await crm.change_contact_details(customer_number, ContactDetailsChange(e_invoice_email=email))
         return await applied("Adresa pro elektronickou fakturu změněna")
-    if code is RequestTypeCode.FREE_TEXT:
-        errors = v.free_text_errors(subject=value.subject, text=value.text)
-        point: SupplyPoint | None = None
-        if value.supply_point_id is not None:
-            found = await _point(info, customer_number, code, value.supply_point_id)
-            if isinstance(found, list):
-                errors += found
-            else:
-                point = found
-        if errors:
-            return errors
-        return await file(f"{value.subject.strip()}: {value.text.strip()}", point, {})
+    if entry.processing is catalogue.Processing.TRACKED:
+        filing = await tracked_filing(info, customer_number, name, value)
+        return filing if isinstance(filing, list) else await file(filing)
 
     found = await _point(info, customer_number, code, value.supply_point_id)
     if isinstance(found, list):
@@ -345,6 +335,50 @@ async def _run(  # noqa: PLR0915 - one dispatch over the kinds, read top to bott
         # The summary is mailed to the owners, audited and stored: never the whole account.
         shown = f", účet {v.masked_account(account)}" if account else ""
         return await applied(f"Způsob platby: {czech.PAYMENT_METHODS[method]}{shown}")
+    raise AssertionError(f"no instant change {code}")
+
+
+@dataclass(frozen=True, slots=True)
+class Filing:
+    """A tracked request's case, checked: what the CRM files (or an update writes)."""
+
+    summary: str
+    point: SupplyPoint | None
+    attributes: dict[str, str]
+    documents: tuple[DocumentUpload, ...] = ()
+
+
+def _documents(items: list[Any] | None) -> tuple[list[FieldError], tuple[DocumentUpload, ...]]:
+    return v.document_errors([(d.file_name, d.content_type, d.content_base64) for d in items or ()])
+
+
+async def tracked_filing(
+    info: Info, customer_number: str, name: str, value: Any, *, updating: str | None = None
+) -> Filing | list[FieldError]:
+    """The case a tracked request files, from its kind's input, or the input's errors (paths
+    relative to the member). ``updating``: the id of the case whose fields change (it does not
+    count against itself, e.g. the tariff's once in 12 months)."""
+    code = KIND_CODES[name]
+    now = info.context.services.clock()
+    today = now.astimezone(PRAGUE).date()
+    if code is RequestTypeCode.FREE_TEXT:
+        errors = v.free_text_errors(subject=value.subject, text=value.text)
+        point: SupplyPoint | None = None
+        if value.supply_point_id is not None:
+            found = await _point(info, customer_number, code, value.supply_point_id)
+            if isinstance(found, list):
+                errors += found
+            else:
+                point = found
+        if errors:
+            return errors
+        return Filing(f"{value.subject.strip()}: {value.text.strip()}", point, {})
+    if code is RequestTypeCode.POWER_OF_ATTORNEY:
+        return await _power_of_attorney(info, customer_number, value, today)
+    found = await _point(info, customer_number, code, value.supply_point_id)
+    if isinstance(found, list):
+        return found
+    point = found
     if code is RequestTypeCode.SELF_READING:
         errors = v.self_reading_errors(
             point,
@@ -363,7 +397,7 @@ async def _run(  # noqa: PLR0915 - one dispatch over the kinds, read top to bott
         if value.low_tariff_kwh is not None:
             attributes["STAV_NT"] = str(value.low_tariff_kwh)
             summary += f", NT {value.low_tariff_kwh} kWh"
-        return await file(summary, point, attributes)
+        return Filing(summary, point, attributes)
     if code is RequestTypeCode.PRODUCT_CHANGE:
         errors = v.product_change_errors(
             point, product=value.product, effective_from=value.effective_from, today=today
@@ -371,9 +405,10 @@ async def _run(  # noqa: PLR0915 - one dispatch over the kinds, read top to bott
         if errors:
             return errors
         since = f" od {czech.date(value.effective_from)}" if value.effective_from else ""
-        return await file(f"Změna produktu na {value.product}{since}", point, {"PRODUKT": value.product})
+        return Filing(f"Změna produktu na {value.product}{since}", point, {"PRODUKT": value.product})
     if code is RequestTypeCode.BREAKER_OR_TARIFF_CHANGE:
-        earlier = await info.context.loaders.requests_by_customer.load(customer_number)
+        cases = await info.context.loaders.requests_by_customer.load(customer_number)
+        earlier = [case for case in cases if case.id != updating]
         errors = v.breaker_or_tariff_errors(
             point,
             phases=value.main_breaker_phases,
@@ -392,15 +427,88 @@ async def _run(  # noqa: PLR0915 - one dispatch over the kinds, read top to bott
             breaker = f"{value.main_breaker_phases}x{value.main_breaker_amps}"
             parts.append(f"{v.BREAKER_CHANGE_PREFIX} na {breaker} A")
             attributes["HL_JISTIC"] = breaker
-        return await file("; ".join(parts), point, attributes)
+        return Filing("; ".join(parts), point, attributes)
+    if code is RequestTypeCode.TRANSFER:
+        return _transfer(point, value, today)
     assert code is RequestTypeCode.TERMINATION
     errors = v.termination_errors(end_date=value.end_date, reason=value.reason, note=value.note, today=today)
     if errors:
         return errors
     note = f" ({value.note.strip()})" if value.note else ""
     reason = czech.TERMINATION_REASONS[value.reason.value]
-    return await file(
+    return Filing(
         f"Ukončení smlouvy k {czech.date(value.end_date)}, důvod: {reason}{note}",
         point,
         {"DATUM_UKONCENI": value.end_date.strftime("%Y%m%d"), "DUVOD": value.reason.value},
     )
+
+
+def _transfer(point: SupplyPoint, value: Any, today: dt.date) -> Filing | list[FieldError]:
+    errors, email, phone = v.person_errors(
+        "newCustomer",
+        name=value.new_customer_name,
+        email_text=value.new_customer_email,
+        phone_text=value.new_customer_phone,
+    )
+    errors += v.ico_errors("newCustomerIco", value.new_customer_ico)
+    errors += v.transfer_errors(
+        point,
+        transfer_date=value.transfer_date,
+        high_kwh=value.high_tariff_kwh,
+        low_kwh=value.low_tariff_kwh,
+        today=today,
+    )
+    document_errors, documents = _documents(value.documents)
+    errors += document_errors
+    if errors:
+        return errors
+    assert email is not None
+    attributes = {
+        "DATUM_PREPISU": value.transfer_date.strftime("%Y%m%d"),
+        "NOVY_ZAKAZNIK": value.new_customer_name.strip(),
+        "NOVY_EMAIL": email,
+    }
+    if phone is not None:
+        attributes["NOVY_TELEFON"] = phone
+    if value.new_customer_ico is not None:
+        attributes["NOVY_ICO"] = value.new_customer_ico.strip()
+    summary = f"Přepis na {value.new_customer_name.strip()} k {value.transfer_date}"
+    if value.high_tariff_kwh is not None:
+        attributes["STAV_VT"] = str(int(value.high_tariff_kwh))
+        summary += f", stav VT {int(value.high_tariff_kwh)} kWh"
+    if value.low_tariff_kwh is not None:
+        attributes["STAV_NT"] = str(int(value.low_tariff_kwh))
+        summary += f", NT {int(value.low_tariff_kwh)} kWh"
+    return Filing(summary, point, attributes, documents)
+
+
+async def _power_of_attorney(
+    info: Info, customer_number: str, value: Any, today: dt.date
+) -> Filing | list[FieldError]:
+    errors, email, _ = v.person_errors(
+        "representative",
+        name=value.representative_name,
+        email_text=value.representative_email,
+        phone_text=None,
+    )
+    errors += v.power_of_attorney_errors(scope=value.scope, valid_until=value.valid_until, today=today)
+    codes: list[str] = []
+    for i, raw_id in enumerate(value.supply_point_ids or ()):
+        found = await _point(info, customer_number, RequestTypeCode.FREE_TEXT, raw_id)
+        if isinstance(found, list):
+            errors += [FieldError(("supplyPointIds", str(i)), e.message, e.code) for e in found]
+        else:
+            codes.append(found.code)
+    document_errors, documents = _documents([value.document])
+    errors += [FieldError(("document", *e.path[2:]), e.message, e.code) for e in document_errors]
+    if errors:
+        return errors
+    attributes = {"ZMOCNENEC": value.representative_name.strip(), "ROZSAH": value.scope.strip()}
+    if email is not None:
+        attributes["ZMOCNENEC_EMAIL"] = email
+    if value.valid_until is not None:
+        attributes["PLATNOST_DO"] = value.valid_until.strftime("%Y%m%d")
+    if codes:
+        attributes["OM"] = ",".join(codes)
+    until = f" do {value.valid_until}" if value.valid_until else ""
+    return Filing(f"Plná moc pro {value.representative_name.strip()}{until}", None, attributes, documents)

@@ -8,19 +8,22 @@ looked up by the caller and handed in, so the checks are plain functions.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from stdnum import iban as stdnum_iban
 from stdnum.cz import bankaccount as stdnum_bankaccount
+from stdnum.cz import dic as stdnum_dic
 from stdnum.exceptions import ValidationError as StdnumError
 
 from gateway.domain.billing import DepositFrequency, DepositPlan, PaymentMethod
-from gateway.domain.requests import CustomerRequest, RequestKind, RequestState
+from gateway.domain.requests import CustomerRequest, DocumentUpload, RequestKind, RequestState
 from gateway.domain.supply_points import (
     Commodity,
     ElectricityTechnicalData,
@@ -410,3 +413,125 @@ def termination_errors(
 
 def free_text_errors(*, subject: str, text: str) -> list[FieldError]:
     return [*required_text("subject", subject, MAX_SUBJECT), *required_text("text", text, MAX_TEXT)]
+
+
+# --- documents, transfer (přepis), power of attorney (plná moc) --------------------------
+
+# A file rides base64 inside the JSON body, as one string argument, and every string argument
+# is at most MAX_TEXT_LENGTH (100,000) characters (gateway.schema.text_input): 72 KiB of file is
+# 98,304 characters of base64. A scanned page as a JPEG fits; a bigger file needs an upload path
+# of its own (not built yet).
+MAX_DOCUMENT_BYTES = 72 * 1024
+MAX_DOCUMENTS = 3
+MAX_NAME = 200
+# What the first bytes of each accepted type are: a file is what it says it is, or refused.
+DOCUMENT_SIGNATURES = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+TRANSFER_BACKDATE_DAYS = 30  # a change of customer is reported within 30 days at most (DOMAIN.md §2)
+MAX_POWER_OF_ATTORNEY_YEARS = 10
+
+
+def document_errors(
+    documents: Sequence[tuple[str, str, str]],
+) -> tuple[list[FieldError], tuple[DocumentUpload, ...]]:
+    """``(file name, content type, base64 content)`` each: the files, or what is wrong with
+    them, the path ``("documents", i, field)``."""
+    errors: list[FieldError] = []
+    uploads: list[DocumentUpload] = []
+    if len(documents) > MAX_DOCUMENTS:
+        return [_error("documents", f"At most {MAX_DOCUMENTS} documents at once.", Code.TOO_HIGH)], ()
+    for i, (file_name, content_type, encoded) in enumerate(documents):
+        at = ("documents", str(i))
+        name = file_name.strip()
+        if not name or len(name) > MAX_NAME or any(c in name for c in "/\\\x00") or not name.isprintable():
+            errors.append(
+                FieldError((*at, "fileName"), f"A file name of 1 to {MAX_NAME} characters.", Code.INVALID)
+            )
+        if content_type not in DOCUMENT_SIGNATURES:
+            types = ", ".join(DOCUMENT_SIGNATURES)
+            errors.append(FieldError((*at, "contentType"), f"One of: {types}.", Code.INVALID))
+            continue
+        if len(encoded) > (MAX_DOCUMENT_BYTES + 2) // 3 * 4 + 4:
+            errors.append(FieldError((*at, "contentBase64"), "At most 72 KiB a file.", Code.TOO_HIGH))
+            continue
+        try:
+            content = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            errors.append(FieldError((*at, "contentBase64"), "Not base64.", Code.INVALID))
+            continue
+        if not content:
+            errors.append(FieldError((*at, "contentBase64"), "The file is empty.", Code.REQUIRED))
+        elif len(content) > MAX_DOCUMENT_BYTES:
+            errors.append(FieldError((*at, "contentBase64"), "At most 72 KiB a file.", Code.TOO_HIGH))
+        elif not content.startswith(DOCUMENT_SIGNATURES[content_type]):
+            message = f"The file is not {content_type}."
+            errors.append(FieldError((*at, "contentBase64"), message, Code.INVALID))
+        else:
+            uploads.append(DocumentUpload(file_name=name, content_type=content_type, content=content))
+    return errors, tuple(uploads) if not errors else ()
+
+
+def person_errors(
+    prefix: str, *, name: str, email_text: str | None, phone_text: str | None
+) -> tuple[list[FieldError], str | None, str | None]:
+    """A person named in a request (the new customer, the attorney): name, optional contact."""
+    errors = required_text(f"{prefix}Name", name, MAX_NAME)
+    new_email = email(email_text) if email_text is not None else None
+    new_phone = phone(phone_text) if phone_text is not None else None
+    if email_text is not None and new_email is None:
+        errors.append(_error(f"{prefix}Email", "Not an e-mail address."))
+    if phone_text is not None and new_phone is None:
+        errors.append(_error(f"{prefix}Phone", "A Czech phone number: +420 and nine digits."))
+    return errors, new_email, new_phone
+
+
+def ico_errors(field: str, ico: str | None) -> list[FieldError]:
+    if ico is None:
+        return []
+    try:
+        stdnum_dic.validate(ico)  # an 8-digit DIČ is the IČO, with the IČO's check digit
+    except StdnumError:
+        return [_error(field, "Not an IČO: eight digits with a valid check digit.")]
+    return [] if len(stdnum_dic.compact(ico)) == 8 else [_error(field, "An IČO has eight digits.")]
+
+
+def transfer_errors(
+    point: SupplyPoint,
+    *,
+    transfer_date: dt.date,
+    high_kwh: Decimal | None,
+    low_kwh: Decimal | None,
+    today: dt.date,
+) -> list[FieldError]:
+    """The date of the handover and, when given, the meter's state at it (whole kWh, NT only
+    on a dual tariff)."""
+    errors: list[FieldError] = []
+    if transfer_date < today - dt.timedelta(days=TRANSFER_BACKDATE_DAYS):
+        message = f"At most {TRANSFER_BACKDATE_DAYS} days back: report a change of customer in time."
+        errors.append(_error("transferDate", message, Code.IN_PAST))
+    elif transfer_date > today + dt.timedelta(days=365):
+        errors.append(_error("transferDate", "At most a year ahead.", Code.TOO_HIGH))
+    dual = point.meter is not None and any(r.kind is RegisterKind.LOW_TARIFF for r in point.meter.registers)
+    for field, value in (("highTariffKwh", high_kwh), ("lowTariffKwh", low_kwh)):
+        if value is not None and (value < 0 or value != value.to_integral_value()):
+            errors.append(_error(field, "Whole kWh, not negative.", Code.INVALID))
+    if low_kwh is not None and not dual:
+        errors.append(_error("lowTariffKwh", "This meter has one register.", Code.NOT_PERMITTED))
+    if low_kwh is not None and high_kwh is None:
+        errors.append(_error("highTariffKwh", "Give the VT register too.", Code.REQUIRED))
+    return errors
+
+
+def power_of_attorney_errors(*, scope: str, valid_until: dt.date | None, today: dt.date) -> list[FieldError]:
+    errors = required_text("scope", scope, MAX_TEXT)
+    if valid_until is not None:
+        if valid_until <= today:
+            errors.append(_error("validUntil", "A power of attorney that has not expired yet.", Code.IN_PAST))
+        elif valid_until > today + dt.timedelta(days=365 * MAX_POWER_OF_ATTORNEY_YEARS):
+            errors.append(
+                _error("validUntil", f"At most {MAX_POWER_OF_ATTORNEY_YEARS} years ahead.", Code.TOO_HIGH)
+            )
+    return errors

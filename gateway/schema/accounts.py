@@ -3,6 +3,7 @@ registration, account settings, merging accounts and switching the customer numb
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Annotated, TypeVar
@@ -50,6 +51,8 @@ AccountErrorCode = described_enum(
         "WEAK_PASSWORD": "Shorter than 10 characters, longer than 128, a common password, or "
         "containing the login; the message says which.",
         "INVALID_EMAIL": "Not an e-mail address.",
+        "INVALID_NAME": "`updateRegistration`: a name of 1 to 200 printable characters is needed.",
+        "INVALID_PHONE": "`updateRegistration`: not a Czech phone number (+420 and nine digits).",
         "BAD_PROOF": "The proof gives none or both of a variable symbol and a supply point code.",
         "PROOF_FAILED": "The proof does not match the customer number (or the number does not exist: "
         "the answer is the same).",
@@ -121,6 +124,10 @@ class Viewer:
     async def accounts_with_same_email(self, info: Info) -> list[LinkedAccount]:
         users = await portal_accounts.accounts_sharing_email(info.context)
         return [LinkedAccount(login=user.login) for user in users]
+
+    @strawberry.field(description="The user's own registration data: name, phone, notification preferences.")
+    async def registration(self, info: Info) -> Registration:
+        return Registration.from_service(await portal_accounts.registration(info.context))
 
     @strawberry.field(description="Every customer number the user may see, own and delegated.")
     def customers(self) -> list[Customer]:
@@ -293,9 +300,64 @@ class ChangePasswordPayload:
     )
 
 
-@strawberry.input(description="Registration data to change; omitted fields stay as they are.")
+@strawberry.input(description="Which mail to send; each field left out stays as it is.")
+class NotificationPreferencesInput:
+    invoices: bool | None = strawberry.field(default=None, description="A new invoice is issued.")
+    payment_reminders: bool | None = strawberry.field(
+        default=None, description="An invoice or deposit falls due soon, or is overdue."
+    )
+    request_updates: bool | None = strawberry.field(default=None, description="A request moves on.")
+    marketing: bool | None = strawberry.field(default=None, description="Offers and product news.")
+
+
+@public_fields
+@strawberry.type(
+    description="Which mail the user wants. Security notices (changes of where money or mail goes, "
+    "ownership claims, e-mail verification) are always sent."
+)
+class NotificationPreferences:
+    invoices: bool = strawberry.field(description="A new invoice is issued.")
+    payment_reminders: bool = strawberry.field(
+        description="An invoice or deposit falls due soon, or is overdue."
+    )
+    request_updates: bool = strawberry.field(description="A request moves on.")
+    marketing: bool = strawberry.field(description="Offers and product news (off unless chosen).")
+
+
+@public_fields
+@strawberry.type(
+    description="The portal user's own registration data (not the customer's, which the CRM holds)."
+)
+class Registration:
+    full_name: str | None = strawberry.field(description="The user's name, as the user gave it.")
+    phone: str | None = strawberry.field(description="E.164: `+420601123456`.")
+    notifications: NotificationPreferences = strawberry.field(description="Which mail the user wants.")
+
+    @classmethod
+    def from_service(cls, registration: portal_accounts.Registration) -> Registration:
+        n = registration.notifications
+        return cls(
+            full_name=registration.full_name,
+            phone=registration.phone,
+            notifications=NotificationPreferences(
+                invoices=n.invoices,
+                payment_reminders=n.payment_reminders,
+                request_updates=n.request_updates,
+                marketing=n.marketing,
+            ),
+        )
+
+
+@strawberry.input(description="Give any of the fields; those left out stay as they are.")
 class UpdateRegistrationInput:
     email: str | None = strawberry.field(default=None, description="Takes effect once verified.")
+    full_name: str | None = strawberry.field(default=None, description="1-200 characters.")
+    phone: str | None = strawberry.field(
+        default=None, description="A Czech number (`+420 601 123 456`); an empty string removes it."
+    )
+    notifications: NotificationPreferencesInput | None = strawberry.field(
+        default=None, description="Which mail to send."
+    )
 
 
 @public_fields
@@ -467,7 +529,20 @@ class AccountsMutation:
         input: Annotated[UpdateRegistrationInput, strawberry.argument(description="What to change.")],
     ) -> UpdateRegistrationPayload:
         pending, errors = await attempt(
-            lambda: portal_accounts.update_registration(info.context, email=input.email), AccountError.of
+            lambda: portal_accounts.update_registration(
+                info.context,
+                email=input.email,
+                full_name=input.full_name,
+                phone=input.phone,
+                notifications={
+                    name: value
+                    for name, value in dataclasses.asdict(
+                        input.notifications or NotificationPreferencesInput()
+                    ).items()
+                    if value is not None
+                },
+            ),
+            AccountError.of,
         )
         return UpdateRegistrationPayload(viewer=resolve_viewer(info), pending_email=pending, errors=errors)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import strawberry
 
@@ -11,11 +12,13 @@ from gateway.cache.policy import TTL_SECONDS, Kind
 from gateway.context import Info
 from gateway.document_links import document_path, signed_document_url
 from gateway.domain import billing as domain
+from gateway.domain import qr_payment
 from gateway.domain.access import Scope
 from gateway.permissions import PUBLIC, Role, public_fields, requires
 from gateway.requests.validation import masked_account
 from gateway.schema.common import Money, described_enum
 from gateway.schema.node import Node, to_global_id
+from gateway.schema.qr_payment import QrPayment
 from gateway.schema.supply_points import RegisterKind, SupplyPoint
 
 InvoiceStatus = described_enum(
@@ -86,6 +89,7 @@ InvoiceLineKind = described_enum(
         "DEPOSITS": "Deposits paid, deducted on a settlement: negative, outside VAT.",
     },
 )
+PRAGUE = ZoneInfo("Europe/Prague")
 
 
 @public_fields
@@ -132,6 +136,14 @@ def document_for(document_id: str | None, file_name: str) -> Document | None:
         url=document_path(to_global_id("Document", document_id)),
         file_name=file_name,
     )
+
+
+def _prague_today(info: Info) -> dt.date:
+    return info.context.services.clock().astimezone(PRAGUE).date()
+
+
+def _qr_payment(order: qr_payment.PaymentOrder | None) -> QrPayment | None:
+    return QrPayment.from_domain(order) if order is not None else None
 
 
 def _supply_point_id(raw_id: str | None) -> strawberry.ID | None:
@@ -235,6 +247,7 @@ def _zero_or(amount: Decimal, currency: str) -> Money:
 )
 class Invoice(Node):
     customer_number: strawberry.Private[str]
+    source: strawberry.Private[domain.Invoice]
     raw_id: strawberry.Private[str]
     raw_supply_point_id: strawberry.Private[str | None]
     number: str = strawberry.field(description="The invoice number as printed.", metadata=PUBLIC)
@@ -367,6 +380,17 @@ class Invoice(Node):
             else None
         )
 
+    @strawberry.field(
+        metadata=PUBLIC,
+        description="How to pay what is left of it (QR Platba); null once nothing is owed "
+        "(paid, cancelled, or an overpayment).",
+    )
+    def qr_payment(self, info: Info) -> QrPayment | None:
+        account = info.context.settings.payee_account
+        return _qr_payment(
+            qr_payment.invoice_payment(self.source, account=account, today=_prague_today(info))
+        )
+
     @classmethod
     def from_domain(cls, invoice: domain.Invoice) -> Invoice:
         return cls(
@@ -374,6 +398,7 @@ class Invoice(Node):
             customer_number=invoice.customer_number,
             raw_id=invoice.id,
             raw_supply_point_id=invoice.supply_point_id,
+            source=invoice,
             number=invoice.number,
             variable_symbol=invoice.variable_symbol,
             issue_date=invoice.issue_date,
@@ -409,14 +434,31 @@ def customer_scoped_id(type_name: str, customer_number: str, raw_id: str) -> str
 @public_fields
 @strawberry.type(description="One advance payment of a deposit plan.")
 class DepositItem:
+    source: strawberry.Private[domain.DepositItem]
+    payment_method: strawberry.Private[domain.PaymentMethod]
     due_date: dt.date = strawberry.field(description="When it is due (Europe/Prague).")
     amount: Money = strawberry.field(description="The advance payment's amount (CZK).")
     paid: bool = strawberry.field(description="Whether billing has received it.")
     variable_symbol: str = strawberry.field(description="The variable symbol to pay it with.")
 
+    @strawberry.field(
+        description="How to pay this deposit (QR Platba); null once paid, or when the plan's "
+        "payment method (direct debit, SIPO) collects it anyway."
+    )
+    def qr_payment(self, info: Info) -> QrPayment | None:
+        order = qr_payment.deposit_payment(
+            self.source,
+            method=self.payment_method,
+            account=info.context.settings.payee_account,
+            today=_prague_today(info),
+        )
+        return _qr_payment(order)
+
     @classmethod
-    def from_domain(cls, item: domain.DepositItem) -> DepositItem:
+    def from_domain(cls, item: domain.DepositItem, method: domain.PaymentMethod) -> DepositItem:
         return cls(
+            source=item,
+            payment_method=method,
             due_date=item.due_date,
             amount=Money.from_domain(item.amount),
             paid=item.paid,
@@ -451,6 +493,10 @@ class DepositPlan(Node):
     )
     next_settlement_date: dt.date | None = strawberry.field(
         metadata=PUBLIC, description="When the settlement (vyúčtování) the schedule runs to is issued."
+    )
+    document: Document | None = strawberry.field(
+        metadata=PUBLIC,
+        description="The schedule as a PDF (platební kalendář): every deposit, and how to pay the next.",
     )
 
     @strawberry.field(
@@ -494,7 +540,11 @@ class DepositPlan(Node):
             payment_method=plan.payment_method,
             account=plan.bank_account,
             minimum_amount=Money.from_domain(plan.minimum_amount),
-            items=[DepositItem.from_domain(item) for item in sorted(plan.items, key=lambda i: i.due_date)],
+            items=[
+                DepositItem.from_domain(item, plan.payment_method)
+                for item in sorted(plan.items, key=lambda i: i.due_date)
+            ],
+            document=document_for(plan.document_id, f"platebni-kalendar-{plan.supply_point_id}.pdf"),
             sipo_number=plan.sipo_number,
             next_settlement_date=plan.next_settlement,
         )
@@ -560,6 +610,9 @@ class Reminder(Node):
     )
     amount: Money = strawberry.field(metadata=PUBLIC, description="What is owed.")
     fee: Money = strawberry.field(description="The fee the reminder charges (CZK).", metadata=PUBLIC)
+    new_due_date: dt.date | None = strawberry.field(
+        metadata=PUBLIC, description="The new deadline the reminder sets for paying what is owed."
+    )
 
     @strawberry.field(metadata=PUBLIC, description="The invoices the reminder concerns.")
     async def invoices(self, info: Info) -> list[Invoice]:
@@ -584,6 +637,7 @@ class Reminder(Node):
             issue_date=reminder.issue_date,
             amount=Money.from_domain(reminder.amount),
             fee=Money.from_domain(reminder.fee),
+            new_due_date=reminder.new_due_date,
         )
 
 

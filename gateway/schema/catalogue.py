@@ -38,7 +38,9 @@ RequestTypeCode = described_enum(
         "BREAKER_OR_TARIFF_CHANGE": (
             "Tracked: main breaker or distribution tariff (electricity, combined services)."
         ),
-        "TERMINATION": "Tracked: ending a supply point's contract.",
+        "TERMINATION": "Tracked, owner only: ending a supply point's contract.",
+        "TRANSFER": "Tracked, owner only: přepis, the supply point passes to a new customer.",
+        "POWER_OF_ATTORNEY": "Tracked, owner only: plná moc, with the signed document.",
         "FREE_TEXT": "Tracked: anything else, in words.",
     },
 )
@@ -51,7 +53,8 @@ NotAllowedReason = described_enum(
         "SIGN_IN_REQUIRED": "Anonymous: log in first.",
         "STAFF_READ_ONLY": "Staff API keys only read.",
         "SCOPE_MISSING": "The viewer is a delegate without SUBMIT_REQUESTS.",
-        "OWNER_ONLY": "Changes where money or mail goes: only an owner submits it, never a delegate.",
+        "OWNER_ONLY": "Changes where money or mail goes, ends or passes on the contract, or gives a "
+        "power of attorney: only an owner submits it, never a delegate.",
     },
 )
 

@@ -99,6 +99,43 @@ class Customer(Node):
         return Address.from_domain((await _master_data(info, self.number)).permanent_address)
 
     @strawberry.field(
+        permission_classes=[OWNER_OR_STAFF],
+        description="The customer's contact e-mail, as the CRM holds it (a `contactChange` request "
+        "changes it). Owner or staff.",
+    )
+    async def email(self, info: Info) -> str | None:
+        return (await _master_data(info, self.number)).email
+
+    @strawberry.field(
+        permission_classes=[OWNER_OR_STAFF],
+        description="The customer's contact phone, E.164 (`+420601123456`). Owner or staff.",
+    )
+    async def phone(self, info: Info) -> str | None:
+        return (await _master_data(info, self.number)).phone
+
+    @strawberry.field(
+        permission_classes=[OWNER_OR_STAFF],
+        description="IČO, the company's 8-digit identification number; null for a household. Owner or staff.",
+    )
+    async def ico(self, info: Info) -> str | None:
+        return (await _master_data(info, self.number)).ico
+
+    @strawberry.field(
+        permission_classes=[OWNER_OR_STAFF],
+        description="DIČ, the VAT number (`CZ25123891`); null for a household. Owner or staff.",
+    )
+    async def dic(self, info: Info) -> str | None:
+        return (await _master_data(info, self.number)).vat_id
+
+    @strawberry.field(
+        permission_classes=[OWNER_OR_STAFF],
+        description="The customer's bank account in Czech form (`19-2000145399/0800`), where refunds "
+        "go; a delegate never sees it. Owner or staff.",
+    )
+    async def bank_account(self, info: Info) -> str | None:
+        return (await _master_data(info, self.number)).bank_account
+
+    @strawberry.field(
         permission_classes=[requires(Scope.VIEW_SUPPLY_POINTS)],
         description="Every supply point in one list, in the CRM's order. Needs VIEW_SUPPLY_POINTS.",
         deprecation_reason="Use `supplyPointConnection`: filtered and paged (a business customer has "

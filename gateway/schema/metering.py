@@ -9,14 +9,19 @@ import strawberry
 from gateway.domain import billing as domain
 from gateway.permissions import public_fields
 from gateway.schema.billing import MeterUnit
+from gateway.schema.common import described_enum
 from gateway.schema.supply_points import ConsumptionGranularity, RegisterKind
 
 __all__ = ["ConsumptionGranularity", "ConsumptionPeriod", "MeterReading", "ReadingType", "RegisterUse"]
 
-ReadingType = strawberry.enum(
+ReadingType = described_enum(
     domain.ReadingType,
-    description="ACTUAL: the distributor's reading; SELF_READING: the customer's own (samoodečet); "
-    "ESTIMATED: no reading was taken, estimated from the previous use.",
+    description="Who read the meter, or whether it was estimated.",
+    values={
+        "ACTUAL": "The distributor's reading (odečet).",
+        "SELF_READING": "The customer's own reading (samoodečet).",
+        "ESTIMATED": "No reading was taken: estimated from the previous use.",
+    },
 )
 
 

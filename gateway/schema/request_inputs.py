@@ -129,6 +129,62 @@ class TerminationInput:
     )
 
 
+@strawberry.input(
+    description="A file attached to a request: a PDF, JPEG or PNG of at most 72 KiB (a scanned page as "
+    "JPEG), base64 in the JSON body; a string argument is at most 100,000 characters."
+)
+class RequestDocumentInput:
+    file_name: str = strawberry.field(description="1-200 characters, no path: `plna-moc.pdf`.")
+    content_type: str = strawberry.field(description="`application/pdf`, `image/jpeg` or `image/png`.")
+    content_base64: str = strawberry.field(
+        description="The file, standard base64; its first bytes must match `contentType`."
+    )
+
+
+@strawberry.input(
+    description="Tracked: the supply point passes to a new customer (přepis) on `transferDate`. "
+    "The back office contacts the new customer and ends your contract for the point that day. Owner only."
+)
+class TransferInput:
+    supply_point_id: strawberry.ID = strawberry.field(
+        description="The global ID of the supply point that passes to the new customer."
+    )
+    transfer_date: dt.date = strawberry.field(
+        description="The day of the handover: at most 30 days back, at most a year ahead."
+    )
+    new_customer_name: str = strawberry.field(description="The new customer's name, or company.")
+    new_customer_email: str = strawberry.field(description="Where the back office contacts the new customer.")
+    new_customer_phone: str | None = strawberry.field(default=None, description="+420 and nine digits.")
+    new_customer_ico: str | None = strawberry.field(
+        default=None, description="The new customer's IČO, when it is a company."
+    )
+    high_tariff_kwh: Decimal | None = strawberry.field(
+        default=None, description="The meter's state at the handover: VT, or the only register. Whole kWh."
+    )
+    low_tariff_kwh: Decimal | None = strawberry.field(default=None, description="NT, on a dual tariff only.")
+    documents: list[RequestDocumentInput] | None = strawberry.field(
+        default=None, description="The handover protocol (předávací protokol), at most 3 files."
+    )
+
+
+@strawberry.input(
+    description="Tracked: someone may act for the customer (plná moc); the back office checks the "
+    "signed document. Owner only."
+)
+class PowerOfAttorneyInput:
+    representative_name: str = strawberry.field(description="Who gets the power of attorney.")
+    representative_email: str | None = strawberry.field(default=None, description="The attorney's e-mail.")
+    scope: str = strawberry.field(description="What the attorney may do, as the document says.")
+    valid_until: dt.date | None = strawberry.field(
+        default=None, description="The day it expires; none: until revoked."
+    )
+    supply_point_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="The supply points it covers (their EAN/EIC go to the back office); none: all.",
+    )
+    document: RequestDocumentInput = strawberry.field(description="The signed power of attorney.")
+
+
 @strawberry.input(description="Tracked: anything else, in your words.")
 class FreeTextInput:
     subject: str = strawberry.field(description="A short subject, 1 to 120 characters.")
@@ -171,6 +227,14 @@ class RequestInput:
     termination: TerminationInput | None = strawberry.field(
         default=strawberry.UNSET, description="Ending a supply point's contract."
     )
+    transfer: TransferInput | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Přepis: the supply point passes to a new customer (owner only; a signed document).",
+    )
+    power_of_attorney: PowerOfAttorneyInput | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Plná moc: someone may act for the customer (owner only; the signed document).",
+    )
     free_text: FreeTextInput | None = strawberry.field(
         default=strawberry.UNSET, description="A request in words."
     )
@@ -186,10 +250,18 @@ class SubmitRequestInput:
     request: RequestInput = strawberry.field(description="The request: exactly one member, for its kind.")
 
 
-@strawberry.input(description="A new description for an open request.")
+@strawberry.input(description="Give any of `summary`, `documents` and `request`; the case must be open.")
 class UpdateRequestInput:
     request_id: strawberry.ID = strawberry.field(description="The request's global ID.")
-    summary: str = strawberry.field(description="The new description: 1 to 2000 characters.")
+    summary: str | None = strawberry.field(default=None, description="A new description, 1-2000 characters.")
+    documents: list[RequestDocumentInput] | None = strawberry.field(
+        default=None, description="Files to add to the case (at most 3 at once)."
+    )
+    request: RequestInput | None = strawberry.field(
+        default=None,
+        description="New values of the case's own fields: the member of the case's kind (a self-reading "
+        "case takes `selfReading`), checked as on submission; the supply point stays the case's.",
+    )
 
 
 @strawberry.input(description="Which open request to cancel.")

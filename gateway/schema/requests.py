@@ -52,6 +52,14 @@ class RequestHistoryEntry:
     note: str = strawberry.field(description="What happened, as the back office wrote it (Czech).")
 
 
+@public_fields
+@strawberry.type(description="A file attached to a request; the back office keeps its content.")
+class RequestDocument:
+    file_name: str = strawberry.field(description="As it was uploaded: `plna-moc.pdf`.")
+    content_type: str = strawberry.field(description="`application/pdf`, `image/jpeg` or `image/png`.")
+    size: int = strawberry.field(description="Bytes.")
+
+
 @strawberry.type(description="A request the customer filed, open or closed.")
 class CustomerRequest(Node):
     customer_number: strawberry.Private[str]
@@ -77,6 +85,9 @@ class CustomerRequest(Node):
         metadata=PUBLIC,
     )
     history: list[RequestHistoryEntry] = strawberry.field(metadata=PUBLIC, description="Oldest first.")
+    documents: list[RequestDocument] = strawberry.field(
+        metadata=PUBLIC, description="Files attached on submission or later (`updateRequest`), oldest first."
+    )
 
     @strawberry.field(
         description=(
@@ -110,6 +121,10 @@ class CustomerRequest(Node):
             if request.supply_point_id
             else None,
             history=[RequestHistoryEntry(at=h.at, state=h.state, note=h.note) for h in request.history],
+            documents=[
+                RequestDocument(file_name=d.file_name, content_type=d.content_type, size=d.size)
+                for d in request.documents
+            ],
         )
 
 

@@ -26,6 +26,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -36,7 +37,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -155,6 +158,13 @@ class User(Base):
     merged_into_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # registration data the user keeps itself (not the CRM's customer master data)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(16))  # E.164: "+420601123456"
+    notify_invoices: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    notify_payment_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    notify_request_updates: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    notify_marketing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class CustomerAccess(Base):

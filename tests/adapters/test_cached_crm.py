@@ -11,7 +11,7 @@ from gateway.cache.store import CacheStore
 from gateway.domain.contact import ContactDetailsChange
 from gateway.domain.customers import Customer
 from gateway.domain.messages import Message
-from gateway.domain.requests import CustomerRequest, NewRequest, RequestKind
+from gateway.domain.requests import CustomerRequest, NewRequest, RequestKind, RequestUpdate
 from gateway.domain.supply_points import ElectricityTechnicalData, SupplyPoint
 from tests.cache import samples
 from tests.cache.stores import STORE_KINDS, FakeClock, open_test_store
@@ -48,7 +48,7 @@ class FakeCrm:
         self.calls.append(("create_request", [request.customer_number]))
         return samples.request(request.customer_number, "R-new")
 
-    async def update_request(self, id: str, *, summary: str) -> CustomerRequest:
+    async def update_request(self, id: str, change: RequestUpdate) -> CustomerRequest:
         raise NotImplementedError
 
     async def cancel_request(self, id: str) -> CustomerRequest:

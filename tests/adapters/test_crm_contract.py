@@ -18,7 +18,7 @@ from gateway.adapters.crm.rest import RestCrm
 from gateway.domain.contact import ContactDetailsChange
 from gateway.domain.customers import Address, Segment
 from gateway.domain.messages import MessageKind
-from gateway.domain.requests import NewRequest, RequestKind, RequestState
+from gateway.domain.requests import NewRequest, RequestKind, RequestState, RequestUpdate
 from gateway.domain.supply_points import (
     BillingCycle,
     Commodity,
@@ -226,7 +226,7 @@ async def test_a_request_is_created_changed_and_cancelled(crm: RestCrm) -> None:
         "1000088001001",
     )
 
-    updated = await crm.update_request(created.id, summary="VT 12346 kWh")
+    updated = await crm.update_request(created.id, RequestUpdate(summary="VT 12346 kWh"))
     assert updated.summary == "VT 12346 kWh"
     cancelled = await crm.cancel_request(created.id)
     assert cancelled.state is RequestState.CANCELLED
@@ -239,7 +239,7 @@ async def test_a_request_is_created_changed_and_cancelled(crm: RestCrm) -> None:
     with pytest.raises(BackendRejected):
         await crm.cancel_request(created.id)
     with pytest.raises(BackendRejected):
-        await crm.update_request(created.id, summary="too late")
+        await crm.update_request(created.id, RequestUpdate(summary="too late"))
     again, missing = await crm.requests_by_id([created.id, "1000088001-9999"])
     assert again == cancelled
     assert missing is None
@@ -537,7 +537,7 @@ async def test_a_closed_case_can_be_neither_updated_nor_cancelled(crm: RestCrm, 
     httpx.post(f"{crm_url}/__sim/requests/{created.id}/advance", json={"state": 30}).raise_for_status()
 
     with pytest.raises(BackendRejected):
-        await crm.update_request(created.id, summary="Ještě doplňuji")
+        await crm.update_request(created.id, RequestUpdate(summary="Ještě doplňuji"))
     with pytest.raises(BackendRejected):
         await crm.cancel_request(created.id)
     (after,) = await crm.requests_by_id([created.id])

@@ -152,6 +152,8 @@ async def test_the_catalogue_tells_a_delegate_which_kinds_are_the_owners(client:
     assert {per_point[code] for code in money} == {(False, "OWNER_ONLY")}
     assert {bare[code] for code in (*money, *mail)} == {(False, "OWNER_ONLY")}
     assert per_point["TERMINATION"] == (False, "OWNER_ONLY")  # ending the contract is the owner's
+    assert per_point["TRANSFER"] == (False, "OWNER_ONLY")  # so is handing it to a new customer
+    assert bare["POWER_OF_ATTORNEY"] == (False, "OWNER_ONLY")  # and who may act for the customer
     for listing in (per_point, bare):
         assert listing["DEPOSIT_CHANGE"] == (True, None)
         assert listing["FREE_TEXT"] == (True, None)

@@ -328,6 +328,7 @@ def _plan_from(node: etree._Element) -> DepositPlan:
         items=tuple(items),
         sipo_number=_opt(f, "SPOJ_CISLO"),
         next_settlement=legacy_date(settlement) if (settlement := _opt(f, "DAT_VYUCT")) else None,
+        document_id=_opt(f, "DOK_ID"),
     )
 
 
@@ -356,6 +357,7 @@ def _reminder_from(node: etree._Element) -> Reminder:
         fee=_money(_str(f, "POPLATEK")),
         invoice_ids=tuple((n.text or "").strip() for n in node.iterchildren(_q("FAK_ID"))),
         document_id=_opt(f, "DOK_ID"),
+        new_due_date=legacy_date(deadline) if (deadline := _opt(f, "NOVA_SPLATNOST")) else None,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Protocol
 from gateway.domain.contact import ContactDetailsChange
 from gateway.domain.customers import Customer
 from gateway.domain.messages import Message
-from gateway.domain.requests import CustomerRequest, NewRequest
+from gateway.domain.requests import CustomerRequest, NewRequest, RequestUpdate
 from gateway.domain.supply_points import SupplyPoint
 
 
@@ -36,7 +36,7 @@ class CrmBackend(Protocol):
         """A write carried out at once: the customer with the given fields changed.
         ``NotFound`` for an unknown customer. Never retried (though applying it twice is harmless)."""
 
-    async def update_request(self, id: str, *, summary: str) -> CustomerRequest:
+    async def update_request(self, id: str, change: RequestUpdate) -> CustomerRequest:
         """Raise ``NotFound`` for an unknown request, ``BadUserInput`` once it is closed."""
 
     async def cancel_request(self, id: str) -> CustomerRequest:

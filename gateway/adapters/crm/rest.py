@@ -18,6 +18,7 @@ per-customer lists are fetched concurrently, and their further pages concurrentl
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 import logging
 import re
@@ -34,10 +35,13 @@ from gateway.domain.customers import Address, Customer, Segment
 from gateway.domain.messages import Message, MessageKind
 from gateway.domain.requests import (
     CustomerRequest,
+    DocumentUpload,
     NewRequest,
+    RequestDocument,
     RequestHistoryEntry,
     RequestKind,
     RequestState,
+    RequestUpdate,
 )
 from gateway.domain.supply_points import (
     BillingCycle,
@@ -206,6 +210,9 @@ def to_customer(r: Record) -> Customer:
         permanent_address=address(r),
         email=optional_text(r, "EMAIL"),
         phone=phone(text(r, "TELEFON")),
+        ico=optional_text(r, "ICO"),
+        vat_id=optional_text(r, "DIC"),
+        bank_account=optional_text(r, "BANK_UCET"),
     )
 
 
@@ -341,7 +348,20 @@ def to_request(r: Record) -> CustomerRequest:
             )
             for h in records(r, "HISTORIE")
         ),
+        documents=tuple(
+            RequestDocument(
+                file_name=text(d, "NAZEV"), content_type=text(d, "TYP"), size=integer(d, "VELIKOST")
+            )
+            for d in (records(r, "PRILOHY") if "PRILOHY" in r else ())
+        ),
     )
+
+
+def documents_json(documents: Sequence[DocumentUpload]) -> list[dict[str, str]]:
+    return [
+        {"NAZEV": d.file_name, "TYP": d.content_type, "OBSAH": base64.b64encode(d.content).decode("ascii")}
+        for d in documents
+    ]
 
 
 def to_message(r: Record) -> Message:
@@ -569,6 +589,8 @@ class RestCrm:
             body["EXT_REF"] = request.reference
         if request.attributes:
             body["ATRIBUTY"] = dict(request.attributes)
+        if request.documents:
+            body["PRILOHY"] = documents_json(request.documents)
         answer = await self._call("POST", "/api/v2/pozadavky", operation="create request", body=body)
         if answer is None:
             raise NotFound()
@@ -602,8 +624,15 @@ class RestCrm:
             raise NotFound()
         return translate(lambda a: to_customer(record(a.get("ZAKAZNIK"))), answer, "change contact details")
 
-    async def update_request(self, id: str, *, summary: str) -> CustomerRequest:
-        found = await self._one_request("PATCH", id, "", "update request", body={"POPIS": summary})
+    async def update_request(self, id: str, change: RequestUpdate) -> CustomerRequest:
+        body: dict[str, object] = {}
+        if change.summary is not None:
+            body["POPIS"] = change.summary
+        if change.attributes:
+            body["ATRIBUTY"] = dict(change.attributes)
+        if change.documents:
+            body["PRILOHY"] = documents_json(change.documents)
+        found = await self._one_request("PATCH", id, "", "update request", body=body)
         if found is None:
             raise NotFound()
         return found
