@@ -82,7 +82,7 @@ class GatewayProcess:
             self.process = subprocess.Popen(  # noqa: ASYNC220 - started, not waited for
                 [sys.executable, "-m", "gateway", "serve"], cwd=ROOT, env=self.env, stdout=log, stderr=log
             )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a start-up takes seconds, but a minute on a loaded CI box
         async with httpx.AsyncClient(base_url=self.url) as http:
             while time.monotonic() < deadline:
                 assert self.process.poll() is None, self.log.read_text()[-3000:]
