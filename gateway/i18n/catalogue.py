@@ -31,11 +31,21 @@ CODES: dict[str, Text] = {
     "QUERY_TOO_COMPLEX": Text("Dotaz je příliš složitý.", "The query is too complex."),
     "PERSISTED_QUERY_NOT_FOUND": Text("Uložený dotaz nebyl nalezen.", "The persisted query was not found."),
     "INTERNAL": Text("Něco se u nás pokazilo.", "Something went wrong on our side."),
+    "IN_PROGRESS": Text(
+        "Podání s tímto klíčem ještě probíhá; zkuste to za chvíli znovu.",
+        "A submission with this key is still running; retry shortly.",
+    ),
+    "SERVICE_UNAVAILABLE": Text(
+        "Služba teď není dostupná; zkuste to za chvíli znovu.",
+        "The service is not available right now; retry shortly.",
+    ),
     # UserError codes (account mutations, requests) and NominationError codes
     "INVALID_CREDENTIALS": Text("Špatné přihlašovací jméno nebo heslo.", "Wrong login or password."),
     "WRONG_PASSWORD": Text("Heslo není správné.", "The password is not right."),
     "WEAK_PASSWORD": Text("Heslo je příliš slabé.", "The password is too weak."),
     "INVALID_EMAIL": Text("Toto není e-mailová adresa.", "This is not an e-mail address."),
+    "INVALID_NAME": Text("Jméno je neplatné.", "This name is not valid."),
+    "INVALID_PHONE": Text("Toto není české telefonní číslo.", "This is not a Czech phone number."),
     "INVALID_LOGIN": Text("Přihlašovací jméno není platné.", "The login is not valid."),
     "INVALID_GRANT": Text("Přístup nelze takto udělit.", "Access cannot be granted like this."),
     "LOGIN_TAKEN": Text("Toto přihlašovací jméno už je obsazené.", "This login is already taken."),
@@ -48,6 +58,18 @@ CODES: dict[str, Text] = {
         "This customer number is already managed in the portal; prove it with an invoice.",
     ),
     "LAST_OWNER": Text("Posledního vlastníka nelze odebrat.", "The last owner cannot be removed."),
+    "BAD_PROOF": Text("Doklad je neúplný nebo neplatný.", "The proof is incomplete or not valid."),
+    "CLAIM_REJECTED": Text(
+        "Vlastník tohoto čísla zákazníka vaši žádost zamítl.",
+        "An owner of this customer number rejected your claim.",
+    ),
+    "NOT_CONFIRMED": Text("Akce nebyla potvrzena.", "The action was not confirmed."),
+    "NOT_LOGGED_IN": Text("Nejste přihlášeni.", "You are not logged in."),
+    "NOT_MERGEABLE": Text("Tyto účty nelze sloučit.", "These accounts cannot be merged."),
+    "SESSION_ENDED": Text("Přihlášení už skončilo.", "The session has already ended."),
+    "TOKEN_EXPIRED": Text("Platnost odkazu vypršela.", "The link has expired."),
+    "TOKEN_UNKNOWN": Text("Tento odkaz neznáme.", "This link is not known."),
+    "TOKEN_USED": Text("Tento odkaz už byl použit.", "This link has already been used."),
     "REQUIRED": Text("Vyplňte toto pole.", "Fill this in."),
     "INVALID": Text("Tato hodnota není platná.", "This value is not valid."),
     "TOO_LOW": Text("Hodnota je příliš nízká.", "The value is too low."),
@@ -60,6 +82,10 @@ CODES: dict[str, Text] = {
     "UNCHANGED": Text("Nic by se nezměnilo.", "Nothing would change."),
     "TOO_SOON": Text("Na tuto změnu je příliš brzy.", "It is too soon for this change."),
     "NOT_PERMITTED": Text("Tato změna není dovolena.", "This change is not permitted."),
+    "REQUEST_CLOSED": Text(
+        "Požadavek je vyřízen, zamítnut nebo zrušen a už se nemůže změnit.",
+        "The request is resolved, rejected or cancelled and can no longer change.",
+    ),
     "MISSING_OFFSET": Text("Čas začátku nemá posun od UTC.", "A start time has no UTC offset."),
     "MISSING": Text("Interval chybí.", "An interval is missing."),
     "DUPLICATE": Text("Interval je zadán dvakrát.", "An interval is given twice."),
@@ -81,6 +107,8 @@ MESSAGES: dict[str, Text] = {
     "SESSION_ENDED": Text(
         "Vaše přihlášení skončilo; přihlaste se znovu.", "Your session has ended; log in again."
     ),
+    "SESSION_ALREADY_ENDED": Text("Toto přihlášení už skončilo.", "This session had already ended."),
+    "NO_SESSION_TO_END": Text("Nejste přihlášeni; není co ukončit.", "There was no session to end."),
     "API_KEY_REFUSED": Text(
         "Tento API klíč není (nebo už není) platný.", "This API key is not valid (or no longer)."
     ),
@@ -116,6 +144,7 @@ MESSAGES: dict[str, Text] = {
     "LOGIN_TAKEN": Text("Toto přihlašovací jméno už je obsazené.", "This login is already taken."),
     "NOT_AN_EMAIL": Text("Toto není e-mailová adresa.", "This is not an e-mail address."),
     "NOT_AN_EMAIL_SHORT": Text("Toto není e-mailová adresa.", "Not an e-mail address."),
+    "NAME_LENGTH": Text("Zadejte jméno dlouhé 1 až {max} znaků.", "Give a name of 1 to {max} characters."),
     # registration, owners and access
     "PROOF_FAILED": Text(
         "Číslo zákazníka se s uvedeným dokladem nepodařilo ověřit.",
@@ -194,11 +223,16 @@ MESSAGES: dict[str, Text] = {
         "Systém {backend} tyto znaky nepřijme.", "The {backend} system cannot take these characters."
     ),
     "INTERNAL": Text("Něco se u nás pokazilo.", "Something went wrong on our side."),
+    "STORE_UNAVAILABLE": Text(
+        "Služba je krátce nedostupná; zkuste to za chvíli znovu.",
+        "The service is briefly unavailable; try again shortly.",
+    ),
     # arguments and scalars
     "CURSOR_UNKNOWN": Text(
         "`after` není kurzor, který toto API vydalo.", "`after` is not a cursor this API gave out."
     ),
     "PAGE_SIZE": Text("`first` musí být mezi 0 a {max}.", "`first` must be between 0 and {max}."),
+    "NODE_IDS": Text("`ids` smí obsahovat nejvýše {max} ID.", "`ids` may hold at most {max} IDs."),
     "NOT_KIND": Text("Nejde o {kind}.", "Not {kind}."),
     "NOT_KIND_TOO_LONG": Text(
         "Nejde o {kind}: delší než {max} znaků.", "Not {kind}: longer than {max} characters."
@@ -365,6 +399,16 @@ MESSAGES: dict[str, Text] = {
     "DEPOSIT_MIN": Text("Záloha musí být alespoň {min} Kč.", "The deposit must be at least {min} CZK."),
     "DEPOSIT_MAX": Text("Záloha smí být nejvýše {max} Kč.", "The deposit can be at most {max} CZK."),
     "DIRECT_DEBIT_ACCOUNT": Text("Inkaso potřebuje bankovní účet.", "Direct debit needs a bank account."),
+    "SIPO_NUMBER_NEEDED": Text(
+        "Pro platbu přes SIPO zadejte spojovací číslo.",
+        "SIPO needs its connection number (spojovací číslo).",
+    ),
+    "SIPO_NUMBER_ONLY": Text(
+        "Spojovací číslo se zadává jen u platby přes SIPO.", "A connection number is only for SIPO."
+    ),
+    "SIPO_NUMBER_DIGITS": Text(
+        "Spojovací číslo SIPO má deset číslic.", "A SIPO connection number has ten digits."
+    ),
     "SAME_PAYMENT_METHOD": Text("Tento způsob platby už je nastaven.", "This is already the payment method."),
     "BANK_ACCOUNT": Text(
         "Nejde o platný český bankovní účet (123-1234567890/0100) ani český IBAN.",
@@ -372,10 +416,18 @@ MESSAGES: dict[str, Text] = {
     ),
     "CONTACT_ONE": Text("Zadejte nový e-mail, telefon nebo obojí.", "Give a new e-mail, phone or both."),
     "PHONE": Text("Zadejte české číslo: +420 a devět číslic.", "Give a Czech number: +420 and nine digits."),
+    "PHONE_FORMAT": Text(
+        "České telefonní číslo: +420 a devět číslic.", "A Czech phone number: +420 and nine digits."
+    ),
     "POSTCODE": Text(
         "České PSČ: pět číslic, psané 110 00.", "A Czech postcode: five digits, written 110 00."
     ),
     "HOUSE_NUMBER": Text("Číslo domu jako 12 nebo 1234/5a.", "A house number like 12 or 1234/5a."),
+    "ICO_DIGITS": Text("IČO má osm číslic.", "An IČO has eight digits."),
+    "ICO_CHECK_DIGIT": Text(
+        "Nejde o IČO: osm číslic s platnou kontrolní číslicí.",
+        "Not an IČO: eight digits with a valid check digit.",
+    ),
     "READING_FUTURE": Text(
         "Datum odečtu nemůže být v budoucnosti.", "The reading date cannot be in the future."
     ),
@@ -399,7 +451,11 @@ MESSAGES: dict[str, Text] = {
         "Tento elektroměr má i registr nízkého tarifu.", "This meter has a low-tariff register too."
     ),
     "METER_ONE_REGISTER": Text("Tento elektroměr má jen jeden registr.", "This meter has one register only."),
+    "METER_SINGLE_REGISTER": Text("Tento elektroměr má jen jeden registr.", "This meter has one register."),
+    "READING_WHOLE_KWH_NOT_NEGATIVE": Text("Celé kWh, ne záporné.", "Whole kWh, not negative."),
+    "READING_VT_TOO": Text("Zadejte i stav registru VT.", "Give the VT register too."),
     "CHOOSE_ONE_OF": Text("Vyberte jednu z možností: {options}.", "Choose one of: {options}."),
+    "ONE_OF": Text("Jedna z možností: {options}.", "One of: {options}."),
     "SAME_PRODUCT": Text(
         "Toto odběrné místo už tento produkt má.", "This supply point already has this product."
     ),
@@ -421,6 +477,10 @@ MESSAGES: dict[str, Text] = {
         "A standard size: {sizes} A (1 phase at most 32 A).",
     ),
     "SAME_BREAKER": Text("Toto je současný jistič.", "This is the current breaker."),
+    "HIGH_VOLTAGE_CAPACITY": Text(
+        "Odběrné místo na vysokém napětí má rezervovanou kapacitu, ne jistič ani distribuční sazbu.",
+        "A high-voltage supply point has a reserved capacity, not a breaker or a tariff.",
+    ),
     "TARIFF_UNKNOWN": Text(
         "Nejde o distribuční sazbu pro toto odběrné místo.",
         "Not a distribution tariff for this supply point.",
@@ -438,6 +498,21 @@ MESSAGES: dict[str, Text] = {
     ),
     "END_IN_PAST": Text("Smlouva nemůže skončit v minulosti.", "The contract cannot end in the past."),
     "SAY_WHY": Text("Uveďte důvod, je-li důvodem OTHER.", "Say why, when the reason is OTHER."),
+    "POWER_OF_ATTORNEY_VALID": Text(
+        "Plná moc, jejíž platnost ještě neskončila.", "A power of attorney that has not expired yet."
+    ),
+    "POWER_OF_ATTORNEY_YEARS": Text("Nejvýše {years} let dopředu.", "At most {years} years ahead."),
+    "DOCUMENTS_AT_ONCE": Text(
+        "Dokumentů může být najednou nejvýše {max}.", "At most {max} documents at once."
+    ),
+    "FILE_NAME": Text("Název souboru musí mít 1 až {max} znaků.", "A file name of 1 to {max} characters."),
+    "FILE_TOO_LARGE": Text("Soubor smí mít nejvýše 72 KiB.", "At most 72 KiB a file."),
+    "FILE_EMPTY": Text("Soubor je prázdný.", "The file is empty."),
+    "FILE_TYPE": Text("Soubor není typu {content_type}.", "The file is not {content_type}."),
+    "TRANSFER_BACKDATE": Text(
+        "Nejvýše {days} dní zpětně: přepis nahlaste včas.",
+        "At most {days} days back: report a change of customer in time.",
+    ),
     "REQUEST_CLOSED": Text(
         "Požadavek je uzavřen a už se nemůže změnit.", "The request is closed and can no longer change."
     ),
@@ -446,6 +521,22 @@ MESSAGES: dict[str, Text] = {
         "The request is already closed and can no longer be changed.",
     ),
     "NO_SUCH_MESSAGE": Text("Taková zpráva neexistuje.", "No such message."),
+    "OWNER_ONLY_REQUEST": Text(
+        "Tento požadavek může změnit jen vlastník zákazníka.",
+        "Only the customer's owner can change this request.",
+    ),
+    "UPDATE_SOMETHING": Text(
+        "Zadejte shrnutí, dokumenty nebo údaje požadavku.",
+        "Give a summary, documents or the case's fields.",
+    ),
+    "SUMMARY_LENGTH": Text("Zadejte 1 až {max} znaků.", "Give 1 to {max} characters."),
+    "REQUEST_KIND": Text(
+        "Tento požadavek je druhu {kind}: zadejte údaje tohoto druhu.",
+        "This case is a {kind} request: give the member of that kind.",
+    ),
+    "SAME_SUPPLY_POINT": Text(
+        "Odběrné místo požadavku nelze změnit.", "The case's supply point cannot change."
+    ),
     # nomination
     "NOMINATION_NO_CONTRACT": Text(
         "Toto číslo zákazníka nemá smlouvu s nominací.", "This customer number has no nomination contract."
@@ -511,6 +602,36 @@ MESSAGES: dict[str, Text] = {
     "NOMINATION_TOLERANCE": Text(
         "Hodnota intervalu {number} ({start}), {value} MW, se od smluvních {contracted} MW liší o víc než {percent} %.",
         "The value of interval {number} ({start}), {value} MW, is more than {percent} % from the contracted "
+        "{contracted} MW.",
+    ),
+    # the same, with the interval named by its position (from 0)
+    "POSITION_NO_OFFSET": Text(
+        "Interval na pozici {position} začíná {start} bez posunu od UTC.",
+        "The interval at position {position} starts at {start} with no UTC offset.",
+    ),
+    "POSITION_OFF_GRID": Text(
+        "Interval na pozici {position} začíná {start}, mimo rastr ({grid}).",
+        "The interval at position {position} starts at {start}, off the {grid} grid.",
+    ),
+    "POSITION_OUTSIDE_PERIOD": Text(
+        "Interval na pozici {position} začíná {start}, mimo období {first} až {end}.",
+        "The interval at position {position} starts at {start}, outside the period {first} to {end}.",
+    ),
+    "POSITION_DUPLICATE": Text(
+        "Interval na pozici {position} začíná {start}, což už pokrývá dřívější interval.",
+        "The interval at position {position} starts at {start}, which an earlier interval already covers.",
+    ),
+    "POSITION_NO_CONTRACTED_VALUE": Text(
+        "Interval na pozici {position} ({start}) nemá smluvní hodnotu.",
+        "The interval at position {position} ({start}) has no contracted value.",
+    ),
+    "POSITION_VALUE": Text(
+        "Hodnota na pozici {position} ({start}) {message}.",
+        "The value at position {position} ({start}) {message}.",
+    ),
+    "POSITION_TOLERANCE": Text(
+        "Hodnota na pozici {position} ({start}), {value} MW, se od smluvních {contracted} MW liší o víc než {percent} %.",
+        "The value at position {position} ({start}), {value} MW, is more than {percent} % from the contracted "
         "{contracted} MW.",
     ),
     "NOMINATION_MONTHLY_VALUE": Text("Měsíční hodnota {message}.", "The monthly value {message}."),
