@@ -41,12 +41,13 @@ class Traced:
         self.gql = GraphQLClient(http)
         self.exporter = exporter
 
-    async def overview(self, **headers: str) -> tuple[dict[str, Any], list[ReadableSpan]]:
-        """The overview's answer, and the spans of that one request."""
+    async def overview(self, *, note: str = "", **headers: str) -> tuple[dict[str, Any], list[ReadableSpan]]:
+        """The overview's answer, and the spans of that one request (``note``: a comment that makes
+        it another document, which the response cache does not answer whole)."""
         self.exporter.clear()
         response = await self.http.post(
             "/graphql",
-            json={"query": OVERVIEW, "variables": {"number": NOVAK}},
+            json={"query": f"# {note}\n{OVERVIEW}" if note else OVERVIEW, "variables": {"number": NOVAK}},
             headers={**self.gql.headers, **headers},
         )
         return response.json(), list(self.exporter.get_finished_spans())
@@ -155,8 +156,8 @@ async def test_a_cached_answer_is_traced_as_a_hit_without_a_back_end_call(traced
     # given
     await traced.overview()
 
-    # when
-    _, spans = await traced.overview()
+    # when: the same reads in another document (the response cache does not answer it whole)
+    _, spans = await traced.overview(note="again")
 
     # then
     cache = named(spans, "cache billing.invoice_pages")
