@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from gateway.domain.money import Money
-from gateway.domain.supply_points import RegisterKind
+from gateway.domain.supply_points import MeterUnit, RegisterKind
+
+__all__ = ["MeterUnit"]  # re-exported: a reading's or a consumption's unit
 
 
 class InvoiceStatus(enum.Enum):
@@ -24,11 +26,6 @@ class InvoiceKind(enum.Enum):
     SETTLEMENT = "SETTLEMENT"  # vyúčtování: a billing period's supply less the deposits paid
     CORRECTIVE = "CORRECTIVE"  # opravný daňový doklad
     DEPOSIT_SCHEDULE = "DEPOSIT_SCHEDULE"  # platební kalendář
-
-
-class MeterUnit(enum.Enum):
-    KWH = "KWH"
-    CUBIC_METRE = "CUBIC_METRE"  # a gas meter's m³
 
 
 class InvoiceLineKind(enum.Enum):

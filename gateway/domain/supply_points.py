@@ -58,12 +58,23 @@ class RegisterKind(enum.Enum):
     SINGLE = "SINGLE"  # the one register of a single-tariff meter (and of a gas meter)
 
 
+class MeterUnit(enum.Enum):
+    """What a meter counts: an electricity meter kWh, a gas meter m³ (billing converts m³ to kWh
+    with the distributor's combustion heat)."""
+
+    KWH = "KWH"
+    CUBIC_METRE = "CUBIC_METRE"
+
+
 @dataclass(frozen=True, slots=True)
 class MeterRegister:
     code: str  # "1.8.1"
     kind: RegisterKind
-    last_reading_kwh: int  # whole kWh; a self-reading may not be below it
+    last_reading_kwh: (
+        int  # whole units of ``unit`` (kWh; m³ on a gas meter); a self-reading may not be below it
+    )
     last_reading_date: dt.date
+    unit: MeterUnit = MeterUnit.KWH
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from gateway.requests.validation import masked_account
 from gateway.schema.common import Money, described_enum
 from gateway.schema.node import Node, to_global_id
 from gateway.schema.qr_payment import QrPayment
-from gateway.schema.supply_points import RegisterKind, SupplyPoint
+from gateway.schema.supply_points import MeterUnit, RegisterKind, SupplyPoint
 
 InvoiceStatus = described_enum(
     domain.InvoiceStatus,
@@ -67,15 +67,6 @@ InvoiceKind = described_enum(
         "due or an overpayment.",
         "CORRECTIVE": "Opravný daňový doklad: corrects an earlier invoice.",
         "DEPOSIT_SCHEDULE": "Platební kalendář: the schedule of deposits until the next settlement.",
-    },
-)
-MeterUnit = described_enum(
-    domain.MeterUnit,
-    description="What a meter counts.",
-    values={
-        "KWH": "Kilowatt-hours: an electricity meter.",
-        "CUBIC_METRE": "Cubic metres (m³): a gas meter, converted to kWh with the distributor's "
-        "combustion heat.",
     },
 )
 InvoiceLineKind = described_enum(

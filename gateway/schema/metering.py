@@ -8,9 +8,8 @@ import strawberry
 
 from gateway.domain import billing as domain
 from gateway.permissions import public_fields
-from gateway.schema.billing import MeterUnit
 from gateway.schema.common import described_enum
-from gateway.schema.supply_points import ConsumptionGranularity, RegisterKind
+from gateway.schema.supply_points import ConsumptionGranularity, MeterUnit, RegisterKind
 
 __all__ = ["ConsumptionGranularity", "ConsumptionPeriod", "MeterReading", "ReadingType", "RegisterUse"]
 

@@ -85,8 +85,13 @@ class SelfReadingInput:
     reading_date: dt.date = strawberry.field(
         description="The day the meter was read (Europe/Prague, not in the future)."
     )
-    high_tariff_kwh: Decimal = strawberry.field(description="VT, or the only register of a single tariff.")
-    low_tariff_kwh: Decimal | None = strawberry.field(default=None, description="NT, on a dual tariff only.")
+    high_tariff_kwh: Decimal = strawberry.field(
+        description="VT, or the only register of a single tariff or of a gas meter, in the register's "
+        "`unit` (whole kWh; m³ on a gas meter, despite the name)."
+    )
+    low_tariff_kwh: Decimal | None = strawberry.field(
+        default=None, description="NT, on a dual tariff only (whole kWh)."
+    )
 
 
 @strawberry.input(description="Tracked.")

@@ -69,6 +69,15 @@ RegisterKind = described_enum(
         "SINGLE": "The only register of a single-tariff meter (and of a gas meter).",
     },
 )
+MeterUnit = described_enum(
+    domain.MeterUnit,
+    description="What a meter counts.",
+    values={
+        "KWH": "Kilowatt-hours: an electricity meter.",
+        "CUBIC_METRE": "Cubic metres (m³): a gas meter, converted to kWh with the distributor's "
+        "combustion heat.",
+    },
+)
 InvoiceDelivery = described_enum(
     domain.InvoiceDelivery,
     description="EMAIL: e-invoice; PAPER: by post to the correspondence address.",
@@ -190,8 +199,14 @@ class MeterRegister:
     code: str = strawberry.field(description="The register's code, e.g. 1.8.1.")
     kind: RegisterKind = strawberry.field(description="High tariff, low tariff, or the single register.")  # type: ignore[valid-type]
     last_reading_kwh: int = strawberry.field(
-        description="The last reading in whole kWh; a self-reading may not be below it."
+        description="The last reading, in whole units of `unit`.",
+        deprecation_reason="Use `lastReading` and `unit`: a gas meter reads m³, not kWh.",
     )
+    last_reading: int = strawberry.field(
+        description="The last reading, in whole units of `unit` (kWh; m³ on a gas meter); a "
+        "self-reading may not be below it."
+    )
+    unit: MeterUnit = strawberry.field(description="What the register counts.")  # type: ignore[valid-type]
     last_reading_date: dt.date = strawberry.field(description="The day of that reading (Europe/Prague).")
 
     @classmethod
@@ -200,6 +215,8 @@ class MeterRegister:
             code=register.code,
             kind=register.kind,
             last_reading_kwh=register.last_reading_kwh,
+            last_reading=register.last_reading_kwh,
+            unit=register.unit,
             last_reading_date=register.last_reading_date,
         )
 

@@ -112,3 +112,29 @@ async def test_svobodovas_supply_only_point_has_consumption_and_correspondence_b
     }
     assert point["billingDetails"]["cycle"] == "YEARLY"
     assert point["billingDetails"]["invoiceRecipient"] == "Marie Svobodová"
+
+
+UNITS = """
+query Units($number: String!) {
+  customer(number: $number) {
+    supplyPoints { commodity meter { registers { unit lastReading lastReadingKwh } } }
+  }
+}
+"""
+
+
+async def test_a_gas_meter_reads_cubic_metres_and_an_electricity_meter_kwh(gql: GraphQLClient) -> None:
+    await gql.login("novak")
+
+    result = await gql.execute(UNITS, {"number": "1000012345"})
+
+    units = {
+        (point["commodity"], register["unit"])
+        for point in result["data"]["customer"]["supplyPoints"]
+        for register in (point["meter"] or {"registers": []})["registers"]
+    }
+    assert units == {("ELECTRICITY", "KWH"), ("GAS", "CUBIC_METRE")}
+    registers = [
+        r for p in result["data"]["customer"]["supplyPoints"] for r in (p["meter"] or {}).get("registers", [])
+    ]
+    assert all(r["lastReading"] == r["lastReadingKwh"] for r in registers)

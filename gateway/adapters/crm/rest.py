@@ -54,6 +54,7 @@ from gateway.domain.supply_points import (
     InvoiceDelivery,
     Meter,
     MeterRegister,
+    MeterUnit,
     RegisterKind,
     SupplyPoint,
     TechnicalData,
@@ -224,7 +225,7 @@ def whole_kwh(value: str) -> int:
     return int(reading)  # truncates, as the meter's display does
 
 
-def to_register(r: Record) -> MeterRegister:
+def to_register(r: Record, unit: MeterUnit) -> MeterRegister:
     read_on = legacy_date(text(r, "DAT_POSL_STAVU"))
     if read_on is None:
         raise MalformedError("DAT_POSL_STAVU: expected a date")
@@ -233,12 +234,15 @@ def to_register(r: Record) -> MeterRegister:
         kind=coded(r, "TARIF", TARIFF_BANDS),
         last_reading_kwh=whole_kwh(text(r, "POSL_STAV")),
         last_reading_date=read_on,
+        unit=unit,
     )
 
 
-def to_meter(r: Record) -> Meter | None:
-    """``None`` without registers: on supply-only contracts the distributor holds the meter data."""
-    registers = tuple(to_register(reg) for reg in records(r, "REGISTRY"))
+def to_meter(r: Record, commodity: Commodity) -> Meter | None:
+    """``None`` without registers: on supply-only contracts the distributor holds the meter data.
+    A gas meter's registers count m³, an electricity meter's kWh."""
+    unit = MeterUnit.CUBIC_METRE if commodity is Commodity.GAS else MeterUnit.KWH
+    registers = tuple(to_register(reg, unit) for reg in records(r, "REGISTRY"))
     if not registers:
         return None
     return Meter(number=text(r, "CISLO_PRISTROJE"), registers=registers)
@@ -324,7 +328,7 @@ def to_supply_point(r: Record) -> SupplyPoint:
         expected_annual_consumption_kwh=annual_kwh,
         correspondence=to_correspondence(r),
         billing=to_billing_details(r),
-        meter=to_meter(r) if contract is ContractType.COMBINED_SERVICES else None,
+        meter=to_meter(r, commodity) if contract is ContractType.COMBINED_SERVICES else None,
     )
 
 
