@@ -121,7 +121,7 @@ def _reach_store(settings: Settings) -> None:
     try:
         asyncio.run(reach())
     except StoreUnreachable as error:
-        sys.exit(f"gateway: cannot start: {error}")
+        sys.exit(f"gateway: cannot start: {error}; check GATEWAY_DATABASE_URL")
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -12,6 +12,9 @@ from gateway.i18n.language import Language
 # What the GraphQL parser and validator say is for the developer writing the document: kept
 # as written when the catalogue does not know it.
 DEVELOPER_CODES = frozenset({"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED"})
+# Messages a protocol fixes, which clients match on: Apollo's automatic persisted queries
+# resend the document when the message is exactly this, in any language.
+PROTOCOL_MESSAGES = frozenset({"PersistedQueryNotFound", "PersistedQueryNotSupported"})
 _SENTENCE_END = re.compile(r"(?<=\.) (?=[A-Z`])")
 
 
@@ -65,7 +68,7 @@ def translate(message: str, language: Language, *, code: str | None = None, deve
     """``message`` in ``language``: its catalogue text, or sentence by sentence (``"A. B."``);
     else, in Czech, the general text of ``code``, unless the message is graphql-core's, for the
     developer writing the document (``developer``: a variable that does not coerce, ...)."""
-    if language == "en":
+    if language == "en" or message in PROTOCOL_MESSAGES:
         return message
     if (known := _known(message, language)) is not None:
         return known

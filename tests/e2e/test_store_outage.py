@@ -154,6 +154,7 @@ async def test_at_start_up_a_database_that_never_answers_ends_with_one_line(tmp_
         f"gateway: cannot start: the database at postgresql+asyncpg://portal:***@127.0.0.1:{port}"
     )
     assert "ConnectionRefusedError" in last and "GATEWAY_DATABASE_STARTUP_SECONDS" in last
+    assert last.endswith("check GATEWAY_DATABASE_URL")
     assert "Traceback" not in done.stderr
     assert "s3cret" not in done.stderr
     assert "next in" in done.stderr  # the tries were logged

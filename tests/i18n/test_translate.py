@@ -74,3 +74,11 @@ def test_czech_dates_and_amounts() -> None:
 
 def test_every_termination_reason_has_czech_words() -> None:
     assert sorted(czech.TERMINATION_REASONS) == sorted(reason.value for reason in TerminationReason)
+
+
+def test_a_message_a_protocol_fixes_is_never_translated() -> None:
+    # Apollo's persisted-query link resends the document on exactly this message
+    assert (
+        translate("PersistedQueryNotFound", "cs", code="PERSISTED_QUERY_NOT_FOUND")
+        == "PersistedQueryNotFound"
+    )
