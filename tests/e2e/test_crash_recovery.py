@@ -72,6 +72,7 @@ class GatewayProcess:
             "GATEWAY_OUTBOX_DIR": str(settings.outbox_dir),
             "GATEWAY_IDEMPOTENCY_LEASE_SECONDS": str(LEASE_SECONDS),
             "GATEWAY_GRAPHIQL": "false",
+            "GATEWAY_WORKERS": "1",  # one process: the SIGKILL takes down what serves (no orphaned worker)
         }
         if settings.redis_url:
             self.env["GATEWAY_REDIS_URL"] = settings.redis_url
