@@ -11,6 +11,10 @@ import httpx
 import pytest
 
 from tests.e2e.client import LOGIN, PASSWORD
+from tests.e2e.simulators import own_simulators
+
+# The termination it files for novak stays out of other modules.
+simulators = own_simulators()
 
 CZECH: dict[str, str] = {}  # no Accept-Language: the portal's language
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}

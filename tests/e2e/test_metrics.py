@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -15,16 +15,13 @@ from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 from starlette.applications import Starlette
 
-from fixtures.billing.app import create_app as create_billing
-from fixtures.crm.app import create_app as create_crm
-from fixtures.nomination.app import create_app as create_nomination
-from fixtures.server import serve_in_thread
 from gateway.adapters.connect import open_backends
 from gateway.app import create_app
 from gateway.config import Settings
 from gateway.http.persisted_queries import document_hash
 from gateway.metrics import MAX_OPERATION_NAMES, Metrics
 from tests.e2e.client import GraphQLClient, error_codes, set_faults
+from tests.e2e.simulators import own_simulators
 
 OVERVIEW = """
 query Overview($number: String!) {
@@ -160,15 +157,8 @@ async def test_invalid_documents_never_claim_an_operation_label(
     assert labels == {"other", "Real"}
 
 
-@pytest.fixture(scope="module")
-def simulators() -> Iterator[dict[str, str]]:
-    """This module's own simulators: the request it files for novak stays out of other modules."""
-    with (
-        serve_in_thread(create_billing()) as billing,
-        serve_in_thread(create_crm()) as crm,
-        serve_in_thread(create_nomination()) as nomination,
-    ):
-        yield {"billing": billing, "crm": crm, "nomination": nomination}
+# The request it files for novak stays out of other modules.
+simulators = own_simulators()
 
 
 @pytest.fixture
