@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
-from fixtures.billing.app import create_app as create_billing
-from fixtures.crm.app import create_app as create_crm
-from fixtures.nomination.app import create_app as create_nomination
-from fixtures.server import serve_in_thread
 from gateway.config import Settings
 from gateway.requests.validation import masked_account
 from gateway.store import audit
 from gateway.store.db import transaction
+from tests.e2e.simulators import own_simulators
 from tests.e2e.test_owner_only_changes import (
     NOVAK,
     NOVAK_MAIL,
@@ -32,15 +28,8 @@ ACCOUNT = "19-2000145399/0800"
 IBAN = "CZ65 0800 0000 1920 0014 5399"
 
 
-@pytest.fixture(scope="module")
-def simulators() -> Iterator[dict[str, str]]:
-    """This module's own simulators: the bank accounts it changes stay out of other modules."""
-    with (
-        serve_in_thread(create_billing()) as billing,
-        serve_in_thread(create_crm(progression=None)) as crm,
-        serve_in_thread(create_nomination()) as nomination,
-    ):
-        yield {"billing": billing, "crm": crm, "nomination": nomination}
+# Own simulators (CRM cases stay as filed): the bank accounts it changes stay out of other modules.
+simulators = own_simulators(progression=None)
 
 
 def test_an_account_is_masked_to_its_last_four_digits_and_bank() -> None:

@@ -5,18 +5,14 @@ invalidated by the write, not waited out)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any
 
 import pytest
 
-from fixtures.billing.app import create_app as create_billing
-from fixtures.crm.app import create_app as create_crm
-from fixtures.nomination.app import create_app as create_nomination
-from fixtures.server import serve_in_thread
 from tests.e2e.client import GraphQLClient
 from tests.e2e.conftest import SettableClock
+from tests.e2e.simulators import own_simulators
 
 NOVAK = "1000012345"
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
@@ -51,15 +47,8 @@ query Deposits($number: String!) {
 """
 
 
-@pytest.fixture(scope="module")
-def simulators() -> Iterator[dict[str, str]]:
-    """This module's own simulators: the changes it makes stay out of the other modules."""
-    with (
-        serve_in_thread(create_billing()) as billing,
-        serve_in_thread(create_crm(progression=None)) as crm,
-        serve_in_thread(create_nomination()) as nomination,
-    ):
-        yield {"billing": billing, "crm": crm, "nomination": nomination}
+# Own simulators (CRM cases stay as filed): the changes it makes stay out of the other modules.
+simulators = own_simulators(progression=None)
 
 
 @pytest.fixture(autouse=True)

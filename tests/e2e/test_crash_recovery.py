@@ -20,20 +20,18 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from fixtures.billing.app import create_app as create_billing
-from fixtures.crm.app import create_app as create_crm
-from fixtures.nomination.app import create_app as create_nomination
-from fixtures.server import free_port, serve_in_thread
+from fixtures.server import free_port
 from gateway.config import Settings
 from gateway.schema.node import to_global_id
 from tests.e2e.client import GraphQLClient, set_faults
+from tests.e2e.simulators import own_simulators
 from tests.e2e.test_exactly_once import NOVAK, SUBMIT, crm_cases
 
 KILLS = int(os.environ.get("GATEWAY_TEST_KILLS", "3"))
@@ -43,15 +41,8 @@ CRM_LATENCY_MS = 1500  # each CreateRequest is in the CRM this long before it fi
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def simulators() -> Iterator[dict[str, str]]:
-    """This module's own simulators: the cases it files are counted in a CRM of their own."""
-    with (
-        serve_in_thread(create_billing()) as billing,
-        serve_in_thread(create_crm(progression=None)) as crm,
-        serve_in_thread(create_nomination()) as nomination,
-    ):
-        yield {"billing": billing, "crm": crm, "nomination": nomination}
+# Own simulators (CRM cases stay as filed): the cases it files are counted in a CRM of their own.
+simulators = own_simulators(progression=None)
 
 
 class GatewayProcess:

@@ -5,20 +5,17 @@ gateway replicas that share the account store. Exactly one case per key at the e
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
-from fixtures.billing.app import create_app as create_billing
-from fixtures.crm.app import create_app as create_crm
-from fixtures.nomination.app import create_app as create_nomination
-from fixtures.server import serve_in_thread
 from gateway.app import create_app
 from gateway.config import Settings
 from tests.e2e.client import GraphQLClient, set_faults
+from tests.e2e.simulators import own_simulators
 
 NOVAK = "1000012345"
 KEYS = 40
@@ -30,15 +27,8 @@ mutation Submit($input: SubmitRequestInput!) {
 """
 
 
-@pytest.fixture(scope="module")
-def simulators() -> Iterator[dict[str, str]]:
-    """This module's own simulators: the cases it files are counted in a CRM of their own."""
-    with (
-        serve_in_thread(create_billing()) as billing,
-        serve_in_thread(create_crm(progression=None)) as crm,
-        serve_in_thread(create_nomination()) as nomination,
-    ):
-        yield {"billing": billing, "crm": crm, "nomination": nomination}
+# Own simulators (CRM cases stay as filed): the cases it files are counted in a CRM of their own.
+simulators = own_simulators(progression=None)
 
 
 @pytest.fixture

@@ -5,22 +5,17 @@ and every instant change is mailed to the owners."""
 from __future__ import annotations
 
 import email
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from starlette.applications import Starlette
 
-from fixtures.billing.app import create_app as create_billing
-from fixtures.crm.app import create_app as create_crm
-from fixtures.nomination.app import create_app as create_nomination
-from fixtures.server import serve_in_thread
 from gateway.config import Settings
 from gateway.store import audit
 from gateway.store.db import transaction
 from tests.e2e.client import GraphQLClient, error_codes
+from tests.e2e.simulators import own_simulators
 
 NOVAK = "1000012345"
 NOVAK_MAIL = "jan.novak@example.cz"
@@ -39,15 +34,8 @@ query Plans($n: String!) {
 CATALOGUE = "query C($sp: ID) { requestTypes(supplyPointId: $sp) { code allowed notAllowedReason } }"
 
 
-@pytest.fixture(scope="module")
-def simulators() -> Iterator[dict[str, str]]:
-    """This module's own simulators: the bank accounts it changes stay out of other modules."""
-    with (
-        serve_in_thread(create_billing()) as billing,
-        serve_in_thread(create_crm(progression=None)) as crm,
-        serve_in_thread(create_nomination()) as nomination,
-    ):
-        yield {"billing": billing, "crm": crm, "nomination": nomination}
+# Own simulators (CRM cases stay as filed): the bank accounts it changes stay out of other modules.
+simulators = own_simulators(progression=None)
 
 
 async def signed_in(client: httpx.AsyncClient, login: str) -> GraphQLClient:

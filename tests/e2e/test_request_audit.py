@@ -3,21 +3,15 @@ what was done to which request."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 from starlette.applications import Starlette
 
-from fixtures.billing.app import create_app as create_billing
-from fixtures.crm.app import create_app as create_crm
-from fixtures.nomination.app import create_app as create_nomination
-from fixtures.server import serve_in_thread
 from gateway.schema.node import from_global_id
 from gateway.store import audit
 from gateway.store.db import transaction
 from gateway.store.models import ActorKind
 from tests.e2e.client import GraphQLClient
+from tests.e2e.simulators import own_simulators
 
 NOVAK = "1000012345"
 GRANT = """
@@ -38,15 +32,8 @@ mutation Cancel($id: ID!) { cancelRequest(input: {requestId: $id}) { errors { co
 """
 
 
-@pytest.fixture(scope="module")
-def simulators() -> Iterator[dict[str, str]]:
-    """This module's own simulators: the cases it files stay out of the other modules' counts."""
-    with (
-        serve_in_thread(create_billing()) as billing,
-        serve_in_thread(create_crm(progression=None)) as crm,
-        serve_in_thread(create_nomination()) as nomination,
-    ):
-        yield {"billing": billing, "crm": crm, "nomination": nomination}
+# Own simulators (CRM cases stay as filed): the cases it files stay out of the other modules' counts.
+simulators = own_simulators(progression=None)
 
 
 async def signed_in(client: httpx.AsyncClient, login: str) -> GraphQLClient:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -16,16 +16,13 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.applications import Starlette
 
-from fixtures.billing.app import create_app as create_billing
-from fixtures.crm.app import create_app as create_crm
-from fixtures.nomination.app import create_app as create_nomination
-from fixtures.server import serve_in_thread
 from gateway.app import create_app
 from gateway.store import audit
 from gateway.store.db import transaction
 from gateway.store.models import ActorKind
 from tests.e2e.client import GraphQLClient, error_codes, set_faults
 from tests.e2e.conftest import REDIS_URL, SettableClock, _flushed_redis, settings_in
+from tests.e2e.simulators import own_simulators
 from tests.e2e.test_caching import advance
 
 NOVAK = "1000012345"
@@ -48,15 +45,8 @@ mutation Submit($input: SubmitRequestInput!) {
 """
 
 
-@pytest.fixture(scope="module")
-def simulators() -> Iterator[dict[str, str]]:
-    """This module's own simulators: the change it submits stays out of the other modules."""
-    with (
-        serve_in_thread(create_billing()) as billing,
-        serve_in_thread(create_crm(progression=None)) as crm,
-        serve_in_thread(create_nomination()) as nomination,
-    ):
-        yield {"billing": billing, "crm": crm, "nomination": nomination}
+# Own simulators (CRM cases stay as filed): the change it submits stays out of the other modules.
+simulators = own_simulators(progression=None)
 
 
 async def lookups(http: httpx.AsyncClient) -> dict[str, float]:

@@ -3,17 +3,12 @@ cases that move on, are edited and cancelled; who may submit; messages marked re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 
-from fixtures.billing.app import create_app as create_billing
-from fixtures.crm.app import create_app as create_crm
-from fixtures.nomination.app import create_app as create_nomination
-from fixtures.server import serve_in_thread
 from tests.e2e.client import GraphQLClient, error_codes
+from tests.e2e.simulators import own_simulators
 
 NOVAK, SVOBODOVA = "1000012345", "1000023456"
 SUBMIT = """
@@ -64,14 +59,8 @@ REQUEST = (
 )
 
 
-@pytest.fixture(scope="module")
-def simulators() -> Iterator[dict[str, str]]:
-    with (
-        serve_in_thread(create_billing()) as billing,
-        serve_in_thread(create_crm(progression=None)) as crm,
-        serve_in_thread(create_nomination()) as nomination,
-    ):
-        yield {"billing": billing, "crm": crm, "nomination": nomination}
+# Own simulators: the cases it files stay OPEN (no progression) and out of other modules.
+simulators = own_simulators(progression=None)
 
 
 def submission(key: str, request: dict[str, Any], number: str = NOVAK) -> dict[str, Any]:

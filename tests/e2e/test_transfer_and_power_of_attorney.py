@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
-from fixtures.billing.app import create_app as create_billing
-from fixtures.crm.app import create_app as create_crm
-from fixtures.nomination.app import create_app as create_nomination
-from fixtures.server import serve_in_thread
 from tests.e2e.client import GraphQLClient, error_codes
+from tests.e2e.simulators import own_simulators
 
 NOVAK = "1000012345"
 PDF = b"%PDF-1.4\n% handover protocol\n%%EOF\n"
@@ -35,15 +29,8 @@ POINTS = "query($n: String!) { customer(number: $n) { supplyPoints { id commodit
 CATALOGUE = "{ requestTypes { code processing allowed } }"
 
 
-@pytest.fixture(scope="module")
-def simulators() -> Iterator[dict[str, str]]:
-    """Cases stay OPEN (no progression): they can be edited."""
-    with (
-        serve_in_thread(create_billing()) as billing,
-        serve_in_thread(create_crm(progression=None)) as crm,
-        serve_in_thread(create_nomination()) as nomination,
-    ):
-        yield {"billing": billing, "crm": crm, "nomination": nomination}
+# Own simulators (CRM cases stay as filed): Cases stay OPEN (no progression): they can be edited.
+simulators = own_simulators(progression=None)
 
 
 def document(name: str, content: bytes, content_type: str = "application/pdf") -> dict[str, str]:
