@@ -12,7 +12,7 @@ from gateway.cache.responses import Reads
 from gateway.config import Settings
 from gateway.dataloaders import Loaders
 from gateway.errors import Unauthenticated
-from gateway.permissions import STAFF_ACCESS, Access
+from gateway.permissions import STAFF_ACCESS, Access, StaffRole
 from gateway.ratelimit.buckets import Decision
 from gateway.services import Services
 
@@ -34,6 +34,7 @@ class Viewer:
 class Staff:
     key_id: int
     name: str
+    roles: frozenset[StaffRole] = frozenset(StaffRole)
 
 
 @dataclass(frozen=True, slots=True)

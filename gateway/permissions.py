@@ -52,6 +52,44 @@ class Role(enum.Enum):
 STAFF_SCOPES: frozenset[Scope] = frozenset({Scope.VIEW_BILLING, Scope.VIEW_SUPPLY_POINTS})
 
 
+class StaffRole(enum.Enum):
+    """What a staff API key is for; a key holds one or more (``gateway api-key create --role``)."""
+
+    SUPPORT = "SUPPORT"
+    FINANCE = "FINANCE"
+    OPERATIONS = "OPERATIONS"
+    AUDITOR = "AUDITOR"
+
+
+class StaffAbility(enum.Enum):
+    """What a ``Staff`` field needs; each role grants some (``STAFF_ROLE_ABILITIES``)."""
+
+    READ_CUSTOMERS = "READ_CUSTOMERS"  # customer(number), node(s), and Customer reached through staff
+    SEARCH_CUSTOMERS = "SEARCH_CUSTOMERS"
+    REQUEST_QUEUE = "REQUEST_QUEUE"
+    RECEIVABLES = "RECEIVABLES"  # overdue invoices and the receivables summary
+    NOMINATION_STATUS = "NOMINATION_STATUS"
+    AUDIT_LOG = "AUDIT_LOG"
+
+
+_SUPPORT = frozenset({StaffAbility.READ_CUSTOMERS, StaffAbility.SEARCH_CUSTOMERS, StaffAbility.REQUEST_QUEUE})
+STAFF_ROLE_ABILITIES: Mapping[StaffRole, frozenset[StaffAbility]] = MappingProxyType(
+    {
+        StaffRole.SUPPORT: _SUPPORT,
+        StaffRole.FINANCE: _SUPPORT | {StaffAbility.RECEIVABLES},
+        StaffRole.OPERATIONS: _SUPPORT | {StaffAbility.NOMINATION_STATUS},
+        StaffRole.AUDITOR: frozenset({StaffAbility.AUDIT_LOG}),
+    }
+)
+"""The one table of what each staff role may do: SUPPORT reads customers, searches and the
+request queue; FINANCE adds receivables and overdue lists; OPERATIONS adds nomination status;
+AUDITOR reads the audit trail and nothing else."""
+
+
+def staff_abilities(roles: frozenset[StaffRole]) -> frozenset[StaffAbility]:
+    return frozenset().union(*(STAFF_ROLE_ABILITIES[role] for role in roles))
+
+
 @dataclass(frozen=True, slots=True)
 class Access:
     role: Role
@@ -119,6 +157,23 @@ def requires_role(*roles: Role) -> type[BasePermission]:
 
     RequiresRole.__name__ = "Requires" + "Or".join(role.name.title() for role in roles)
     return RequiresRole
+
+
+def requires_staff(ability: StaffAbility) -> type[BasePermission]:
+    """A permission for the fields of ``Staff``: the key's roles must grant ``ability``
+    (FORBIDDEN otherwise)."""
+
+    class RequiresStaffAbility(BasePermission):
+        message = "You may not see or do this."
+
+        def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
+            staff = info.context.staff
+            if staff is None or ability not in staff_abilities(staff.roles):
+                raise Forbidden
+            return True
+
+    RequiresStaffAbility.__name__ = f"RequiresStaff{ability.name.title().replace('_', '')}"
+    return RequiresStaffAbility
 
 
 class LoggedIn(BasePermission):

@@ -28,6 +28,7 @@ from gateway.schema.request_mutations import RequestsMutation
 from gateway.schema.requests import CustomerRequest
 from gateway.schema.response_cache import ResponseCacheGuard
 from gateway.schema.scalars import SCALAR_OVERRIDES
+from gateway.schema.staff import StaffQuery
 from gateway.schema.supply_points import SupplyPoint
 from gateway.schema.text_input import string_literal_rule
 from gateway.staff import StaffGuard
@@ -75,7 +76,7 @@ class CustomerQuery:
         return items
 
 
-Query = merge_types("Query", (AccountsQuery, CustomerQuery, CatalogueQuery, RateLimitQuery))
+Query = merge_types("Query", (AccountsQuery, CustomerQuery, CatalogueQuery, RateLimitQuery, StaffQuery))
 Mutation = merge_types("Mutation", (AccountsMutation, AccessMutation, NominationMutation, RequestsMutation))
 # merge_types takes no description; the merged definitions are the schema's own.
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
