@@ -16,7 +16,7 @@ demo: $(STAMP) $(GRAPHIQL)/graphiql.min.js $(EXPLORER_PATCHED) ## gateway on :80
 GRAPHQL_HTTP_AUDIT := tests/graphql_http_audit
 
 test: $(STAMP) $(GRAPHIQL)/graphiql.min.js $(EXPLORER_PATCHED) node-packages ## the whole test suite (PostgreSQL/Redis variants too when their URLs are set)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 browser-test: $(STAMP) $(GRAPHIQL)/graphiql.min.js $(EXPLORER_PATCHED) ## GraphiQL in headless Chromium (needs apt's chromium and chromium-driver); not part of make test
 	GATEWAY_BROWSER_TESTS=1 $(BIN)/pytest -q tests/e2e/browser
