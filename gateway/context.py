@@ -30,7 +30,7 @@ class Viewer:
     email_verified: bool = False
 
 
-STAFF_CANNOT_READ_CUSTOMERS = "This API key's roles do not include reading customers."
+STAFF_CUSTOMERS_REFUSAL = "This API key's roles do not include reading customers."
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,7 @@ class Context:
         looked up. NOT_FOUND would tell an auditor, who sees customer numbers in the audit
         trail, that those customers do not exist."""
         if self.staff is not None and not self.staff.may(StaffAbility.READ_CUSTOMERS):
-            raise Forbidden(STAFF_CANNOT_READ_CUSTOMERS)
+            raise Forbidden(STAFF_CUSTOMERS_REFUSAL)
 
     def access(self, customer_number: str) -> Access | None:
         """The viewer's access to ``customer_number`` (loaded from the store for this request
