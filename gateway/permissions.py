@@ -165,6 +165,7 @@ def requires_staff(ability: StaffAbility) -> type[BasePermission]:
 
     class RequiresStaffAbility(BasePermission):
         message = "You may not see or do this."
+        required: Final = ability  # what tests/schema/test_staff_abilities.py reads back
 
         def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
             staff = info.context.staff
