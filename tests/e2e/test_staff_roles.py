@@ -308,3 +308,24 @@ async def test_bad_audit_log_filters_are_bad_user_input(
     assert naming in result["errors"][0]["message"]
     async with transaction(app.state.services.store) as db:  # refused before anything was read
         assert await audit.list_audit(db, actor_kind=ActorKind.STAFF) == []
+
+
+async def test_a_key_without_read_customers_cannot_download_a_customers_document(gql: GraphQLClient) -> None:
+    # given: an invoice PDF's address, as a support key reads it
+    gql.headers["X-API-Key"] = "demo-support-key"
+    read = await gql.execute(
+        "query($n: String!) { customer(number: $n) { invoices(first: 1) { edges { node { "
+        "document { url } } } } } }",
+        {"n": NOVAK},
+    )
+    url = read["data"]["customer"]["invoices"]["edges"][0]["node"]["document"]["url"]
+    assert (await gql.http.get(url, headers=gql.headers)).status_code == 200
+
+    # when: an auditor's key asks for it
+    gql.headers["X-API-Key"] = "demo-auditor-key"
+    response = await gql.http.get(url, headers=gql.headers)
+
+    # then
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert response.json()["errors"][0]["message"] == "This API key's roles do not include reading customers."
