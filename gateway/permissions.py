@@ -1,7 +1,8 @@
 """Who may see what, declared on every field.
 
 A viewer's access to a customer number is a role plus scopes. Owners hold every scope;
-delegates hold the scopes the owner granted; staff read everything and change nothing.
+delegates hold the scopes the owner granted; staff read everything and change nothing
+(a staff key whose roles lack ``READ_CUSTOMERS`` reads no customer: ``Context.access``).
 Every field of the schema declares who may read it (``Customer``, its overview and the node
 types field by field), one of:
 
