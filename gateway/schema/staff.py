@@ -16,11 +16,15 @@ The fields live with their areas, one module each:
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from gateway.context import Info
-from gateway.permissions import PUBLIC, NoRejectedCredential, StaffRole
-from gateway.schema.common import described_enum
+from gateway.permissions import PUBLIC, NoRejectedCredential, StaffAbility, StaffRole, requires_staff
+from gateway.resolvers.staff_audit import resolve_audit_log
+from gateway.schema.common import MAX_PAGE_SIZE, described_enum
+from gateway.schema.staff_audit import AuditLogConnection, AuditLogFilter
 
 StaffRoleEnum = described_enum(
     StaffRole,
@@ -45,6 +49,27 @@ class Staff:
     roles: list[StaffRoleEnum] = strawberry.field(  # type: ignore[valid-type]
         metadata=PUBLIC, description="The key's roles, in a fixed order."
     )
+
+    @strawberry.field(
+        permission_classes=[requires_staff(StaffAbility.AUDIT_LOG)],
+        description="The audit trail, newest first: every staff read (one entry per customer number "
+        "an answer revealed), every read of this trail, and the portal users' actions. Each read "
+        "of it is itself recorded (`audit_log_read`). Needs the AUDITOR role.",
+    )
+    async def audit_log(
+        self,
+        info: Info,
+        filter: Annotated[
+            AuditLogFilter | None, strawberry.argument(description="Which entries; all when omitted.")
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description=f"At most this many entries (0 to {MAX_PAGE_SIZE}).")
+        ] = 50,
+        after: Annotated[
+            str | None, strawberry.argument(description="Continue after this cursor (`pageInfo.endCursor`).")
+        ] = None,
+    ) -> AuditLogConnection:
+        return await resolve_audit_log(info, filter, first, after)
 
 
 @strawberry.type
