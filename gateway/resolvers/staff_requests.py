@@ -4,12 +4,12 @@ customers it reveals."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from gateway.context import Info
 from gateway.domain.requests import QueuedRequest as DomainQueuedRequest
 from gateway.domain.requests import RequestQueueQuery
 from gateway.errors import BadUserInput
-from gateway.nomination.intervals import PRAGUE
 from gateway.schema.common import PageInfo, decode_offset_cursor, offset_cursor, page_size
 from gateway.schema.customer import Customer
 from gateway.schema.requests import CustomerRequest
@@ -21,6 +21,7 @@ from gateway.schema.staff_requests import (
     RequestQueueOrderValue,
 )
 
+PRAGUE = ZoneInfo("Europe/Prague")  # ages count Prague days, as dates do everywhere
 MAX_AGE_DAYS = 3650  # ten years: older cases are archived out of the CRM's worklist
 
 
