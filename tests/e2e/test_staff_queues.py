@@ -14,7 +14,10 @@ from starlette.applications import Starlette
 from fixtures import personas
 from fixtures.crm.store import CrmStore, SimRequest
 from fixtures.nomination.contracts import ROSTER
+from gateway import sessions
+from gateway.context import Staff as ContextStaff
 from gateway.nomination.intervals import PRAGUE
+from gateway.permissions import StaffRole
 from gateway.schema.node import to_global_id
 from gateway.store import audit
 from gateway.store.db import transaction
@@ -416,3 +419,33 @@ async def test_a_request_cancelled_in_the_portal_leaves_the_queue_at_once(
     assert [n["request"]["id"] for n in after] == [
         n["request"]["id"] for n in before if n["request"]["id"] != novak_open
     ]
+
+
+@pytest.mark.parametrize(
+    ("role", "queue", "nomination"),
+    [
+        (StaffRole.SUPPORT, True, False),
+        (StaffRole.FINANCE, True, False),
+        (StaffRole.OPERATIONS, True, True),
+        (StaffRole.AUDITOR, False, False),
+    ],
+)
+@pytest.mark.usefixtures("clocks")
+async def test_each_worklist_needs_its_ability(
+    staff: GraphQLClient, monkeypatch: pytest.MonkeyPatch, role: StaffRole, queue: bool, nomination: bool
+) -> None:
+    # given: the key holds one role (whatever the store says of its roles)
+    def one_role(**fields: Any) -> ContextStaff:
+        return ContextStaff(**{**fields, "roles": frozenset({role})})
+
+    monkeypatch.setattr(sessions, "Staff", one_role)
+
+    # when
+    queue_result = await staff.execute("query Queue { staff { requestQueue(first: 1) { totalCount } } }")
+    status_result = await staff.execute(
+        'query Status { staff { nominationStatus(week: "2026-02-09") { expected } } }'
+    )
+
+    # then
+    assert error_codes(queue_result) == ([] if queue else ["FORBIDDEN"])
+    assert error_codes(status_result) == ([] if nomination else ["FORBIDDEN"])
