@@ -10,8 +10,8 @@ things (DOMAIN.md section 1's formats; the check digits by python-stdnum):
    ``27Z...`` with a valid EIC check character: an EIC. Either with a wrong check digit
    is refused (a typo, not a name).
 3. Digits only (spaces, ``+``, ``/`` and ``-`` allowed between them):
-   - ten digits starting 1-3: a CUSTOMER_NUMBER first, then the VARIABLE_SYMBOL of an invoice
-     (both look alike; both lookups run);
+   - ten digits: a CUSTOMER_NUMBER first, then a VARIABLE_SYMBOL (both look alike; both
+     lookups run);
    - eight digits that pass the IČO check (``stdnum.cz.dic``): an ICO, then a VARIABLE_SYMBOL;
    - nine digits, or ``+420``/``00420`` and nine, in the Czech numbering plan: a PHONE, then a
      VARIABLE_SYMBOL (only when nothing but the nine digits was typed);
@@ -166,7 +166,7 @@ def _digits_plan(typed: str, digits: str) -> SearchPlan:
         raise QueryRefusedError(QueryProblem.NOT_AN_IDENTIFIER)
     if len(digits) > 10:
         raise QueryRefusedError(QueryProblem.NOT_AN_IDENTIFIER)
-    if len(digits) == 10 and digits[0] in "123":
+    if len(digits) == 10:
         return SearchPlan((Lookup(SearchKind.CUSTOMER_NUMBER, digits), vs))
     if is_ico(digits):
         return SearchPlan((Lookup(SearchKind.ICO, digits), vs))

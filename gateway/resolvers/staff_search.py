@@ -29,13 +29,19 @@ from gateway.schema.staff_search import CustomerSearchConnection, CustomerSearch
 
 MERGED_CAP = 200  # a lookup of a query with several meanings: its first 200 customers
 
+EMPTY_QUERY_MESSAGE = "`query` is empty."
+LONG_QUERY_MESSAGE = "`query` may be at most 100 characters long."
+CONTROL_QUERY_MESSAGE = "`query` may not contain control characters."
+SHORT_QUERY_MESSAGE = "Give at least 2 characters of a name or an address."
+CHECK_DIGIT_MESSAGE = "This EAN or EIC has a wrong check digit."
+NO_IDENTIFIER_MESSAGE = "These digits are no customer number, EAN, IČO, phone or variable symbol."
 REFUSALS: dict[QueryProblem, str] = {
-    QueryProblem.EMPTY: "`query` is empty.",
-    QueryProblem.TOO_LONG: "`query` may be at most 100 characters long.",
-    QueryProblem.CONTROL_CHARACTERS: "`query` may not contain control characters.",
-    QueryProblem.TOO_SHORT: "Give at least 2 characters of a name or an address.",
-    QueryProblem.BAD_CHECK_DIGIT: "This EAN or EIC has a wrong check digit.",
-    QueryProblem.NOT_AN_IDENTIFIER: "These digits are no customer number, EAN, IČO, phone or variable symbol.",
+    QueryProblem.EMPTY: EMPTY_QUERY_MESSAGE,
+    QueryProblem.TOO_LONG: LONG_QUERY_MESSAGE,
+    QueryProblem.CONTROL_CHARACTERS: CONTROL_QUERY_MESSAGE,
+    QueryProblem.TOO_SHORT: SHORT_QUERY_MESSAGE,
+    QueryProblem.BAD_CHECK_DIGIT: CHECK_DIGIT_MESSAGE,
+    QueryProblem.NOT_AN_IDENTIFIER: NO_IDENTIFIER_MESSAGE,
 }
 
 

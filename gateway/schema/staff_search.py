@@ -15,7 +15,7 @@ CustomerSearchKind = described_enum(
     name="CustomerSearchKind",
     description="What a search query was taken for, or what found a customer.",
     values={
-        "CUSTOMER_NUMBER": "A 10-digit customer number (starting 1, 2 or 3).",
+        "CUSTOMER_NUMBER": "A 10-digit customer number.",
         "EAN": "An electricity supply point's 18-digit EAN (859182..., valid check digit).",
         "EIC": "A gas supply point's 16-character EIC (27Z..., valid check character).",
         "VARIABLE_SYMBOL": "The variable symbol of an invoice or a deposit plan (up to 10 digits).",
