@@ -75,9 +75,13 @@ async def numbers(crm: RestCrm, search: CustomerSearch) -> list[str]:
     return [c.number for c in page.customers]
 
 
-NOVAK = data.customer(personas.NOVAK)
-PEKARNA = data.customer(personas.PEKARNA)
-assert NOVAK is not None and PEKARNA is not None
+def known(number: str) -> data.SimCustomer:
+    customer = data.customer(number)
+    assert customer is not None
+    return customer
+
+
+NOVAK, PEKARNA = known(personas.NOVAK), known(personas.PEKARNA)
 
 
 @pytest.mark.parametrize(
