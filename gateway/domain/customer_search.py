@@ -20,8 +20,8 @@ things (DOMAIN.md section 1's formats; the check digits by python-stdnum):
    ``CZ`` + an IČO (a company's DIČ) is an ICO.
 4. Text with an ``@``: an EMAIL.
 5. Text with a comma: an ADDRESS, ``street [number], city`` (either part may be empty).
-6. Text with letters and digits (``Vodičkova 12``, ``Praha 4``): an ADDRESS (a street and
-   house number prefix).
+6. Text with letters and digits (``Vodičkova 12``, ``Praha 4``): an ADDRESS, a street and
+   house number prefix, then a city prefix (both lookups run).
 7. Any other text: a NAME prefix (of the name or any word in it; case and diacritics ignored).
 
 Refused before any back end is asked: an empty query (after trimming), one over
@@ -206,7 +206,8 @@ def recognize(query: str) -> SearchPlan:
     if len(typed) < MIN_TEXT:
         raise QueryRefusedError(QueryProblem.TOO_SHORT)
     if any(c.isdigit() for c in typed) and any(c.isalpha() for c in typed):
-        return SearchPlan((Lookup(SearchKind.ADDRESS, typed),))
+        street, city = Lookup(SearchKind.ADDRESS, typed), Lookup(SearchKind.ADDRESS, "", city=typed)
+        return SearchPlan((street, city))
     return SearchPlan((Lookup(SearchKind.NAME, typed),))
 
 

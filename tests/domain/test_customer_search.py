@@ -34,7 +34,7 @@ K = SearchKind
         ("Jan.Novak@Example.cz", [K.EMAIL], "jan.novak@example.cz"),
         ("Nováková", [K.NAME], "Nováková"),
         ("  Jan   Novák ", [K.NAME], "Jan Novák"),
-        ("Vodičkova 12", [K.ADDRESS], "Vodičkova 12"),
+        ("Vodičkova 12", [K.ADDRESS, K.ADDRESS], "Vodičkova 12"),
     ],
 )
 def test_a_query_is_taken_for_what_it_looks_like(query: str, kinds: list[SearchKind], value: str) -> None:
@@ -43,6 +43,11 @@ def test_a_query_is_taken_for_what_it_looks_like(query: str, kinds: list[SearchK
     assert [lookup.kind for lookup in plan.lookups] == kinds
     assert plan.recognized_as is kinds[0]
     assert plan.lookups[0].value == value
+
+
+def test_letters_and_digits_are_a_street_or_a_city() -> None:
+    street, city = recognize("Praha 4").lookups
+    assert (street.value, street.city, city.value, city.city) == ("Praha 4", "", "", "Praha 4")
 
 
 def test_a_comma_splits_an_address_into_street_and_city() -> None:

@@ -109,6 +109,15 @@ async def test_a_search_matching_too_many_says_it_was_capped(staff: GraphQLClien
     assert len(found["edges"]) == 5
 
 
+async def test_letters_and_digits_find_a_street_or_a_city(staff: GraphQLClient) -> None:
+    found = await search(staff, "Praha 1", first=100)
+
+    assert found["recognizedAs"] == "ADDRESS"
+    values = {e["node"]["matchedValue"] for e in found["edges"]}
+    assert ", Praha 1" in values  # found by its city: nobody lives in a street called Praha 1
+    assert personas.NOVAK in {e["node"]["customerNumber"] for e in found["edges"]}
+
+
 async def test_a_customer_number_nobody_has_is_an_empty_answer(staff: GraphQLClient) -> None:
     found = await search(staff, "9000000001")
 
