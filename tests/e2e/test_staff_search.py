@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 
 from fixtures import data, personas
 from fixtures.billing import ledger
+from fixtures.control import PRAGUE
 from gateway.store import audit
 from gateway.store.db import transaction
 from gateway.store.models import ActorKind
@@ -52,10 +53,10 @@ def identifiers(number: str) -> list[tuple[str, str]]:
         codes = [p.code for p in points if p.commodity == commodity]
         if codes:
             found.append((kind, codes[-1]))
-    invoices = ledger.Ledger(0).invoices(number, dt.date.today())
-    if invoices:
-        found.append(("VARIABLE_SYMBOL", invoices[-1].variable_symbol))
-        found.append(("INVOICE_NUMBER", invoices[0].number))
+    invoices = ledger.Ledger(0).invoices(number, dt.datetime.now(PRAGUE).date())  # the simulator's today
+    if invoices:  # from the middle: still there if the simulator's day turns during the run
+        found.append(("VARIABLE_SYMBOL", invoices[len(invoices) // 2].variable_symbol))
+        found.append(("INVOICE_NUMBER", invoices[(len(invoices) - 1) // 2].number))
     return found
 
 
