@@ -206,8 +206,8 @@ def recognize(query: str) -> SearchPlan:
     if len(typed) < MIN_TEXT:
         raise QueryRefusedError(QueryProblem.TOO_SHORT)
     if any(c.isdigit() for c in typed) and any(c.isalpha() for c in typed):
-        street, city = Lookup(SearchKind.ADDRESS, typed), Lookup(SearchKind.ADDRESS, "", city=typed)
-        return SearchPlan((street, city))
+        as_street, as_city = Lookup(SearchKind.ADDRESS, typed), Lookup(SearchKind.ADDRESS, "", city=typed)
+        return SearchPlan((as_street, as_city))
     return SearchPlan((Lookup(SearchKind.NAME, typed),))
 
 
