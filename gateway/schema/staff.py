@@ -26,6 +26,7 @@ from gateway.permissions import PUBLIC, NoRejectedCredential, StaffAbility, Staf
 from gateway.resolvers.staff_audit import resolve_audit_log
 from gateway.resolvers.staff_nomination import resolve_nomination_status
 from gateway.resolvers.staff_requests import resolve_request_queue
+from gateway.resolvers.staff_search import search_customers
 from gateway.schema.common import MAX_PAGE_SIZE, described_enum
 from gateway.schema.staff_audit import AuditLogConnection, AuditLogFilter
 from gateway.schema.staff_nomination import NominationStatus
@@ -35,6 +36,7 @@ from gateway.schema.staff_requests import (
     RequestQueueOrder,
     RequestQueueOrderValue,
 )
+from gateway.schema.staff_search import CustomerSearchConnection
 
 StaffRoleEnum = described_enum(
     StaffRole,
@@ -129,6 +131,24 @@ class Staff:
         ] = None,
     ) -> NominationStatus:
         return await resolve_nomination_status(info, week)
+
+    @strawberry.field(
+        permission_classes=[requires_staff(StaffAbility.SEARCH_CUSTOMERS)],
+        description="Find any customer by what was typed: a customer number, an EAN or EIC, a "
+        "variable symbol, an invoice number, an IČO, an e-mail, a phone number, an address or a "
+        "name prefix (see `CustomerSearchKind`). Each customer answered is audited. BAD_USER_INPUT "
+        "for an empty query, one over 100 characters or with control characters.",
+    )
+    async def search_customers(
+        self,
+        info: Info,
+        query: Annotated[str, strawberry.argument(description="What was typed into the search box.")],
+        first: Annotated[int | None, strawberry.argument(description="Page size, at most 100.")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="Continue after this cursor (`endCursor`).")
+        ] = None,
+    ) -> CustomerSearchConnection:
+        return await search_customers(info, query, first, after)
 
 
 @strawberry.type
