@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from graphql import GraphQLNonNull, GraphQLObjectType, get_named_type
+from graphql import GraphQLNonNull, GraphQLObjectType, Undefined, get_named_type
 from starlette.applications import Starlette
 
 from gateway.permissions import STAFF_ROLE_ABILITIES, StaffRole
@@ -44,7 +44,7 @@ def field_query(name: str) -> str:
     arguments = [
         f"{argument}: {samples.get(argument) or SAMPLE_BY_TYPE[str(get_named_type(spec.type))]}"
         for argument, spec in field.args.items()
-        if isinstance(spec.type, GraphQLNonNull) and spec.default_value is None
+        if isinstance(spec.type, GraphQLNonNull) and spec.default_value is Undefined
     ]
     called = f"{name}({', '.join(arguments)})" if arguments else name
     selection = " { __typename }" if isinstance(get_named_type(field.type), GraphQLObjectType) else ""
