@@ -26,12 +26,10 @@ def overdue_query(
 ) -> OverdueInvoiceQuery:
     if filter is None:
         return OverdueInvoiceQuery(offset=offset, limit=limit, order=order)
-    for name, days in (
-        ("minDaysOverdue", filter.min_days_overdue),
-        ("maxDaysOverdue", filter.max_days_overdue),
-    ):
-        if days is not None and days < 0:
-            raise BadUserInput(f"`{name}` must not be negative.")
+    if filter.min_days_overdue is not None and filter.min_days_overdue < 0:
+        raise BadUserInput("`minDaysOverdue` must not be negative.")
+    if filter.max_days_overdue is not None and filter.max_days_overdue < 0:
+        raise BadUserInput("`maxDaysOverdue` must not be negative.")
     if (
         filter.min_days_overdue is not None
         and filter.max_days_overdue is not None
