@@ -31,7 +31,9 @@ query Overdue($filter: OverdueInvoiceFilter, $orderBy: OverdueInvoiceOrder, $fir
 }
 """
 NUMBERS_ONLY = """
-query Overdue { staff { overdueInvoices(first: 5, orderBy: AMOUNT_ASC) { edges { node { customerNumber } } } } }
+query Overdue {
+  staff { overdueInvoices(first: 5, orderBy: AMOUNT_ASC) { edges { node { customerNumber } } } }
+}
 """
 INVOICES = """
 query Invoices($number: String!, $after: String) {
