@@ -4,6 +4,7 @@ customer's own invoices say through the portal's ``customer { invoices }``."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -173,7 +174,7 @@ async def test_each_order_sorts_across_pages(
 async def test_filters_total_count_and_total_amount_due(staff: GraphQLClient) -> None:
     everything, _ = await walk(staff, 100)
 
-    cases = [
+    cases: list[tuple[dict[str, Any], Callable[[dict[str, Any]], bool]]] = [
         ({"minDaysOverdue": 31, "maxDaysOverdue": 90}, lambda n: 31 <= n["daysOverdue"] <= 90),
         ({"segment": "BUSINESS"}, lambda n: n["segment"] == "BUSINESS"),
         ({"minAmount": "20000"}, lambda n: amount(n["amountDue"]) >= 20000),
