@@ -62,15 +62,14 @@ async def write_staff_reads(context: Context, *, operation: str) -> None:
         return
     now = context.services.clock()
     async with transaction(context.services.store) as db:
-        for number in sorted(context.staff_reads):
-            await audit.write_audit(
-                db,
-                now=now,
-                actor_kind=ActorKind.STAFF,
-                actor_id=context.staff.key_id,
-                action=STAFF_READ,
-                customer_number=number,
-                detail={"operation": operation[:64], "staff": context.staff.name},
-                client_address=client_address(context.request),
-            )
+        await audit.write_audit_per_customer(
+            db,
+            now=now,
+            actor_kind=ActorKind.STAFF,
+            actor_id=context.staff.key_id,
+            action=STAFF_READ,
+            customer_numbers=sorted(context.staff_reads),
+            detail={"operation": operation[:64], "staff": context.staff.name},
+            client_address=client_address(context.request),
+        )
     context.staff_reads.clear()
