@@ -71,25 +71,54 @@ class Staff:
     )
 
     @strawberry.field(
-        permission_classes=[requires_staff(StaffAbility.AUDIT_LOG)],
-        description="The audit trail, newest first: every staff read (one entry per customer number "
-        "an answer revealed), every read of this trail, and the portal users' actions. Each read "
-        "of it is itself recorded (`audit_log_read`). Needs the AUDITOR role.",
+        permission_classes=[requires_staff(StaffAbility.SEARCH_CUSTOMERS)],
+        description="Find any customer by what was typed: a customer number, an EAN or EIC, a "
+        "variable symbol, an invoice number, an IČO, an e-mail, a phone number, an address or a "
+        "name prefix (see `CustomerSearchKind`). Each customer answered is audited. BAD_USER_INPUT "
+        "for an empty query, one over 100 characters or with control characters.",
     )
-    async def audit_log(
+    async def search_customers(
+        self,
+        info: Info,
+        query: Annotated[str, strawberry.argument(description="What was typed into the search box.")],
+        first: Annotated[int | None, strawberry.argument(description="Page size, at most 100.")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="Continue after this cursor (`endCursor`).")
+        ] = None,
+    ) -> CustomerSearchConnection:
+        return await search_customers(info, query, first, after)
+
+    @strawberry.field(
+        permission_classes=[requires_staff(StaffAbility.RECEIVABLES)],
+        description="The overdue invoices of every customer, as billing reckons them today "
+        "(FINANCE). Every customer on the page is audited.",
+    )
+    async def overdue_invoices(
         self,
         info: Info,
         filter: Annotated[
-            AuditLogFilter | None, strawberry.argument(description="Which entries; all when omitted.")
+            OverdueInvoiceFilter | None,
+            strawberry.argument(description="Which overdue invoices; all when omitted."),
         ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description=f"At most this many entries (0 to {MAX_PAGE_SIZE}).")
-        ] = 50,
+        order_by: Annotated[
+            OverdueInvoiceOrder | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Their order (null: the default); ties by billing's invoice id."),
+        ] = OverdueOrder.DAYS_OVERDUE_DESC,
+        first: Annotated[int | None, strawberry.argument(description="How many, at most 100.")] = 20,
         after: Annotated[
-            str | None, strawberry.argument(description="Continue after this cursor (`pageInfo.endCursor`).")
+            str | None, strawberry.argument(description="Continue after this cursor (`endCursor`).")
         ] = None,
-    ) -> AuditLogConnection:
-        return await resolve_audit_log(info, filter, first, after)
+    ) -> OverdueInvoiceConnection:
+        order = order_by or OverdueOrder.DAYS_OVERDUE_DESC
+        return await resolve_overdue_invoices(info, filter, order, first, after)
+
+    @strawberry.field(
+        permission_classes=[requires_staff(StaffAbility.RECEIVABLES)],
+        description="What customers owe, per segment and overall, by status and by age (FINANCE). "
+        "Names no customer.",
+    )
+    async def receivables(self, info: Info) -> Receivables:
+        return await resolve_receivables(info)
 
     @strawberry.field(
         permission_classes=[requires_staff(StaffAbility.REQUEST_QUEUE)],
@@ -141,54 +170,25 @@ class Staff:
         return await resolve_nomination_status(info, week)
 
     @strawberry.field(
-        permission_classes=[requires_staff(StaffAbility.SEARCH_CUSTOMERS)],
-        description="Find any customer by what was typed: a customer number, an EAN or EIC, a "
-        "variable symbol, an invoice number, an IČO, an e-mail, a phone number, an address or a "
-        "name prefix (see `CustomerSearchKind`). Each customer answered is audited. BAD_USER_INPUT "
-        "for an empty query, one over 100 characters or with control characters.",
+        permission_classes=[requires_staff(StaffAbility.AUDIT_LOG)],
+        description="The audit trail, newest first: every staff read (one entry per customer number "
+        "an answer revealed), every read of this trail, and the portal users' actions. Each read "
+        "of it is itself recorded (`audit_log_read`). Needs the AUDITOR role.",
     )
-    async def search_customers(
-        self,
-        info: Info,
-        query: Annotated[str, strawberry.argument(description="What was typed into the search box.")],
-        first: Annotated[int | None, strawberry.argument(description="Page size, at most 100.")] = 20,
-        after: Annotated[
-            str | None, strawberry.argument(description="Continue after this cursor (`endCursor`).")
-        ] = None,
-    ) -> CustomerSearchConnection:
-        return await search_customers(info, query, first, after)
-
-    @strawberry.field(
-        permission_classes=[requires_staff(StaffAbility.RECEIVABLES)],
-        description="The overdue invoices of every customer, as billing reckons them today "
-        "(FINANCE). Every customer on the page is audited.",
-    )
-    async def overdue_invoices(
+    async def audit_log(
         self,
         info: Info,
         filter: Annotated[
-            OverdueInvoiceFilter | None,
-            strawberry.argument(description="Which overdue invoices; all when omitted."),
+            AuditLogFilter | None, strawberry.argument(description="Which entries; all when omitted.")
         ] = None,
-        order_by: Annotated[
-            OverdueInvoiceOrder | None,  # type: ignore[valid-type]
-            strawberry.argument(description="Their order (null: the default); ties by billing's invoice id."),
-        ] = OverdueOrder.DAYS_OVERDUE_DESC,
-        first: Annotated[int | None, strawberry.argument(description="How many, at most 100.")] = 20,
+        first: Annotated[
+            int | None, strawberry.argument(description=f"At most this many entries (0 to {MAX_PAGE_SIZE}).")
+        ] = 50,
         after: Annotated[
-            str | None, strawberry.argument(description="Continue after this cursor (`endCursor`).")
+            str | None, strawberry.argument(description="Continue after this cursor (`pageInfo.endCursor`).")
         ] = None,
-    ) -> OverdueInvoiceConnection:
-        order = order_by or OverdueOrder.DAYS_OVERDUE_DESC
-        return await resolve_overdue_invoices(info, filter, order, first, after)
-
-    @strawberry.field(
-        permission_classes=[requires_staff(StaffAbility.RECEIVABLES)],
-        description="What customers owe, per segment and overall, by status and by age (FINANCE). "
-        "Names no customer.",
-    )
-    async def receivables(self, info: Info) -> Receivables:
-        return await resolve_receivables(info)
+    ) -> AuditLogConnection:
+        return await resolve_audit_log(info, filter, first, after)
 
 
 @strawberry.type
