@@ -9,9 +9,10 @@ the client's ``traceparent``; probes and scrapes are not traced.
 The line has the method, the URL, the status and the duration in its message, and as fields
 (``gateway.observability.log_format``): the operation's name and type, the user's id (never the
 login) or the staff key's, every back-end attempt with its outcome and time, the cache lookups,
-and the errors' codes. Logged URLs keep their parameters' names but not their values, except
-``operationName``: a signed document link's ``sig`` and ``exp``, a token, a GET request's document
-and variables stay out of the log. No header is logged (Authorization, Cookie, X-API-Key).
+and the errors' codes. A client that goes away before its answer (its body cut short) is logged
+with status 499, as nginx does, and without a traceback. Logged URLs keep their parameters'
+names but not their values, except ``operationName``: a signed document link's ``sig`` and
+``exp``, a token, a GET request's document and variables stay out of the log. No header is logged (Authorization, Cookie, X-API-Key).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 from opentelemetry.trace import Tracer
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.observability import request_record, tracing
@@ -32,6 +34,7 @@ KEPT_PARAMETERS = frozenset({"operationName"})
 REDACTED = "-"
 REQUEST_ID_HEADER = "X-Request-ID"
 UNTRACED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+CLIENT_CLOSED_REQUEST = 499  # logged when the client went away before it was answered (as nginx does)
 
 
 def loggable_url(path: str, query_string: bytes) -> str:
@@ -69,9 +72,12 @@ class AccessLogMiddleware:
         headers = Headers(scope=scope)
         record, token = request_record.begin(request_record.request_id_from(headers.get(REQUEST_ID_HEADER)))
 
+        answered = False
+
         async def send_and_note(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answered
             if message["type"] == "http.response.start":
+                answered = True
                 status = int(message["status"])
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = record.request_id
             await send(message)
@@ -85,6 +91,8 @@ class AccessLogMiddleware:
             ) as span:
                 try:
                     await self.app(scope, receive, send_and_note)
+                except ClientDisconnect:  # gone before its answer: nothing to say, no traceback
+                    status = status if answered else CLIENT_CLOSED_REQUEST
                 finally:
                     if span is not None:
                         span.set_attribute("http.response.status_code", status)

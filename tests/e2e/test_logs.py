@@ -3,15 +3,23 @@ signatures, client errors in one line without a traceback."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import socket
+import threading
 
 import httpx
 import pytest
 
+from fixtures.server import free_port
+from gateway.app import create_app
+from gateway.cli import server_options
+from gateway.config import Settings
 from gateway.observability.log_format import JsonFormatter, TextFormatter
 from tests.e2e.client import GraphQLClient, error_codes, set_faults
 from tests.e2e.test_documents import novak_documents
+from tests.e2e.test_login_throttling import serve_in_thread_with
 
 SECRET = "Tajne-Heslo-987"
 # A typo in a field name: fails validation, and graphql-core's message quotes the input.
@@ -126,3 +134,36 @@ async def test_a_get_requests_document_and_variables_stay_out_of_the_access_log(
     (line,) = [r.getMessage() for r in caplog.records if r.name == "gateway.access"]
     assert '"GET /graphql?query=-&variables=-&operationName=Mine" 200' in line
     assert "1000012345" not in everything_logged(caplog)
+
+
+async def test_a_client_gone_before_its_body_arrived_is_one_499_line_without_a_traceback(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given: the gateway under uvicorn (a disconnect needs a real socket)
+    caplog.set_level(logging.INFO)
+    access_line = threading.Event()
+
+    def note(record: logging.LogRecord) -> bool:
+        access_line.set()
+        return True
+
+    access_log = logging.getLogger("gateway.access")
+    access_log.addFilter(note)
+    options = {**server_options(settings), "port": free_port(), "log_config": None}
+    try:
+        with serve_in_thread_with(create_app(settings), options):
+            # when: a client announces a body of 1,000 bytes, sends 10 and hangs up
+            with socket.create_connection((options["host"], options["port"])) as client:
+                client.sendall(
+                    b"POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: 1000\r\n\r\n" + b'{"query":"'
+                )
+            await asyncio.to_thread(access_line.wait, 5)
+    finally:
+        access_log.removeFilter(note)
+
+    # then: one access line saying 499, nothing at ERROR, no traceback
+    access = [r for r in caplog.records if r.name == "gateway.access"]
+    assert [r.getMessage().split('" ')[1].split()[0] for r in access] == ["499"]
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert "Traceback" not in everything_logged(caplog)
