@@ -166,7 +166,11 @@ class GatewayGraphQL(GraphQL[Context, None]):
             )
 
         async def answer(data: GraphQLRequestData) -> ExecutionResult:
-            return await self._answer(request, context, data, execute)
+            result = await self._answer(request, context, data, execute)
+            viewers = self.services.sessions
+            if viewers is not None and viewers.pending:  # a write to who may see what: shared now
+                await viewers.publish()
+            return result
 
         try:
             return await self.persisted_queries.execute(request_data, answer)
