@@ -36,9 +36,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gateway import tokens
 from gateway.cache.shared_redis import FAILURES, SharedRedis
-from gateway.store.sessions import SessionViewer
+from gateway.context import Viewer
 
 log = logging.getLogger("gateway.sessions")
 
@@ -54,7 +53,8 @@ Epoch = tuple[int, bytes | None]
 
 
 class SessionCache:
-    """Viewers by token hash, bounded to ``max_entries`` (the oldest go first)."""
+    """Viewers by token (in this process's memory only, as every request's token is),
+    bounded to ``max_entries`` (the oldest go first)."""
 
     def __init__(self, redis: SharedRedis | None = None, *, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
         self.redis = redis
@@ -62,7 +62,7 @@ class SessionCache:
         self.local = 0  # bumped at once by every write in this process
         self._published = 0  # the local bumps Redis has been told of
         self._publishing = asyncio.Lock()
-        self._entries: OrderedDict[str, tuple[Epoch, dt.datetime, SessionViewer]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[Epoch, dt.datetime, Viewer]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -112,24 +112,24 @@ class SessionCache:
             return None
         return (local, value if isinstance(value, bytes) else b"" if value is None else str(value).encode())
 
-    async def lookup(self, token: str, now: dt.datetime) -> tuple[SessionViewer | None, Epoch | None]:
+    async def lookup(self, token: str, now: dt.datetime) -> tuple[Viewer | None, Epoch | None]:
         """The viewer kept for ``token`` if it still holds, and the epoch to keep a fresh one under."""
         epoch = await self.epoch()
         if epoch is None:
             return None, None
-        key = tokens.hash_token(token)
-        entry = self._entries.get(key)
+        entry = self._entries.get(token)
         if entry is not None:
             if entry[0] == epoch and now < entry[1]:
                 return entry[2], epoch
-            del self._entries[key]
+            del self._entries[token]
         return None, epoch
 
-    def keep(self, token: str, viewer: SessionViewer, epoch: Epoch) -> None:
-        """``viewer`` as the statement answered it under ``epoch`` (read before it ran)."""
-        if viewer.holds_until is None or epoch[0] != self.local:
+    def keep(self, token: str, viewer: Viewer, holds_until: dt.datetime | None, epoch: Epoch) -> None:
+        """``viewer`` as the statement answered it under ``epoch`` (read before it ran), until
+        ``holds_until`` at the latest."""
+        if holds_until is None or epoch[0] != self.local:
             return
-        self._entries[tokens.hash_token(token)] = (epoch, viewer.holds_until, viewer)
+        self._entries[token] = (epoch, holds_until, viewer)
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
 

@@ -92,14 +92,19 @@ async def authenticate_request(context: Context) -> None:
         cache = context.services.sessions
         kept, epoch = await cache.lookup(token, now) if cache is not None else (None, None)
         if kept is not None:
-            _set_viewer(context, kept, token)
+            context.viewer, context.session_token = kept, token
         else:
             async with connect(context.services.store) as connection:
                 resolved = await _resolve(context, connection, token, now)
                 if resolved is not None and resolved.touched:
                     await connection.commit()
-            if resolved is not None and cache is not None and epoch is not None:
-                cache.keep(token, resolved, epoch)
+            if (
+                context.viewer is not None
+                and resolved is not None
+                and cache is not None
+                and epoch is not None
+            ):
+                cache.keep(token, context.viewer, resolved.holds_until, epoch)
         if context.viewer is None:
             context.rejected_credential = SESSION_ENDED
             if context.request.cookies.get(context.settings.cookie_name) == token:

@@ -147,7 +147,7 @@ class GatewayGraphQL(GraphQL[Context, None]):
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         # A GET naming a persisted operation has no ``query`` but wants JSON, not GraphiQL.
-        return "extensions" not in request.query_params and super().should_render_graphql_ide(request)
+        return super().should_render_graphql_ide(request) and "extensions" not in request.query_params
 
     async def execute_single(  # noqa: PLR0917
         self,
