@@ -29,7 +29,7 @@ from strawberry.types import ExecutionResult
 
 from gateway import sessions
 from gateway.cache import stale
-from gateway.cache.responses import Hit, Reads, ResponseStore, customer_tag, response_key
+from gateway.cache.responses import Hit, Lookup, Reads, ResponseStore, customer_tag, response_key
 from gateway.config import Settings
 from gateway.context import Context
 from gateway.dataloaders import Loaders
@@ -97,7 +97,7 @@ class GatewayGraphQL(GraphQL[Context, None]):
             scope = {**scope, "method": "GET"}
         request = Request(scope, receive)
         try:
-            response = await self.run(request)
+            response = await self._answer_from_cache(request) or await self.run(request)
         except HTTPException as exc:  # Strawberry's messages are its own, never the client's input
             headers = {"Allow": allowed_methods("GET, HEAD, POST")} if exc.status_code == 405 else None
             media_type = negotiate(request.headers.get("accept")) or JSON
@@ -106,7 +106,46 @@ class GatewayGraphQL(GraphQL[Context, None]):
             response = store_unavailable_refusal(exc)
         await response(scope, receive, _without_body(send) if head else send)
 
+    async def _answer_from_cache(self, request: Request) -> Response | None:
+        """A response-cache hit for a plain JSON POST, answered without Strawberry's request
+        machinery (its adapters, parsing, execution plumbing): what a hit does not need. The
+        same steps as through ``run``: the body's checks, the context (who asks), the lookup,
+        ``_serve`` (charged, audited, counted), ``process_result`` and ``create_response``.
+        None (Strawberry's path, which reuses the body, the response and the context read
+        here, and the lookup) for anything else: a miss, anonymous, persisted or unusual."""
+        if request.method != "POST" or self.responses is None or self.persisted_queries.persisted_only:
+            return None
+        content_type, accept = request.headers.get("content-type", ""), request.headers.get("accept")
+        if content_type.partition(";")[0].strip().lower() != JSON or negotiate(accept) is None:
+            return None
+        if accept is not None and "multipart" in accept:  # Strawberry's streaming protocols
+            return None
+        try:
+            parsed = decode_request_json(await request.body())
+            query, variables, name = parsed.get("query"), parsed.get("variables"), parsed.get("operationName")
+            if "extensions" in parsed or not isinstance(query, str):
+                return None
+            if not (variables is None or isinstance(variables, dict)) or not (
+                name is None or isinstance(name, str)
+            ):
+                return None
+            data = GraphQLRequestData(query=query, variables=variables, operation_name=name, extensions=None)
+            check_request(data)
+        except HTTPException:  # refused again, and answered, by Strawberry's path
+            return None
+        sub_response = request.state.sub_response = await self.get_sub_response(request)
+        context = request.state.context = await self.get_context(request, sub_response)
+        request.state.lookup = found = await self._lookup(context, data)
+        if found is None or found[2].hit is None:
+            return None
+        del request.state.lookup
+        result = await self._serve(request, context, data, found[2].hit, found[3])
+        return self.create_response(await self.process_result(request, result), sub_response)
+
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        kept: Response | None = getattr(request.state, "sub_response", None)
+        if kept is not None:  # made by _answer_from_cache for this request
+            return kept
         sub_response = await super().get_sub_response(request)
         # What the answer will be: create_response and process_result read it back.
         sub_response.media_type = request.state.media_type = negotiate(request.headers.get("accept")) or JSON
@@ -180,6 +219,9 @@ class GatewayGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Response | Any) -> Context:
         if not isinstance(request, Request):
             raise TypeError("subscriptions are not served")
+        kept: Context | None = getattr(request.state, "context", None)
+        if kept is not None:  # made by _answer_from_cache for this request
+            return kept
         request.state.stale_served = stale.begin_request()  # the cache layer records into it
         reads = Reads()
         context = Context(
@@ -245,14 +287,12 @@ class GatewayGraphQL(GraphQL[Context, None]):
         responses = self.responses
         if responses is None:
             return await execute(data)
-        principal = _principal(context)
-        lookup = None
-        if principal is not None and data.query is not None:
-            # The language too: an answer may hold messages said in the request's language.
-            fingerprint = [*principal[1], str(current_language())]
-            key = response_key(principal[0], fingerprint, data.query, data.operation_name, data.variables)
-            started = time.perf_counter()
-            lookup = await responses.lookup(key)
+        found = getattr(request.state, "lookup", None)  # _answer_from_cache's miss, for this data
+        if found is None or found[4] != (data.query, data.operation_name, data.variables):
+            found = await self._lookup(context, data)
+        principal = lookup = None
+        if found is not None:
+            principal, key, lookup, started, _ = found
             if lookup.hit is not None:
                 return await self._serve(request, context, data, lookup.hit, started)
         result = await execute(data)
@@ -275,6 +315,21 @@ class GatewayGraphQL(GraphQL[Context, None]):
             tags = [*(customer_tag(n) for n in hit.numbers), principal[2]]
             await responses.keep(key, hit, tags, seconds=context.reads.lifetime(), epoch=lookup.epoch)
         return result
+
+    async def _lookup(
+        self, context: Context, data: GraphQLRequestData
+    ) -> tuple[tuple[str, list[object], str], str, Lookup, float, tuple[object, ...]] | None:
+        """``(principal, key, lookup, when it started, what was looked up)`` of ``data`` in the response
+        cache; None when no answer may be kept for it (anonymous, no document)."""
+        principal = _principal(context)
+        if principal is None or data.query is None or self.responses is None:
+            return None
+        # The language too: an answer may hold messages said in the request's language.
+        fingerprint = [*principal[1], str(current_language())]
+        key = response_key(principal[0], fingerprint, data.query, data.operation_name, data.variables)
+        started = time.perf_counter()
+        looked_up = (data.query, data.operation_name, data.variables)
+        return principal, key, await self.responses.lookup(key), started, looked_up
 
     async def _serve(
         self, request: Request, context: Context, data: GraphQLRequestData, hit: Hit, started: float

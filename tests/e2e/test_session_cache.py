@@ -18,7 +18,7 @@ from gateway.store.db import transaction
 from gateway.store.models import CustomerAccess, User
 from tests.e2e.client import PASSWORD, GraphQLClient, error_codes
 from tests.e2e.conftest import SettableClock
-from tests.e2e.test_response_cache import GRANT, NOVAK, POINTS, grant, replicas, signed_in
+from tests.e2e.test_response_cache import GRANT, NOVAK, POINTS, grant, lookups, replicas, signed_in
 
 __all__ = ["replicas"]  # the fixture, shared with the response cache's tests
 
@@ -155,3 +155,26 @@ async def test_a_revocation_on_one_replica_holds_at_once_on_the_other(
     # then
     assert revoked["data"]["revokeAccess"]["ok"] is True
     assert error_codes(await svobodova.execute(POINTS, {"n": NOVAK})) == ["NOT_FOUND"]
+
+
+@pytest.mark.parametrize("accept", ["application/json", "application/graphql-response+json"])
+async def test_a_hit_is_answered_as_the_miss_was(client: httpx.AsyncClient, accept: str) -> None:
+    """The hit's own path (GatewayGraphQL._answer_from_cache): the same status, headers and body."""
+    # given
+    novak = await signed_in(client, "novak")
+    headers = {**novak.headers, "Accept": accept}
+    payload = {"query": POINTS, "variables": {"n": NOVAK}}
+
+    # when
+    miss = await client.post("/graphql", json=payload, headers=headers)
+    hit = await client.post("/graphql", json=payload, headers=headers)
+
+    # then
+    assert (await lookups(client)) == {"miss": 1, "hit": 1}
+    assert hit.status_code == miss.status_code == 200
+    assert hit.content == miss.content
+    varying = {"x-request-id", "date", "content-length"}
+    assert {k: v for k, v in hit.headers.items() if k not in varying} == {
+        k: v for k, v in miss.headers.items() if k not in varying
+    }
+    assert hit.headers["x-request-id"] != miss.headers["x-request-id"]
