@@ -31,7 +31,7 @@ from gateway import sessions
 from gateway.cache import stale
 from gateway.cache.responses import Hit, Lookup, Reads, ResponseStore, customer_tag, response_key
 from gateway.config import Settings
-from gateway.context import Context
+from gateway.context import Context, Viewer
 from gateway.dataloaders import Loaders
 from gateway.errors import GatewayError, RateLimited, StoreUnavailable
 from gateway.http.graphiql import graphiql_page
@@ -378,22 +378,29 @@ def _principal(context: Context) -> tuple[str, list[object], str] | None:
     """``(principal, fingerprint of its access, its tag)`` of who asks; None for anonymous."""
     viewer = context.viewer
     if viewer is not None:
-        grants = sorted(
-            (number, access.role.value, sorted(scope.value for scope in access.scopes))
-            for number, access in viewer.access.items()
-        )
-        fingerprint: list[object] = [
-            viewer.user_id,
-            viewer.login,
-            viewer.email,
-            viewer.email_verified,
-            viewer.active_customer,
-            grants,
-        ]
-        return f"s:{viewer.session_id}", fingerprint, f"u:{viewer.user_id}"
+        known = viewer.derived.get("principal")  # once per Viewer (the session cache shares it)
+        if known is None:
+            known = viewer.derived["principal"] = _viewer_principal(viewer)
+        return known  # type: ignore[return-value]  # what _viewer_principal answered
     if context.staff is not None:
         return f"k:{context.staff.key_id}", [context.staff.name], f"k:{context.staff.key_id}"
     return None
+
+
+def _viewer_principal(viewer: Viewer) -> tuple[str, list[object], str]:
+    grants = sorted(
+        (number, access.role.value, sorted(scope.value for scope in access.scopes))
+        for number, access in viewer.access.items()
+    )
+    fingerprint: list[object] = [
+        viewer.user_id,
+        viewer.login,
+        viewer.email,
+        viewer.email_verified,
+        viewer.active_customer,
+        grants,
+    ]
+    return f"s:{viewer.session_id}", fingerprint, f"u:{viewer.user_id}"
 
 
 def _without_body(send: Send) -> Send:
