@@ -1,11 +1,11 @@
 """The gateway's own database lost, for real.
 
 At run time (PostgreSQL behind a TCP proxy the test closes and reopens): a request that needs
-the store answers JSON ``SERVICE_UNAVAILABLE`` (retryable, 503 with ``Retry-After`` when it failed before any field
-ran), never a bare text/plain 500; ``/readyz`` is not ready; once the database answers again,
-so does the gateway, by itself. At start-up: a database that is not there yet is waited for,
-with back-off and a log line per try; one that never answers ends ``gateway serve`` with one
-line naming it, exit status 1, no traceback.
+the store answers JSON ``SERVICE_UNAVAILABLE`` (retryable, 503 with ``Retry-After`` when it
+failed before any field ran), never a bare text/plain 500; ``/readyz`` is not ready; once the
+database answers again, so does the gateway, by itself. At start-up: a database that is not
+there yet is waited for, with back-off and a log line per try; one that never answers ends
+``gateway serve`` with one line naming it, exit status 1, no traceback.
 """
 
 from __future__ import annotations
