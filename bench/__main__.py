@@ -74,6 +74,25 @@ query Overview($number: String!) {
   }
 }
 """
+# Read A of the peer comparison (../shared/peer-hive/bench/queries.py): a customer, its supply
+# points and the first 20 invoices.
+READ_A = """
+query ReadA($number: String!) {
+  customer(number: $number) {
+    number name segment
+    permanentAddress { street houseNumber city postcode }
+    supplyPoints {
+      id code commodity contractType product expectedAnnualConsumptionKwh
+      address { street houseNumber city postcode }
+    }
+    invoices(first: 20) {
+      totalCount
+      edges { node { id number variableSymbol issueDate dueDate status
+                     total { amount currency } amountDue { amount currency } } }
+    }
+  }
+}
+"""
 INVOICE_PAGE = """
 query Page($number: String!) {
   customer(number: $number) {

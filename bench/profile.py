@@ -1,9 +1,10 @@
 """``python -m bench.profile``: where a warm request's time goes, by pyinstrument.
 
 The app runs in this process (uvicorn, as ``gateway serve`` runs it) against the simulators
-in threads; a lean keep-alive client (bench/wire.py) sends the overview as novak ``--rounds``
-times, either answered from the response cache (``--hit``, the default) or executed each time
-with its data from the back-end cache (``--miss``). The profile covers the requests only.
+in threads; a lean keep-alive client (bench/wire.py) sends the overview (``--query a``: read A)
+as novak ``--rounds`` times, either answered from the response cache (``--hit``, the default)
+or executed each time with its data from the back-end cache (``--miss``). The profile covers
+the requests only.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import uvicorn
 from pyinstrument import Profiler
 
-from bench.__main__ import OVERVIEW, PASSWORD, PERSONAS
+from bench.__main__ import OVERVIEW, PASSWORD, PERSONAS, READ_A
 from bench.wire import GraphQLConnection
 from fixtures.billing.app import create_app as create_billing
 from fixtures.crm.app import create_app as create_crm
@@ -28,7 +29,7 @@ from gateway.config import Settings
 LOGIN = "mutation($l: String!, $p: String!) { login(input: {login: $l, password: $p}) { token } }"
 
 
-async def _profile(settings: Settings, rounds: int, login: str) -> Profiler:
+async def _profile(settings: Settings, rounds: int, login: str, query: str) -> Profiler:
     server = uvicorn.Server(uvicorn.Config(create_app(settings), port=settings.port, log_level="warning"))
     serving = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 - uvicorn offers no event for it
@@ -36,7 +37,7 @@ async def _profile(settings: Settings, rounds: int, login: str) -> Profiler:
     connection = await GraphQLConnection.open("127.0.0.1", settings.port)
     answer = await connection.post({"query": LOGIN, "variables": {"l": login, "p": PASSWORD}})
     connection.headers["Authorization"] = f"Bearer {answer['data']['login']['token']}"
-    payload = {"query": OVERVIEW, "variables": {"number": PERSONAS[login]}}
+    payload = {"query": query, "variables": {"number": PERSONAS[login]}}
     for _ in range(20):  # caches filled, code paths warmed
         await connection.post(payload)
     profiler = Profiler(interval=0.0002, async_mode="disabled")
@@ -54,6 +55,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2000)
     parser.add_argument("--login", choices=sorted(PERSONAS), default="novak")
+    parser.add_argument("--query", choices=["overview", "a"], default="overview", help="a: read A")
     parser.add_argument("--miss", action="store_true", help="response cache off: every query executed")
     parser.add_argument("--html", type=Path, help="write the profile as HTML here instead of text")
     args = parser.parse_args()
@@ -74,7 +76,9 @@ def main() -> None:
             rate_limit_points=0,
             response_cache_bytes=0 if args.miss else 64 * 1024 * 1024,
         )
-        profiler = asyncio.run(_profile(settings, args.rounds, args.login))
+        profiler = asyncio.run(
+            _profile(settings, args.rounds, args.login, READ_A if args.query == "a" else OVERVIEW)
+        )
     if args.html:
         args.html.write_text(profiler.output_html())
     else:

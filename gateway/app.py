@@ -39,6 +39,7 @@ from gateway.passwords import PasswordHashing
 from gateway.ratelimit.buckets import BudgetPolicy, open_budget
 from gateway.schema.operation_metrics import operation_names
 from gateway.services import Backends, Clock, Services, utc_now
+from gateway.session_cache import SessionCache
 from gateway.store.db import create_engine, create_sessionmaker, wait_for_store
 from gateway.store.prepare import prepare
 from gateway.throttle import open_throttle
@@ -126,6 +127,10 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
         )
         stack.callback(hashing.close)
         budget = open_budget(redis, BudgetPolicy(settings.rate_limit_points, settings.rate_limit_refill))
+        # Kept viewers: shared invalidation through Redis, else one process only (its docstring).
+        viewers = SessionCache(redis) if redis is not None or settings.worker_processes == 1 else None
+        if viewers is not None:
+            viewers.watch(store.kw["bind"])
         services = Services(
             backends=backends,
             store=store,
@@ -137,6 +142,7 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
             metrics=metrics,
             budget=budget,
             idempotency_lease=dt.timedelta(seconds=settings.idempotency_lease_seconds),
+            sessions=viewers,
         )
         app.state.services = services
         persisted_queries = open_persisted_queries(

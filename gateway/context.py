@@ -28,6 +28,9 @@ class Viewer:
     active_customer: str | None
     access: dict[str, Access]
     email_verified: bool = False
+    # What is derived from this viewer once (the response cache's principal): the session
+    # cache hands one Viewer to every request of its token until anything changes.
+    derived: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
 
 STAFF_CUSTOMERS_REFUSAL = "This API key's roles do not include reading customers."

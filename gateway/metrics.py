@@ -67,6 +67,7 @@ LIVE_GAUGE_MODES = ("livesum", "livemax", "livemin", "liveall", "livemostrecent"
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        self._request_children: dict[tuple[str, str], tuple[Counter, Histogram]] = {}
         r = self.registry
         self.requests = Counter(
             "gateway_requests",
@@ -201,8 +202,16 @@ class Metrics:
 
     def record_request(self, *, operation: str | None, valid: bool, outcome: str, seconds: float) -> None:
         label = self.operation_label(operation, valid=valid)
-        self.requests.labels(operation=label, outcome=outcome).inc()
-        self.request_seconds.labels(operation=label).observe(seconds)
+        # The labelled children, looked up once per (operation, outcome): ``labels()`` takes a
+        # lock and checks its arguments on every call, a tenth of a response-cache hit.
+        children = self._request_children.get((label, outcome))
+        if children is None:
+            children = self._request_children[label, outcome] = (
+                self.requests.labels(operation=label, outcome=outcome),
+                self.request_seconds.labels(operation=label),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
 
 
 def prepare_multiprocess_dir(directory: Path) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -20,6 +21,9 @@ from gateway.ratelimit.buckets import MemoryBuckets, RequestBudget
 from gateway.resilience import CircuitBreaker
 from gateway.store.idempotency import DEFAULT_LEASE
 from gateway.throttle import LoginThrottle, MemoryThrottleBackend
+
+if TYPE_CHECKING:
+    from gateway.session_cache import SessionCache
 
 Clock = Callable[[], dt.datetime]
 
@@ -50,3 +54,4 @@ class Services:
     outbox: DirectoryOutbox = field(default_factory=lambda: DirectoryOutbox(Path("var/outbox")))
     budget: RequestBudget = field(default_factory=lambda: RequestBudget(MemoryBuckets()))
     idempotency_lease: dt.timedelta = DEFAULT_LEASE  # how long an unfinished mutation holds its key
+    sessions: SessionCache | None = None  # viewers kept between requests (gateway.session_cache)

@@ -86,11 +86,25 @@ async def authenticate_request(context: Context) -> None:
         if context.staff is None:
             context.rejected_credential = API_KEY_REFUSED
     elif token is not None:
-        # The path of every logged-in request: one statement on a bare connection, no ORM
-        # session, committed only when it wrote the session's last_seen_at (every 30 s).
-        async with connect(context.services.store) as connection:
-            if await _resume_session(context, connection, token, now):
-                await connection.commit()
+        # The path of every logged-in request: the viewer kept since an earlier request while
+        # nothing changed (gateway.session_cache), else one statement on a bare connection, no
+        # ORM session, committed only when it wrote the session's last_seen_at (every 30 s).
+        cache = context.services.sessions
+        kept, epoch = await cache.lookup(token, now) if cache is not None else (None, None)
+        if kept is not None:
+            context.viewer, context.session_token = kept, token
+        else:
+            async with connect(context.services.store) as connection:
+                resolved = await _resolve(context, connection, token, now)
+                if resolved is not None and resolved.touched:
+                    await connection.commit()
+            if (
+                context.viewer is not None
+                and resolved is not None
+                and cache is not None
+                and epoch is not None
+            ):
+                cache.keep(token, context.viewer, resolved.holds_until, epoch)
         if context.viewer is None:
             context.rejected_credential = SESSION_ENDED
             if context.request.cookies.get(context.settings.cookie_name) == token:
@@ -101,24 +115,36 @@ async def _resume_session(
     context: Context, connection: AsyncConnection, token: str, now: dt.datetime
 ) -> bool:
     """Fill ``context.viewer`` from the session of ``token``. Looked up in the store on every
-    request, with the user's grants, so a revoked or expired session or grant gives nothing
+    call, with the user's grants, so a revoked or expired session or grant gives nothing
     from the next request on. True when the session's ``last_seen_at`` was written (the
     caller commits it)."""
+    resolved = await _resolve(context, connection, token, now)
+    return resolved is not None and resolved.touched
+
+
+async def _resolve(
+    context: Context, connection: AsyncConnection, token: str, now: dt.datetime
+) -> store_sessions.SessionViewer | None:
+    """The session of ``token`` as the store has it now, set as ``context.viewer``."""
     resolved = await store_sessions.resolve_session_viewer(
         connection, token=token, now=now, idle_timeout=_idle(context), absolute_timeout=_absolute(context)
     )
     if resolved is not None:
-        context.viewer = Viewer(
-            user_id=resolved.user_id,
-            login=resolved.login,
-            email=resolved.email,
-            email_verified=resolved.email_verified,
-            session_id=resolved.session_id,
-            active_customer=resolved.active_customer_number,
-            access={grant.customer_number: _access(grant) for grant in resolved.grants},
-        )
-        context.session_token = token
-    return resolved is not None and resolved.touched
+        _set_viewer(context, resolved, token)
+    return resolved
+
+
+def _set_viewer(context: Context, resolved: store_sessions.SessionViewer, token: str) -> None:
+    context.viewer = Viewer(
+        user_id=resolved.user_id,
+        login=resolved.login,
+        email=resolved.email,
+        email_verified=resolved.email_verified,
+        session_id=resolved.session_id,
+        active_customer=resolved.active_customer_number,
+        access={grant.customer_number: _access(grant) for grant in resolved.grants},
+    )
+    context.session_token = token
 
 
 async def log_in(context: Context, *, login: str, password: str) -> tuple[str, Viewer] | None:

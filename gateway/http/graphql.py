@@ -29,9 +29,9 @@ from strawberry.types import ExecutionResult
 
 from gateway import sessions
 from gateway.cache import stale
-from gateway.cache.responses import Hit, Reads, ResponseStore, customer_tag, response_key
+from gateway.cache.responses import Hit, Lookup, Reads, ResponseStore, customer_tag, response_key
 from gateway.config import Settings
-from gateway.context import Context
+from gateway.context import Context, Viewer
 from gateway.dataloaders import Loaders
 from gateway.errors import GatewayError, RateLimited, StoreUnavailable
 from gateway.http.graphiql import graphiql_page
@@ -54,6 +54,10 @@ GRAPHIQL_MISSING = """<!doctype html><title>GraphiQL assets missing</title>
 <p>GraphiQL's assets are not installed, and this network may not reach a CDN.
 Run <code>make graphiql-assets</code> (needs npm) and restart.
 The API itself works: POST JSON to /graphql.</p>"""
+
+
+MAX_KEPT_BODIES = 256
+MAX_KEPT_BODY_BYTES = 8192
 
 
 class CachedAnswer(dict[str, object]):
@@ -87,6 +91,9 @@ class GatewayGraphQL(GraphQL[Context, None]):
             graphiql_page() if (GRAPHIQL_ASSETS / "graphiql.min.js").exists() else GRAPHIQL_MISSING
         )
         self._ide_headers = {"Content-Security-Policy": content_security_policy(self._ide_html)}
+        # Request bodies already parsed and checked by _answer_from_cache: a client repeats its
+        # queries byte for byte (bounded; read only, never handed to execution).
+        self._checked_bodies: dict[bytes, GraphQLRequestData] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -97,7 +104,7 @@ class GatewayGraphQL(GraphQL[Context, None]):
             scope = {**scope, "method": "GET"}
         request = Request(scope, receive)
         try:
-            response = await self.run(request)
+            response = await self._answer_from_cache(request) or await self.run(request)
         except HTTPException as exc:  # Strawberry's messages are its own, never the client's input
             headers = {"Allow": allowed_methods("GET, HEAD, POST")} if exc.status_code == 405 else None
             media_type = negotiate(request.headers.get("accept")) or JSON
@@ -106,7 +113,61 @@ class GatewayGraphQL(GraphQL[Context, None]):
             response = store_unavailable_refusal(exc)
         await response(scope, receive, _without_body(send) if head else send)
 
+    async def _answer_from_cache(self, request: Request) -> Response | None:
+        """A response-cache hit for a plain JSON POST, answered without Strawberry's request
+        machinery (its adapters, parsing, execution plumbing): what a hit does not need. The
+        same steps as through ``run``: the body's checks, the context (who asks), the lookup,
+        ``_serve`` (charged, audited, counted), ``process_result`` and ``create_response``.
+        None (Strawberry's path, which reuses the body, the response and the context read
+        here, and the lookup) for anything else: a miss, anonymous, persisted or unusual."""
+        if request.method != "POST" or self.responses is None or self.persisted_queries.persisted_only:
+            return None
+        content_type, accept = request.headers.get("content-type", ""), request.headers.get("accept")
+        if content_type.partition(";")[0].strip().lower() != JSON or negotiate(accept) is None:
+            return None
+        if accept is not None and "multipart" in accept:  # Strawberry's streaming protocols
+            return None
+        body = await request.body()
+        data = self._checked_bodies.get(body)
+        if data is None:
+            data = self._checked(body)
+            if data is None:
+                return None
+            if len(body) <= MAX_KEPT_BODY_BYTES:
+                if len(self._checked_bodies) >= MAX_KEPT_BODIES:
+                    self._checked_bodies.clear()
+                self._checked_bodies[body] = data
+        sub_response = request.state.sub_response = await self.get_sub_response(request)
+        context = request.state.context = await self.get_context(request, sub_response)
+        request.state.lookup = found = await self._lookup(context, data)
+        if found is None or found[2].hit is None:
+            return None
+        del request.state.lookup
+        result = await self._serve(request, context, data, found[2].hit, found[3])
+        return self.create_response(await self.process_result(request, result), sub_response)
+
+    @staticmethod
+    def _checked(body: bytes) -> GraphQLRequestData | None:
+        """``body`` as a plain GraphQL request that passed the request checks, else None."""
+        try:
+            parsed = decode_request_json(body)
+            query, variables, name = parsed.get("query"), parsed.get("variables"), parsed.get("operationName")
+            if "extensions" in parsed or not isinstance(query, str):
+                return None
+            if not (variables is None or isinstance(variables, dict)) or not (
+                name is None or isinstance(name, str)
+            ):
+                return None
+            data = GraphQLRequestData(query=query, variables=variables, operation_name=name, extensions=None)
+            check_request(data)
+        except HTTPException:  # refused again, and answered, by Strawberry's path
+            return None
+        return data
+
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        kept: Response | None = getattr(request.state, "sub_response", None)
+        if kept is not None:  # made by _answer_from_cache for this request
+            return kept
         sub_response = await super().get_sub_response(request)
         # What the answer will be: create_response and process_result read it back.
         sub_response.media_type = request.state.media_type = negotiate(request.headers.get("accept")) or JSON
@@ -147,7 +208,7 @@ class GatewayGraphQL(GraphQL[Context, None]):
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         # A GET naming a persisted operation has no ``query`` but wants JSON, not GraphiQL.
-        return "extensions" not in request.query_params and super().should_render_graphql_ide(request)
+        return super().should_render_graphql_ide(request) and "extensions" not in request.query_params
 
     async def execute_single(  # noqa: PLR0917
         self,
@@ -166,7 +227,11 @@ class GatewayGraphQL(GraphQL[Context, None]):
             )
 
         async def answer(data: GraphQLRequestData) -> ExecutionResult:
-            return await self._answer(request, context, data, execute)
+            result = await self._answer(request, context, data, execute)
+            viewers = self.services.sessions
+            if viewers is not None and viewers.pending:  # a write to who may see what: shared now
+                await viewers.publish()
+            return result
 
         try:
             return await self.persisted_queries.execute(request_data, answer)
@@ -176,6 +241,9 @@ class GatewayGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Response | Any) -> Context:
         if not isinstance(request, Request):
             raise TypeError("subscriptions are not served")
+        kept: Context | None = getattr(request.state, "context", None)
+        if kept is not None:  # made by _answer_from_cache for this request
+            return kept
         request.state.stale_served = stale.begin_request()  # the cache layer records into it
         reads = Reads()
         context = Context(
@@ -241,14 +309,12 @@ class GatewayGraphQL(GraphQL[Context, None]):
         responses = self.responses
         if responses is None:
             return await execute(data)
-        principal = _principal(context)
-        lookup = None
-        if principal is not None and data.query is not None:
-            # The language too: an answer may hold messages said in the request's language.
-            fingerprint = [*principal[1], str(current_language())]
-            key = response_key(principal[0], fingerprint, data.query, data.operation_name, data.variables)
-            started = time.perf_counter()
-            lookup = await responses.lookup(key)
+        found = getattr(request.state, "lookup", None)  # _answer_from_cache's miss, for this data
+        if found is None or found[4] != (data.query, data.operation_name, data.variables):
+            found = await self._lookup(context, data)
+        principal = lookup = None
+        if found is not None:
+            principal, key, lookup, started, _ = found
             if lookup.hit is not None:
                 return await self._serve(request, context, data, lookup.hit, started)
         result = await execute(data)
@@ -271,6 +337,21 @@ class GatewayGraphQL(GraphQL[Context, None]):
             tags = [*(customer_tag(n) for n in hit.numbers), principal[2]]
             await responses.keep(key, hit, tags, seconds=context.reads.lifetime(), epoch=lookup.epoch)
         return result
+
+    async def _lookup(
+        self, context: Context, data: GraphQLRequestData
+    ) -> tuple[tuple[str, list[object], str], str, Lookup, float, tuple[object, ...]] | None:
+        """``(principal, key, lookup, when it started, what was looked up)`` of ``data`` in the response
+        cache; None when no answer may be kept for it (anonymous, no document)."""
+        principal = _principal(context)
+        if principal is None or data.query is None or self.responses is None:
+            return None
+        # The language too: an answer may hold messages said in the request's language.
+        fingerprint = [*principal[1], str(current_language())]
+        key = response_key(principal[0], fingerprint, data.query, data.operation_name, data.variables)
+        started = time.perf_counter()
+        looked_up = (data.query, data.operation_name, data.variables)
+        return principal, key, await self.responses.lookup(key), started, looked_up
 
     async def _serve(
         self, request: Request, context: Context, data: GraphQLRequestData, hit: Hit, started: float
@@ -319,23 +400,30 @@ def _principal(context: Context) -> tuple[str, list[object], str] | None:
     """``(principal, fingerprint of its access, its tag)`` of who asks; None for anonymous."""
     viewer = context.viewer
     if viewer is not None:
-        grants = sorted(
-            (number, access.role.value, sorted(scope.value for scope in access.scopes))
-            for number, access in viewer.access.items()
-        )
-        fingerprint: list[object] = [
-            viewer.user_id,
-            viewer.login,
-            viewer.email,
-            viewer.email_verified,
-            viewer.active_customer,
-            grants,
-        ]
-        return f"s:{viewer.session_id}", fingerprint, f"u:{viewer.user_id}"
+        known = viewer.derived.get("principal")  # once per Viewer (the session cache shares it)
+        if known is None:
+            known = viewer.derived["principal"] = _viewer_principal(viewer)
+        return known  # type: ignore[return-value]  # what _viewer_principal answered
     if context.staff is not None:
         roles = sorted(role.value for role in context.staff.roles)  # what the key may read
         return f"k:{context.staff.key_id}", [context.staff.name, roles], f"k:{context.staff.key_id}"
     return None
+
+
+def _viewer_principal(viewer: Viewer) -> tuple[str, list[object], str]:
+    grants = sorted(
+        (number, access.role.value, sorted(scope.value for scope in access.scopes))
+        for number, access in viewer.access.items()
+    )
+    fingerprint: list[object] = [
+        viewer.user_id,
+        viewer.login,
+        viewer.email,
+        viewer.email_verified,
+        viewer.active_customer,
+        grants,
+    ]
+    return f"s:{viewer.session_id}", fingerprint, f"u:{viewer.user_id}"
 
 
 def _without_body(send: Send) -> Send:

@@ -68,6 +68,9 @@ class SessionViewer:
     email_verified: bool
     grants: list[Access]  # owned numbers first, then by number (as ``list_customer_access``)
     touched: bool = False  # ``last_seen_at`` was written now (see ``resolve_session_viewer``)
+    # Until when this answer holds if nothing is written meanwhile: the next ``last_seen_at``
+    # write, the session's own end, the first grant to expire (``gateway.session_cache``).
+    holds_until: datetime | None = None
 
 
 _NOW = bindparam("now", type_=UTCDateTime())
@@ -82,6 +85,8 @@ _SESSION_VIEWER = (
         UserSession.id,
         UserSession.active_customer_number,
         UserSession.last_seen_at,
+        UserSession.created_at,
+        UserSession.expires_at,
         User.id,
         User.login,
         User.email,
@@ -103,6 +108,15 @@ _SESSION_VIEWER = (
     )
 )
 
+# The idle clock's write: it changes nothing a viewer is made of, so it does not count as a
+# write to who may see what (``gateway.session_cache``: no epoch bump, no dropped entries).
+_TOUCH = (
+    update(UserSession)
+    .where(UserSession.id == bindparam("session_id"))
+    .values(last_seen_at=_NOW)
+    .execution_options(viewer_neutral=True)
+)
+
 
 async def resolve_session_viewer(
     connection: AsyncConnection,
@@ -117,7 +131,8 @@ async def resolve_session_viewer(
     ``now`` (``access.list_customer_access``), in one query; else None. Both the
     ``expires_at`` fixed at creation and ``absolute_timeout`` measured from ``created_at``
     apply, so shortening the configured lifetime also ends older sessions.
-    Read from the store on every call (nothing is kept between requests).
+    Read from the store on every call (``gateway.session_cache`` keeps the answer until
+    ``holds_until`` or the next write to users, sessions or grants).
 
     Runs on a Core connection (no ORM objects: cheaper on the path of every request).
     ``touched`` says ``last_seen_at`` was written: the caller commits it, as it owns the
@@ -135,12 +150,23 @@ async def resolve_session_viewer(
     ).all()
     if not rows:
         return None
-    session_id, active_customer, last_seen_at, user_id, login, email, email_verified_at = rows[0][:7]
+    session_id, active_customer, last_seen_at, created_at, expires_at = rows[0][:5]
+    user_id, login, email, email_verified_at = rows[0][5:9]
     touched = now - last_seen_at >= touch_after
     if touched:
-        await connection.execute(
-            update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now)
-        )
+        last_seen_at = now
+        await connection.execute(_TOUCH, {"session_id": session_id, "now": now})
+    grants = owned_first(
+        to_access(number, role, scopes, grant_expires_at)
+        for *_, number, role, scopes, grant_expires_at in rows
+        if number is not None
+    )
+    ends = [
+        last_seen_at + min(touch_after, idle_timeout),
+        expires_at,
+        created_at + absolute_timeout,
+        *(grant.expires_at for grant in grants if grant.expires_at is not None),
+    ]
     return SessionViewer(
         touched=touched,
         session_id=session_id,
@@ -149,11 +175,8 @@ async def resolve_session_viewer(
         login=login,
         email=email,
         email_verified=email_verified_at is not None,
-        grants=owned_first(
-            to_access(number, role, scopes, expires_at)
-            for *_, number, role, scopes, expires_at in rows
-            if number is not None
-        ),
+        grants=grants,
+        holds_until=min(ends),
     )
 
 

@@ -77,6 +77,7 @@ ON_SERVERS_TOO = {
     "test_persisted_queries",
     "test_caching",
     "test_response_cache",
+    "test_session_cache",  # the viewer epoch in Redis, the store PostgreSQL
     "test_exactly_once",  # idempotency and the two replicas
     "test_crash_recovery",  # a gateway process SIGKILLed mid-submission
     "test_guarantees_end_to_end",
