@@ -12,7 +12,8 @@ login) or the staff key's, every back-end attempt with its outcome and time, the
 and the errors' codes. A client that goes away before its answer (its body cut short) is logged
 with status 499, as nginx does, and without a traceback. Logged URLs keep their parameters'
 names but not their values, except ``operationName``: a signed document link's ``sig`` and
-``exp``, a token, a GET request's document and variables stay out of the log. No header is logged (Authorization, Cookie, X-API-Key).
+``exp``, a token, a GET request's document and variables stay out of the log. No header is
+logged (Authorization, Cookie, X-API-Key).
 """
 
 from __future__ import annotations
