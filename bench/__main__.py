@@ -34,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
@@ -46,14 +47,19 @@ SIM_PORT_OFFSET = 1000  # 9101-9103, clear of a running `make demo` (--sim-port-
 SIMULATORS = {"billing": 9101, "crm": 9102, "nomination": 9103}
 LATENCY_MS = {"billing": 40, "crm": 25, "nomination": 30}
 # cold: no cache; warm: the back-end cache and the response cache; data: the back-end cache
-# only (every query executed); warm2: warm with two uvicorn workers. Ports from --gateway-port.
-GATEWAYS = {"cold": 9001, "warm": 9002, "data": 9003, "warm2": 9004}
+# only (every query executed); with --redis-url (BENCH_REDIS_URL), warmR: warm sharing its
+# caches, sessions' epoch and limits through Redis, one worker, and warm2: the same with two
+# uvicorn workers (several workers need Redis: without it each would keep its own limits and
+# caches, so `gateway serve` runs one). Ports from --gateway-port.
+GATEWAYS = {"cold": 9001, "warm": 9002, "data": 9003, "warmR": 9004, "warm2": 9005}
 GATEWAY_ENV = {
     "cold": {"GATEWAY_CACHE_ENABLED": "false"},
     "warm": {},
     "data": {"GATEWAY_RESPONSE_CACHE_BYTES": "0"},
+    "warmR": {},
     "warm2": {"GATEWAY_WORKERS": "2"},
 }
+REDIS_KINDS = ("warmR", "warm2")  # each on a Redis database of its own: the one named, and the next
 PASSWORD = "Demo-heslo-2026"
 PERSONAS = {"novak": "1000012345", "pekarna": "2000034567"}
 
@@ -117,7 +123,7 @@ def _wait_until_up(url: str, seconds: float = 30.0) -> None:
 
 
 @contextlib.contextmanager
-def _processes() -> Iterator[dict[str, subprocess.Popen[bytes]]]:
+def _processes(redis_url: str | None) -> Iterator[dict[str, subprocess.Popen[bytes]]]:
     processes: dict[str, subprocess.Popen[bytes]] = {}
     workdir = Path(tempfile.mkdtemp(prefix="gateway-bench-"))
     try:
@@ -130,9 +136,11 @@ def _processes() -> Iterator[dict[str, subprocess.Popen[bytes]]]:
         for port in SIMULATORS.values():
             _wait_until_up(f"http://{HOST}:{port}/__sim/stats")
         for kind, port in GATEWAYS.items():
-            if kind == "warm2":  # its workers would each seed an empty store at once: give it a seeded one
+            if kind in REDIS_KINDS and redis_url is None:
+                continue
+            if kind in REDIS_KINDS:  # seeded once by warm, and each Redis database emptied first
                 _wait_until_up(f"http://{HOST}:{GATEWAYS['warm']}/healthz", seconds=180)
-                shutil.copy(workdir / "warm.db", workdir / "warm2.db")
+                shutil.copy(workdir / "warm.db", workdir / f"{kind}.db")
             env = {
                 **os.environ,
                 "GATEWAY_DEMO": "true",
@@ -150,11 +158,14 @@ def _processes() -> Iterator[dict[str, subprocess.Popen[bytes]]]:
                 "GATEWAY_RATE_LIMIT_POINTS": "0",
             }
             env.pop("GATEWAY_REDIS_URL", None)
+            if kind in REDIS_KINDS and redis_url is not None:
+                env["GATEWAY_REDIS_URL"] = _flushed(redis_url, REDIS_KINDS.index(kind))
             processes[f"gateway-{kind}"] = subprocess.Popen(
                 [sys.executable, "-m", "gateway", "serve"], env=env, stdout=subprocess.DEVNULL
             )
-        for port in GATEWAYS.values():
-            _wait_until_up(f"http://{HOST}:{port}/healthz", seconds=180)
+        for kind, port in GATEWAYS.items():
+            if f"gateway-{kind}" in processes:
+                _wait_until_up(f"http://{HOST}:{port}/healthz", seconds=180)
         yield processes
     finally:
         for process in processes.values():
@@ -162,6 +173,22 @@ def _processes() -> Iterator[dict[str, subprocess.Popen[bytes]]]:
         for process in processes.values():
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=10)
+
+
+def _flushed(redis_url: str, offset: int) -> str:
+    """``redis_url`` with its database number plus ``offset``, emptied."""
+    import redis  # noqa: PLC0415  (only with --redis-url)
+
+    parts = urlsplit(redis_url)
+    url = parts._replace(path=f"/{int(parts.path.strip('/') or 0) + offset}").geturl()
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.flushdb()
+    except redis.RedisError as error:
+        raise SystemExit(f"--redis-url {redis_url}: Redis does not answer ({error})") from None
+    finally:
+        client.close()
+    return url
 
 
 def _set_latency() -> None:
@@ -358,7 +385,13 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--load-seconds", type=float, default=10.0, help="length of each wrk run")
     parser.add_argument(
-        "--gateway-port", type=int, default=9001, help="first of four gateway ports (default 9001-9004)"
+        "--gateway-port", type=int, default=9001, help="first of five gateway ports (default 9001-9005)"
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL"),
+        help="a Redis for the 1-worker and 2-worker rows (it and the next database are emptied); "
+        "default BENCH_REDIS_URL; without it those rows are left out",
     )
     parser.add_argument(
         "--sim-port", type=int, default=9101, help="first of three simulator ports (default 9101-9103)"
@@ -371,7 +404,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed for the throughput runs (apt-get install wrk)")
 
-    with _processes() as processes:
+    with _processes(args.redis_url) as processes:
         _set_latency()
         rows = []
         for login in PERSONAS:
@@ -390,12 +423,25 @@ def main() -> None:
                 _load(kind, login, args.load_seconds, args.concurrency, processes[f"gateway-{kind}"].pid),
             )
             for login in PERSONAS
-            for kind in ("data", "warm", "warm2")
+            for kind in ("data", "warm", "warmR", "warm2")
+            if f"gateway-{kind}" in processes
         ]
         rss = {
-            kind: sum(_rss_mib(pid) for pid in _pids(processes[f"gateway-{kind}"].pid)) for kind in GATEWAYS
+            kind: sum(_rss_mib(pid) for pid in _pids(processes[f"gateway-{kind}"].pid))
+            for kind in GATEWAYS
+            if f"gateway-{kind}" in processes
         }
 
+    _report(args, rows, rps, loads, rss)
+
+
+def _report(
+    args: argparse.Namespace,
+    rows: list[tuple[str, str, dict[str, float]]],
+    rps: dict[str, float],
+    loads: list[tuple[str, str, dict[str, float]]],
+    rss: dict[str, float],
+) -> None:
     injected = max(LATENCY_MS[name] for name in OVERVIEW_BACKENDS)
     print(f"\nInjected back-end latency: {LATENCY_MS} (the overview's slowest back end: {injected} ms).")
     print("Critical path: the mean of the slowest kind of back-end call, as the gateway timed it")
@@ -418,7 +464,8 @@ def main() -> None:
         print(f"warm overview, {login}: {value:.0f} requests/s ({args.concurrency} concurrent clients)")
     print(f"\nWarm overview under load: wrk, {args.concurrency} connections, {args.load_seconds:g} s each.")
     print(
-        "data: back-end cache only (every query executed); warm: + response cache; warm2: warm, 2 workers.\n"
+        "data: back-end cache only (every query executed); warm: + response cache; warmR: warm, its "
+        "caches in Redis; warm2: warmR, 2 workers.\n"
     )
     print("| overview | gateway | workers | requests/s | p50 ms | p99 ms | CPU ms per request |")
     print("|----------|---------|---------|------------|--------|--------|--------------------|")
@@ -430,7 +477,11 @@ def main() -> None:
         )
     by = {(login, kind): load["rps"] for login, kind, load in loads}
     for login in PERSONAS:
-        print(f"2 workers / 1 worker, warm {login}: {by[login, 'warm2'] / by[login, 'warm']:.2f}x")
+        if (login, "warm2") in by:
+            ratio = by[login, "warm2"] / by[login, "warmR"]
+            print(f"2 workers / 1 worker (both with Redis), warm {login}: {ratio:.2f}x")
+        else:
+            print(f"2 workers / 1 worker, warm {login}: not measured (needs --redis-url or BENCH_REDIS_URL)")
     for kind, value in rss.items():
         print(f"resident memory, {kind} gateway: {value:.0f} MiB (all its processes)")
     zeep_us, lxml_us = measure_soap_parse(rounds=100)
