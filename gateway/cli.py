@@ -214,6 +214,8 @@ async def _demo(settings: Settings) -> None:
         await asyncio.sleep(0.05)
     host = f"http://{settings.host}:{settings.port}"
     print(f"\nGraphiQL:    {host}/graphql")
+    if settings.dashboard:
+        print(f"Dashboard:   {host}/dashboard (staff key demo-staff-key)")
     print(f"Simulators:  billing {settings.billing_url}, CRM {settings.crm_url},")
     print(f"             nomination {settings.nomination_url}")
     print(f"Demo logins (password {DEMO_PASSWORD}):")
@@ -390,6 +392,8 @@ def _run(args: argparse.Namespace) -> None:
         _serve(settings)
     elif args.command == "demo":
         settings = load_settings(demo=True, database_url=demo_database_url())
+        if "dashboard" not in settings.model_fields_set:  # the demo shows it unless told otherwise
+            settings = settings.model_copy(update={"dashboard": True})
         configure_logging(log_format(settings, "demo"), settings.log_level)
         _reach_store(settings)
         with contextlib.suppress(KeyboardInterrupt):
