@@ -83,6 +83,7 @@ _PAGE = """<!doctype html>
       </section>
       <section id="customer-panel" class="panel wide" aria-labelledby="customer-title" hidden tabindex="-1">
         <h2 id="customer-title">Customer</h2>
+        <button type="button" id="close-customer" class="close">Close</button>
         <div class="panel-status" role="status" aria-live="polite"></div>
         <div class="panel-body" id="customer-body"></div>
       </section>

@@ -8,6 +8,7 @@
 (function () {
   const KEY_STORAGE = "gateway.dashboard.staffKey";
   const PAGE_SIZE = 20;
+  const CUSTOMER_NUMBER = /^\d{10}$/;
 
   // Which role a panel needs (gateway/permissions.py::STAFF_ROLE_ABILITIES), to say so on FORBIDDEN.
   const NEEDS = {
@@ -161,7 +162,7 @@ fragment Summary on ReceivablesSummary {
         method: "POST",
         headers: {
           "Content-Type": "application/json",
-          Accept: "application/graphql-response+json, application/json",
+          Accept: "application/json", // errors in the body, HTTP 200: no network error in the console
           "X-API-Key": staffKey,
         },
         body: JSON.stringify({ query, variables: variables || {} }),
@@ -253,12 +254,15 @@ fragment Summary on ReceivablesSummary {
     keyRoles = [];
     const status = $("#key-status");
     status.textContent = "Checking the key…";
+    status.className = "status";
+    document.body.dataset.key = "checking";
     let result;
     try {
       result = await gql(QUERIES.whoami);
     } catch (error) {
       status.textContent = error.message;
       status.className = "status error";
+      document.body.dataset.key = "unreachable";
       return;
     }
     const staff = result.data && result.data.staff;
@@ -268,6 +272,8 @@ fragment Summary on ReceivablesSummary {
         problem && problem.kind === "key" ? problem.text : "This is not a staff key: the gateway answers `staff` with null.";
       status.className = "status error";
       document.body.dataset.key = "rejected";
+      staffKey = "";
+      sessionStorage.removeItem(KEY_STORAGE);
       return;
     }
     sessionStorage.setItem(KEY_STORAGE, key);
@@ -355,6 +361,7 @@ fragment Summary on ReceivablesSummary {
         }))
       : [{ label: "Total", data: totals.map((a) => Number(a.amount.amount)), backgroundColor: "#555" }];
     if (chart) chart.destroy();
+    canvas.closest(".chart-box").dataset.chart = "drawn"; // shown first: Chart.js sizes the canvas to its box
     chart = new window.Chart(canvas, {
       type: "bar",
       data: { labels: BUCKETS.map(([, label]) => label), datasets },
@@ -377,7 +384,6 @@ fragment Summary on ReceivablesSummary {
         },
       },
     });
-    canvas.closest(".chart-box").dataset.chart = "drawn";
   }
 
   // ---- overdue invoices: paged and sortable ------------------------------------------------
@@ -513,7 +519,12 @@ fragment Summary on ReceivablesSummary {
   async function search(query) {
     const body = $("#search-results");
     const connection = await load("search", QUERIES.search, { query, first: PAGE_SIZE }, body, (d) => d.staff.searchCustomers);
-    if (!connection) return;
+    if (!connection) {
+      // without the search, a customer number still opens its customer (customer(number))
+      const section = $("#search-panel");
+      if (section.dataset.state === "unavailable" && CUSTOMER_NUMBER.test(query)) openCustomer(query);
+      return;
+    }
     const items = connection.edges.map(({ node }) =>
       el("li", {}, [
         el("button", {
@@ -627,6 +638,10 @@ fragment Summary on ReceivablesSummary {
       if (key) useKey(key);
     });
     $("#forget-key").addEventListener("click", forgetKey);
+    $("#close-customer").addEventListener("click", () => {
+      $("#customer-panel").hidden = true;
+      $("#search-query").focus();
+    });
     $("#search-form").addEventListener("submit", (event) => {
       event.preventDefault();
       const query = $("#search-query").value.trim();
