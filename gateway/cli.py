@@ -231,6 +231,15 @@ async def _demo(settings: Settings) -> None:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
+def demo_settings() -> Settings:
+    """``gateway demo``'s settings: demo mode on the demo's database, and the staff dashboard
+    on unless ``GATEWAY_DASHBOARD`` says otherwise."""
+    settings = load_settings(demo=True, database_url=demo_database_url())
+    if "dashboard" not in settings.model_fields_set:
+        settings = settings.model_copy(update={"dashboard": True})
+    return settings
+
+
 def demo_database_url() -> str:
     """The demo's database: ``GATEWAY_DATABASE_URL`` when set, else ``var/demo.db``."""
     return os.environ.get(variable("database_url"), DEMO_DATABASE_URL)
@@ -391,9 +400,7 @@ def _run(args: argparse.Namespace) -> None:
             raise SettingsError(problems)
         _serve(settings)
     elif args.command == "demo":
-        settings = load_settings(demo=True, database_url=demo_database_url())
-        if "dashboard" not in settings.model_fields_set:  # the demo shows it unless told otherwise
-            settings = settings.model_copy(update={"dashboard": True})
+        settings = demo_settings()
         configure_logging(log_format(settings, "demo"), settings.log_level)
         _reach_store(settings)
         with contextlib.suppress(KeyboardInterrupt):
