@@ -118,6 +118,11 @@ _PAGE = """<!doctype html>
       <section id="queue-panel" class="panel wide" aria-labelledby="queue-title">
         <h2 id="queue-title">Request queue</h2>
         <form id="queue-filter" class="inline-form" method="post">
+          <label for="queue-states">Requests</label>
+          <select id="queue-states">
+            <option value="OPEN,IN_PROGRESS">Open and in progress</option>
+            <option value="">All, closed too</option>
+          </select>
           <label for="queue-order">Order</label>
           <select id="queue-order">
             <option value="OLDEST_FIRST">Oldest first</option>

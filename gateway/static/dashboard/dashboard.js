@@ -7,7 +7,8 @@
 
 (function () {
   const KEY_STORAGE = "gateway.dashboard.staffKey";
-  const PAGE_SIZE = 20;
+  const PAGE_SIZE = 10; // rows of a worklist page; the search answers up to 20
+  const SEARCH_SIZE = 20;
   const CUSTOMER_NUMBER = /^\d{10}$/;
 
   // Which role a panel needs (gateway/permissions.py::STAFF_ROLE_ABILITIES), to say so on FORBIDDEN.
@@ -51,8 +52,8 @@ fragment Summary on ReceivablesSummary {
     } }
   } }
 }`,
-    queue: `query DashboardQueue($orderBy: RequestQueueOrder, $first: Int, $after: String) {
-  staff { requestQueue(orderBy: $orderBy, first: $first, after: $after) {
+    queue: `query DashboardQueue($filter: RequestQueueFilter, $orderBy: RequestQueueOrder, $first: Int, $after: String) {
+  staff { requestQueue(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
     edges { node { customerNumber customerName ageDays request { kind state createdAt summary } } }
@@ -468,12 +469,13 @@ fragment Summary on ReceivablesSummary {
 
   // ---- the request queue -------------------------------------------------------------------
 
-  const queueState = { orderBy: "OLDEST_FIRST", after: [] };
+  const queueState = { orderBy: "OLDEST_FIRST", states: ["OPEN", "IN_PROGRESS"], after: [] };
 
   async function loadQueue() {
     const body = $("#queue-body");
     const after = queueState.after.length ? queueState.after[queueState.after.length - 1] : null;
-    const variables = { orderBy: queueState.orderBy, first: PAGE_SIZE, after };
+    const filter = queueState.states.length ? { states: queueState.states } : null;
+    const variables = { filter, orderBy: queueState.orderBy, first: PAGE_SIZE, after };
     const connection = await load("queue", QUERIES.queue, variables, body, (d) => d.staff.requestQueue);
     if (!connection) return;
     const rows = connection.edges.map(({ node }) => [
@@ -485,8 +487,11 @@ fragment Summary on ReceivablesSummary {
       node.request.summary,
     ]);
     body.replaceChildren(
-      el("p", { class: "summary", text: `${connection.totalCount} requests waiting.` }),
-      table("Requests waiting", ["Filed", "Age (days)", "Kind", "State", "Customer", "Summary"], rows),
+      el("p", {
+        class: "summary",
+        text: `${connection.totalCount} requests${queueState.states.length ? " waiting" : ", open and closed"}.`,
+      }),
+      table("Requests", ["Filed", "Age (days)", "Kind", "State", "Customer", "Summary"], rows),
       pager(queueState, connection.pageInfo, loadQueue, "Request queue"),
     );
   }
@@ -518,7 +523,7 @@ fragment Summary on ReceivablesSummary {
 
   async function search(query) {
     const body = $("#search-results");
-    const connection = await load("search", QUERIES.search, { query, first: PAGE_SIZE }, body, (d) => d.staff.searchCustomers);
+    const connection = await load("search", QUERIES.search, { query, first: SEARCH_SIZE }, body, (d) => d.staff.searchCustomers);
     if (!connection) {
       // without the search, a customer number still opens its customer (customer(number))
       const section = $("#search-panel");
@@ -654,6 +659,11 @@ fragment Summary on ReceivablesSummary {
       overdueState.segment = event.target.value;
       overdueState.after = [];
       if (requireKey()) loadOverdue();
+    });
+    $("#queue-states").addEventListener("change", (event) => {
+      queueState.states = event.target.value ? event.target.value.split(",") : [];
+      queueState.after = [];
+      if (requireKey()) loadQueue();
     });
     $("#queue-order").addEventListener("change", (event) => {
       queueState.orderBy = event.target.value;
