@@ -112,6 +112,7 @@ fragment Summary on ReceivablesSummary {
   }
 
   const money = new Intl.NumberFormat("cs-CZ", { style: "currency", currency: "CZK" });
+  const wholeMoney = new Intl.NumberFormat("cs-CZ", { style: "currency", currency: "CZK", maximumFractionDigits: 0 });
   function formatMoney(value) {
     if (!value) return "–";
     const amount = Number(value.amount);
@@ -372,7 +373,7 @@ fragment Summary on ReceivablesSummary {
         animation: false,
         scales: {
           x: { stacked: true, title: { display: true, text: "days overdue" } },
-          y: { stacked: true, beginAtZero: true, ticks: { callback: (value) => money.format(value) } },
+          y: { stacked: true, beginAtZero: true, ticks: { callback: (value) => wholeMoney.format(value) } },
         },
         plugins: {
           legend: { position: "bottom" },
