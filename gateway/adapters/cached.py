@@ -58,6 +58,7 @@ from gateway.domain.billing import (
     Reminder,
 )
 from gateway.domain.contact import ContactDetailsChange
+from gateway.domain.customer_search import CustomerSearch, CustomerSearchPage
 from gateway.domain.customers import Customer
 from gateway.domain.messages import Message
 from gateway.domain.nomination import (
@@ -331,6 +332,22 @@ def _per_point() -> PerCustomer[str]:
     return PerCustomer(customer=lambda point_id: point_id[:10], key=_self)
 
 
+def _owned_by_itself() -> ById[str | None]:
+    """A document's owner looked up by the document's identifier: the answer is the owner."""
+    return ById(owner=lambda customer_number: customer_number)
+
+
+SEARCHES = "search"  # the pseudo customer whose entries the staff searches are: no one's own
+
+
+def _per_search() -> PerCustomer[CustomerSearch]:
+    """The whole search, hashed (the key never shows what was searched for)."""
+    return PerCustomer(
+        customer=lambda _: SEARCHES,
+        key=lambda search: hashlib.sha256(codec.dumps(search).encode()).hexdigest(),
+    )
+
+
 class CachedBilling:
     def __init__(self, inner: BillingBackend, store: CacheStore, *, metrics: Metrics | None = None) -> None:
         self.inner = inner
@@ -378,6 +395,24 @@ class CachedBilling:
     async def consumption(self, supply_point_ids: Sequence[str]) -> list[list[ConsumptionPeriod]]:
         return await self.cache.batch(
             "consumption", Kind.BILLING, supply_point_ids, self.inner.consumption, _per_point()
+        )
+
+    async def customers_by_variable_symbol(self, symbols: Sequence[str]) -> list[str | None]:
+        return await self.cache.batch(
+            "customers_by_variable_symbol",
+            Kind.OWNER,
+            symbols,
+            self.inner.customers_by_variable_symbol,
+            _owned_by_itself(),
+        )
+
+    async def customers_by_invoice_number(self, numbers: Sequence[str]) -> list[str | None]:
+        return await self.cache.batch(
+            "customers_by_invoice_number",
+            Kind.OWNER,
+            numbers,
+            self.inner.customers_by_invoice_number,
+            _owned_by_itself(),
         )
 
     async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
@@ -428,6 +463,11 @@ class CachedCrm:
     async def customers(self, numbers: Sequence[str]) -> list[Customer | None]:
         return await self.cache.batch(
             "customers", Kind.MASTER, numbers, self.inner.customers, _per_customer_number()
+        )
+
+    async def search_customers(self, searches: Sequence[CustomerSearch]) -> list[CustomerSearchPage]:
+        return await self.cache.batch(
+            "search_customers", Kind.SEARCH, searches, self.inner.search_customers, _per_search()
         )
 
     async def supply_points_by_customer(self, numbers: Sequence[str]) -> list[list[SupplyPoint]]:

@@ -31,6 +31,7 @@ from gateway.domain.billing import (
     Reminder,
 )
 from gateway.domain.contact import ContactDetailsChange
+from gateway.domain.customer_search import CustomerSearch, CustomerSearchPage
 from gateway.domain.customers import Customer
 from gateway.domain.messages import Message
 from gateway.domain.nomination import (
@@ -96,6 +97,20 @@ class ResilientBilling:
             "consumption", lambda: self.inner.consumption(supply_point_ids), idempotent=True
         )
 
+    async def customers_by_variable_symbol(self, symbols: Sequence[str]) -> list[str | None]:
+        return await self.policy.call(
+            "customers_by_variable_symbol",
+            lambda: self.inner.customers_by_variable_symbol(symbols),
+            idempotent=True,
+        )
+
+    async def customers_by_invoice_number(self, numbers: Sequence[str]) -> list[str | None]:
+        return await self.policy.call(
+            "customers_by_invoice_number",
+            lambda: self.inner.customers_by_invoice_number(numbers),
+            idempotent=True,
+        )
+
     async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
         return await self.policy.call(
             "change_deposit_amount",
@@ -140,6 +155,11 @@ class ResilientCrm:
 
     async def customers(self, numbers: Sequence[str]) -> list[Customer | None]:
         return await self.policy.call("customers", lambda: self.inner.customers(numbers), idempotent=True)
+
+    async def search_customers(self, searches: Sequence[CustomerSearch]) -> list[CustomerSearchPage]:
+        return await self.policy.call(
+            "search_customers", lambda: self.inner.search_customers(searches), idempotent=True
+        )
 
     async def supply_points_by_customer(self, numbers: Sequence[str]) -> list[list[SupplyPoint]]:
         return await self.policy.call(

@@ -28,7 +28,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from gateway.adapters.nomination.protocol import NominationPeriod
-from gateway.domain import billing, customers, messages, money, nomination, requests, supply_points
+from gateway.domain import (
+    billing,
+    customer_search,
+    customers,
+    messages,
+    money,
+    nomination,
+    requests,
+    supply_points,
+)
 
 
 class CodecError(ValueError):
@@ -49,7 +58,7 @@ def _registered(*modules: object) -> dict[str, type]:
 
 
 _TYPES: dict[str, type] = {
-    **_registered(billing, customers, messages, money, nomination, requests, supply_points),
+    **_registered(billing, customer_search, customers, messages, money, nomination, requests, supply_points),
     "NominationPeriod": NominationPeriod,
 }
 

@@ -21,6 +21,8 @@ class Kind(enum.Enum):
     BILLING = "billing"  # invoices, payments, deposit plans, reminders: change as money moves
     DOCUMENT = "document"  # an issued PDF never changes
     NOMINATION = "nomination"  # a large consumer's periods: contracted and submitted values
+    SEARCH = "search"  # a staff search of the CRM's register: master data, across customers
+    OWNER = "owner"  # whose invoice or deposit plan a variable symbol or invoice number is: never changes
 
 
 TTL_SECONDS: dict[Kind, float] = {
@@ -31,6 +33,10 @@ TTL_SECONDS: dict[Kind, float] = {
     Kind.BILLING: 15.0,
     Kind.DOCUMENT: 3600.0,
     Kind.NOMINATION: 60.0,
+    # A search is not invalidated by a customer's own change (it is no one customer's): a short
+    # TTL bounds how late a changed e-mail or phone is found under its new value.
+    Kind.SEARCH: 60.0,
+    Kind.OWNER: 3600.0,
 }
 
 STALE_FOR_SECONDS = 10 * 60.0

@@ -231,6 +231,23 @@ MESSAGES: dict[str, Text] = {
     "CURSOR_UNKNOWN": Text(
         "`after` není kurzor, který toto API vydalo.", "`after` is not a cursor this API gave out."
     ),
+    "SEARCH_EMPTY": Text("`query` je prázdný.", "`query` is empty."),
+    "SEARCH_TOO_LONG": Text(
+        "`query` smí mít nejvýše 100 znaků.", "`query` may be at most 100 characters long."
+    ),
+    "SEARCH_CONTROL": Text(
+        "`query` nesmí obsahovat řídicí znaky.", "`query` may not contain control characters."
+    ),
+    "SEARCH_TOO_SHORT": Text(
+        "Zadejte alespoň 2 znaky jména nebo adresy.", "Give at least 2 characters of a name or an address."
+    ),
+    "SEARCH_CHECK_DIGIT": Text(
+        "Tento EAN nebo EIC má chybnou kontrolní číslici.", "This EAN or EIC has a wrong check digit."
+    ),
+    "SEARCH_NO_IDENTIFIER": Text(
+        "Tyto číslice nejsou zákaznické číslo, EAN, IČO, telefon ani variabilní symbol.",
+        "These digits are no customer number, EAN, IČO, phone or variable symbol.",
+    ),
     "PAGE_SIZE": Text("`first` musí být mezi 0 a {max}.", "`first` must be between 0 and {max}."),
     "NODE_IDS": Text("`ids` smí obsahovat nejvýše {max} ID.", "`ids` may hold at most {max} IDs."),
     "NOT_KIND": Text("Nejde o {kind}.", "Not {kind}."),

@@ -16,11 +16,15 @@ The fields live with their areas, one module each:
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from gateway.context import Info
-from gateway.permissions import PUBLIC, NoRejectedCredential, StaffRole
+from gateway.permissions import PUBLIC, NoRejectedCredential, StaffAbility, StaffRole, requires_staff
+from gateway.resolvers.staff_search import search_customers
 from gateway.schema.common import described_enum
+from gateway.schema.staff_search import CustomerSearchConnection
 
 StaffRoleEnum = described_enum(
     StaffRole,
@@ -45,6 +49,24 @@ class Staff:
     roles: list[StaffRoleEnum] = strawberry.field(  # type: ignore[valid-type]
         metadata=PUBLIC, description="The key's roles, in a fixed order."
     )
+
+    @strawberry.field(
+        permission_classes=[requires_staff(StaffAbility.SEARCH_CUSTOMERS)],
+        description="Find any customer by what was typed: a customer number, an EAN or EIC, a "
+        "variable symbol, an invoice number, an IČO, an e-mail, a phone number, an address or a "
+        "name prefix (see `CustomerSearchKind`). Each customer answered is audited. BAD_USER_INPUT "
+        "for an empty query, one over 100 characters or with control characters.",
+    )
+    async def search_customers(
+        self,
+        info: Info,
+        query: Annotated[str, strawberry.argument(description="What was typed into the search box.")],
+        first: Annotated[int | None, strawberry.argument(description="Page size, at most 100.")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="Continue after this cursor (`endCursor`).")
+        ] = None,
+    ) -> CustomerSearchConnection:
+        return await search_customers(info, query, first, after)
 
 
 @strawberry.type

@@ -106,6 +106,12 @@ class FakeBilling:
     async def consumption(self, supply_point_ids: Sequence[str]) -> list[list[ConsumptionPeriod]]:
         raise NotImplementedError
 
+    async def customers_by_variable_symbol(self, symbols: Sequence[str]) -> list[str | None]:
+        raise NotImplementedError  # tests/adapters/test_cached_search.py, on the simulator
+
+    async def customers_by_invoice_number(self, numbers: Sequence[str]) -> list[str | None]:
+        raise NotImplementedError
+
     async def ping(self) -> None:
         return None
 

@@ -9,6 +9,7 @@ import pytest
 from gateway.adapters.cached import CachedCrm
 from gateway.cache.store import CacheStore
 from gateway.domain.contact import ContactDetailsChange
+from gateway.domain.customer_search import CustomerSearch, CustomerSearchPage
 from gateway.domain.customers import Customer
 from gateway.domain.messages import Message
 from gateway.domain.requests import CustomerRequest, NewRequest, RequestKind, RequestUpdate
@@ -33,6 +34,9 @@ class FakeCrm:
 
     async def supply_points_by_id(self, ids: Sequence[str]) -> list[SupplyPoint | None]:
         raise NotImplementedError
+
+    async def search_customers(self, searches: Sequence[CustomerSearch]) -> list[CustomerSearchPage]:
+        raise NotImplementedError  # tests/adapters/test_cached_search.py, on the simulator
 
     async def requests(self, customer_numbers: Sequence[str]) -> list[list[CustomerRequest]]:
         self.calls.append(("requests", list(customer_numbers)))

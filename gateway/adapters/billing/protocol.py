@@ -45,6 +45,13 @@ class BillingBackend(Protocol):
     async def consumption(self, supply_point_ids: Sequence[str]) -> list[list[ConsumptionPeriod]]:
         """Per supply point: its billing periods' and calendar months' use per register."""
 
+    async def customers_by_variable_symbol(self, symbols: Sequence[str]) -> list[str | None]:
+        """Per variable symbol, in order: the number of the customer whose invoice or deposit
+        plan carries it; ``None`` when none does."""
+
+    async def customers_by_invoice_number(self, numbers: Sequence[str]) -> list[str | None]:
+        """Per invoice number, in order: its customer's number; ``None`` for an unknown number."""
+
     async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
         """A write: the plan with its future deposits at ``amount``. ``BadUserInput`` outside
         the range billing allows, ``NotFound`` for an unknown plan. Never retried."""

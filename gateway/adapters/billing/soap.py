@@ -531,6 +531,30 @@ class SoapBilling:
 
         return list(await asyncio.gather(*(one(document_id) for document_id in ids)))
 
+    # -- whose document
+
+    async def customers_by_variable_symbol(self, symbols: Sequence[str]) -> list[str | None]:
+        return await self._owners("VAR_SYM", symbols)
+
+    async def customers_by_invoice_number(self, numbers: Sequence[str]) -> list[str | None]:
+        return await self._owners("FAK_CISLO", numbers)
+
+    async def _owners(self, parameter: str, keys: Sequence[str]) -> list[str | None]:
+        """One FindCustomer per distinct key, concurrently; fault 2002 (no such document): ``None``."""
+        unique = list(dict.fromkeys(keys))
+
+        async def one(key: str) -> str | None:
+            answer = await self._or_none(self._soap.call("FindCustomer", **{parameter: key}))
+            if answer is None:
+                return None
+            node = answer.find(_q("NALEZ"))
+            if node is None:
+                raise BackendProtocolError(BACKEND)
+            return mapped(BACKEND, "document owner", lambda: _str(_fields(node), "ZAK_CISLO"))
+
+        found = dict(zip(unique, await asyncio.gather(*(one(key) for key in unique)), strict=True))
+        return [found[key] for key in keys]
+
     # -- changes (online requests carried out at once)
 
     async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:

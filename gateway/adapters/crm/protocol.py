@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from gateway.domain.contact import ContactDetailsChange
+from gateway.domain.customer_search import CustomerSearch, CustomerSearchPage
 from gateway.domain.customers import Customer
 from gateway.domain.messages import Message
 from gateway.domain.requests import CustomerRequest, NewRequest, RequestUpdate
@@ -14,6 +15,10 @@ from gateway.domain.supply_points import SupplyPoint
 
 class CrmBackend(Protocol):
     async def customers(self, numbers: Sequence[str]) -> list[Customer | None]: ...
+
+    async def search_customers(self, searches: Sequence[CustomerSearch]) -> list[CustomerSearchPage]:
+        """One page per search, in order: the customers of the CRM's register matching every
+        criterion, ordered by name; at most the CRM's cap of them (``capped`` says more matched)."""
 
     async def supply_points_by_customer(self, numbers: Sequence[str]) -> list[list[SupplyPoint]]:
         """Every supply point of each customer; an unknown customer has none."""

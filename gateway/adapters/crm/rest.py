@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from gateway.domain.contact import ContactDetailsChange
+from gateway.domain.customer_search import CustomerSearch, CustomerSearchPage
 from gateway.domain.customers import Address, Customer, Segment
 from gateway.domain.messages import Message, MessageKind
 from gateway.domain.requests import (
@@ -552,6 +553,58 @@ class RestCrm:
             convert=to_customer,
             operation="customers",
         )
+
+    async def search_customers(self, searches: Sequence[CustomerSearch]) -> list[CustomerSearchPage]:
+        return list(await asyncio.gather(*(self._search(search) for search in searches)))
+
+    async def _search(self, search: CustomerSearch) -> CustomerSearchPage:
+        """``search``'s page as the CRM's pages of at most ``page_size`` (fetched concurrently)."""
+        criteria = {
+            name: value
+            for name, value in (
+                ("nazev", search.name),
+                ("email", search.email),
+                ("telefon", search.phone),
+                ("ico", search.ico),
+                ("kod_om", search.supply_point_code),
+                ("ulice", search.street),
+                ("obec", search.city),
+            )
+            if value
+        }
+        if not criteria:
+            return CustomerSearchPage(customers=(), total=0, capped=False)
+        windows = [
+            (o, min(self._page_size, search.offset + search.limit - o))
+            for o in range(search.offset, search.offset + search.limit, self._page_size)
+        ] or [(search.offset, 1)]  # first: 0 still asks for the total
+        answers = await asyncio.gather(
+            *(
+                self._call(
+                    "GET",
+                    "/api/v2/zakaznici/hledat",
+                    operation="search customers",
+                    params={**criteria, "offset": offset, "limit": limit},
+                )
+                for offset, limit in windows
+            )
+        )
+
+        def build() -> CustomerSearchPage:
+            customers: list[Customer] = []
+            for answer in answers:
+                customers.extend(to_customer(r) for r in records(answer or {}, "ZAKAZNICI"))
+            first = answers[0] or {}
+            capped = text(first, "OMEZENO")
+            if capped not in ("A", "N"):
+                raise MalformedError("OMEZENO: expected A or N")
+            return CustomerSearchPage(
+                customers=tuple(customers[: search.limit]),
+                total=integer(first, "CELKEM"),
+                capped=capped == "A",
+            )
+
+        return translate(lambda _: build(), {}, "search customers")
 
     async def supply_points_by_customer(self, numbers: Sequence[str]) -> list[list[SupplyPoint]]:
         return await self._per_customer(
