@@ -53,8 +53,11 @@ from gateway.domain.billing import (
     InvoicePage,
     InvoiceQuery,
     MeterReading,
+    OverdueInvoicePage,
+    OverdueInvoiceQuery,
     Payment,
     PaymentMethod,
+    Receivables,
     Reminder,
 )
 from gateway.domain.contact import ContactDetailsChange
@@ -98,7 +101,12 @@ class ById(Generic[V]):
     owner: Callable[[V], str | None]
 
 
-def query_key(query: InvoiceQuery) -> str:
+# Answers about every customer (the finance worklists) are kept under this pseudo-customer:
+# no customer's write invalidates them, so they follow the back office within their TTL.
+ACROSS_CUSTOMERS = "*"
+
+
+def query_key(query: InvoiceQuery | OverdueInvoiceQuery) -> str:
     """The whole query, hashed: any filter changes the key."""
     return hashlib.sha256(codec.dumps(query).encode()).hexdigest()
 
@@ -414,6 +422,26 @@ class CachedBilling:
             self.inner.customers_by_invoice_number,
             _owned_by_itself(),
         )
+
+    async def overdue_invoices(self, query: OverdueInvoiceQuery) -> OverdueInvoicePage:
+        """Kept per query (page, filter, order) for ``Kind.RECEIVABLES``'s TTL."""
+
+        async def load(queries: Sequence[OverdueInvoiceQuery]) -> list[OverdueInvoicePage]:
+            return [await self.inner.overdue_invoices(q) for q in queries]
+
+        shape: PerCustomer[OverdueInvoiceQuery] = PerCustomer(
+            customer=lambda _: ACROSS_CUSTOMERS, key=query_key
+        )
+        [page] = await self.cache.batch("overdue_invoices", Kind.RECEIVABLES, [query], load, shape)
+        return page
+
+    async def receivables(self) -> Receivables:
+        async def load(keys: Sequence[str]) -> list[Receivables]:
+            return [await self.inner.receivables() for _ in keys]
+
+        shape: PerCustomer[str] = PerCustomer(customer=lambda _: ACROSS_CUSTOMERS, key=_self)
+        [summary] = await self.cache.batch("receivables", Kind.RECEIVABLES, ["summary"], load, shape)
+        return summary
 
     async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
         plan = await self.inner.change_deposit_amount(plan_id=plan_id, amount=amount)

@@ -26,8 +26,11 @@ from gateway.domain.billing import (
     InvoicePage,
     InvoiceQuery,
     MeterReading,
+    OverdueInvoicePage,
+    OverdueInvoiceQuery,
     Payment,
     PaymentMethod,
+    Receivables,
     Reminder,
 )
 from gateway.domain.contact import ContactDetailsChange
@@ -110,6 +113,14 @@ class ResilientBilling:
             lambda: self.inner.customers_by_invoice_number(numbers),
             idempotent=True,
         )
+
+    async def overdue_invoices(self, query: OverdueInvoiceQuery) -> OverdueInvoicePage:
+        return await self.policy.call(
+            "overdue_invoices", lambda: self.inner.overdue_invoices(query), idempotent=True
+        )
+
+    async def receivables(self) -> Receivables:
+        return await self.policy.call("receivables", self.inner.receivables, idempotent=True)
 
     async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
         return await self.policy.call(

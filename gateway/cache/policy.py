@@ -19,6 +19,7 @@ class Kind(enum.Enum):
     MASTER = "master"  # customer name, addresses, contacts: change on a customer's request
     CASES = "cases"  # requests (cases) and messages: move with the back office's work
     BILLING = "billing"  # invoices, payments, deposit plans, reminders: change as money moves
+    RECEIVABLES = "receivables"  # overdue worklists and sums across customers: a dashboard's view
     DOCUMENT = "document"  # an issued PDF never changes
     NOMINATION = "nomination"  # a large consumer's periods: contracted and submitted values
     SEARCH = "search"  # a staff search of the CRM's register: master data, across customers
@@ -31,6 +32,7 @@ TTL_SECONDS: dict[Kind, float] = {
     Kind.MASTER: 5 * 60.0,
     Kind.CASES: 30.0,
     Kind.BILLING: 15.0,
+    Kind.RECEIVABLES: 60.0,
     Kind.DOCUMENT: 3600.0,
     Kind.NOMINATION: 60.0,
     # A search is not invalidated by a customer's own change (it is no one customer's): a short

@@ -7,6 +7,7 @@ import enum
 from dataclasses import dataclass
 from decimal import Decimal
 
+from gateway.domain.customers import Segment
 from gateway.domain.money import Money
 from gateway.domain.supply_points import MeterUnit, RegisterKind
 
@@ -241,3 +242,84 @@ class ConsumptionPeriod:
     unit: MeterUnit
     kwh: int
     estimated: bool  # split from a longer period by the load profile
+
+
+# -- receivables across customers (finance worklists) ---------------------------------------
+
+
+class OverdueOrder(enum.Enum):
+    DAYS_OVERDUE_DESC = "DAYS_OVERDUE_DESC"
+    DAYS_OVERDUE_ASC = "DAYS_OVERDUE_ASC"
+    AMOUNT_DESC = "AMOUNT_DESC"
+    AMOUNT_ASC = "AMOUNT_ASC"
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueInvoiceQuery:
+    """A page of the overdue invoices of every customer; bounds inclusive, every filter optional."""
+
+    offset: int = 0
+    limit: int = 20
+    min_days_overdue: int | None = None
+    max_days_overdue: int | None = None
+    segment: Segment | None = None
+    min_amount_due: Decimal | None = None
+    order: OverdueOrder = OverdueOrder.DAYS_OVERDUE_DESC
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueInvoice:
+    invoice_id: str
+    invoice_number: str
+    customer_number: str
+    customer_name: str
+    segment: Segment
+    due_date: dt.date
+    days_overdue: int
+    amount_due: Money
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueInvoicePage:
+    items: tuple[OverdueInvoice, ...]
+    total_count: int  # the whole selection's
+    total_amount_due: Money  # the whole selection's
+    as_of: dt.date  # the back end's day the days overdue are reckoned on
+
+
+class AgingBucket(enum.Enum):
+    DAYS_1_30 = "DAYS_1_30"
+    DAYS_31_60 = "DAYS_31_60"
+    DAYS_61_90 = "DAYS_61_90"
+    DAYS_OVER_90 = "DAYS_OVER_90"
+
+
+@dataclass(frozen=True, slots=True)
+class StatusTotal:
+    status: InvoiceStatus
+    count: int
+    total: Money  # invoiced
+    amount_due: Money  # still to pay
+
+
+@dataclass(frozen=True, slots=True)
+class AgingTotal:
+    bucket: AgingBucket
+    count: int
+    amount_due: Money
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivablesSummary:
+    outstanding: Money  # still to pay on every invoice
+    overdue: Money
+    overdue_count: int
+    by_status: tuple[StatusTotal, ...]
+    aging: tuple[AgingTotal, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Receivables:
+    as_of: dt.date
+    total: ReceivablesSummary
+    by_segment: tuple[tuple[Segment, ReceivablesSummary], ...]

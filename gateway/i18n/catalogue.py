@@ -271,6 +271,17 @@ MESSAGES: dict[str, Text] = {
     "DATETIME_FORMAT": Text("Nejde o datum a čas: zadejte ISO 8601.", "Not a date and time: give ISO 8601."),
     "AMOUNT_RANGE": Text("`amountFrom` je větší než `amountTo`.", "`amountFrom` is greater than `amountTo`."),
     "DUE_RANGE": Text("`dueFrom` je pozdější než `dueTo`.", "`dueFrom` is later than `dueTo`."),
+    "MIN_DAYS_OVERDUE_NEGATIVE": Text(
+        "`minDaysOverdue` nesmí být záporné.", "`minDaysOverdue` must not be negative."
+    ),
+    "MAX_DAYS_OVERDUE_NEGATIVE": Text(
+        "`maxDaysOverdue` nesmí být záporné.", "`maxDaysOverdue` must not be negative."
+    ),
+    "DAYS_OVERDUE_RANGE": Text(
+        "`minDaysOverdue` je větší než `maxDaysOverdue`.",
+        "`minDaysOverdue` is greater than `maxDaysOverdue`.",
+    ),
+    "MIN_AMOUNT_NEGATIVE": Text("`minAmount` nesmí být záporná.", "`minAmount` must not be negative."),
     "DATE_FROM_RANGE": Text("`dateFrom` je pozdější než `dateTo`.", "`dateFrom` is later than `dateTo`."),
     "CREATED_RANGE": Text(
         "`createdFrom` je pozdější než `createdTo`.", "`createdFrom` is later than `createdTo`."

@@ -21,9 +21,17 @@ from typing import Annotated
 import strawberry
 
 from gateway.context import Info
+from gateway.domain.billing import OverdueOrder
 from gateway.permissions import PUBLIC, NoRejectedCredential, StaffAbility, StaffRole, requires_staff
+from gateway.resolvers.staff_receivables import resolve_overdue_invoices, resolve_receivables
 from gateway.resolvers.staff_search import search_customers
 from gateway.schema.common import described_enum
+from gateway.schema.staff_receivables import (
+    OverdueInvoiceConnection,
+    OverdueInvoiceFilter,
+    OverdueInvoiceOrder,
+    Receivables,
+)
 from gateway.schema.staff_search import CustomerSearchConnection
 
 StaffRoleEnum = described_enum(
@@ -67,6 +75,38 @@ class Staff:
         ] = None,
     ) -> CustomerSearchConnection:
         return await search_customers(info, query, first, after)
+
+    @strawberry.field(
+        permission_classes=[requires_staff(StaffAbility.RECEIVABLES)],
+        description="The overdue invoices of every customer, as billing reckons them today "
+        "(FINANCE). Every customer on the page is audited.",
+    )
+    async def overdue_invoices(
+        self,
+        info: Info,
+        filter: Annotated[
+            OverdueInvoiceFilter | None,
+            strawberry.argument(description="Which overdue invoices; all when omitted."),
+        ] = None,
+        order_by: Annotated[
+            OverdueInvoiceOrder | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Their order (null: the default); ties by billing's invoice id."),
+        ] = OverdueOrder.DAYS_OVERDUE_DESC,
+        first: Annotated[int | None, strawberry.argument(description="How many, at most 100.")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="Continue after this cursor (`endCursor`).")
+        ] = None,
+    ) -> OverdueInvoiceConnection:
+        order = order_by or OverdueOrder.DAYS_OVERDUE_DESC
+        return await resolve_overdue_invoices(info, filter, order, first, after)
+
+    @strawberry.field(
+        permission_classes=[requires_staff(StaffAbility.RECEIVABLES)],
+        description="What customers owe, per segment and overall, by status and by age (FINANCE). "
+        "Names no customer.",
+    )
+    async def receivables(self, info: Info) -> Receivables:
+        return await resolve_receivables(info)
 
 
 @strawberry.type

@@ -4,6 +4,7 @@ single flight, serve-stale within a bound, invalidation. In process and in Redis
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -11,9 +12,11 @@ from decimal import Decimal
 import pytest
 
 from gateway.adapters.cached import CachedBilling
-from gateway.cache import stale
+from gateway.cache import codec, stale
 from gateway.cache.store import CacheStore
 from gateway.domain.billing import (
+    AgingBucket,
+    AgingTotal,
     ConsumptionPeriod,
     DepositFrequency,
     DepositPlan,
@@ -22,11 +25,19 @@ from gateway.domain.billing import (
     InvoiceDetail,
     InvoicePage,
     InvoiceQuery,
+    InvoiceStatus,
     MeterReading,
+    OverdueInvoice,
+    OverdueInvoicePage,
+    OverdueInvoiceQuery,
     Payment,
     PaymentMethod,
+    Receivables,
+    ReceivablesSummary,
     Reminder,
+    StatusTotal,
 )
+from gateway.domain.customers import Segment
 from gateway.domain.money import Money
 from gateway.errors import BackendProtocolError, BackendRejected, BackendUnavailable
 from tests.cache import samples
@@ -111,6 +122,37 @@ class FakeBilling:
 
     async def customers_by_invoice_number(self, numbers: Sequence[str]) -> list[str | None]:
         raise NotImplementedError
+
+    async def overdue_invoices(self, query: OverdueInvoiceQuery) -> OverdueInvoicePage:
+        await self._enter("overdue_invoices", [query])
+        item = OverdueInvoice(
+            invoice_id=f"{NOVAK}001202610",
+            invoice_number="FV20261000012345001",
+            customer_number=NOVAK,
+            customer_name="Jan Novák",
+            segment=Segment.HOUSEHOLD,
+            due_date=dt.date(2026, 11, 1),
+            days_overdue=25 + query.offset,
+            amount_due=Money(Decimal("1200.50")),
+        )
+        return OverdueInvoicePage(
+            items=(item,), total_count=1, total_amount_due=item.amount_due, as_of=dt.date(2026, 11, 26)
+        )
+
+    async def receivables(self) -> Receivables:
+        await self._enter("receivables", ["summary"])
+        summary = ReceivablesSummary(
+            outstanding=Money(Decimal("10.00")),
+            overdue=Money(Decimal("5.00")),
+            overdue_count=1,
+            by_status=(
+                StatusTotal(InvoiceStatus.OVERDUE, 1, Money(Decimal("5.00")), Money(Decimal("5.00"))),
+            ),
+            aging=(AgingTotal(AgingBucket.DAYS_1_30, 1, Money(Decimal("5.00"))),),
+        )
+        return Receivables(
+            as_of=dt.date(2026, 11, 26), total=summary, by_segment=((Segment.HOUSEHOLD, summary),)
+        )
 
     async def ping(self) -> None:
         return None
@@ -390,3 +432,27 @@ async def test_a_changed_answer_shows_after_invalidation(billing: CachedBilling,
     (invoice,) = await billing.invoices_by_id(["F1"])
 
     assert invoice is not None and invoice.amount_due.amount == Decimal("5.00")
+
+
+async def test_the_worklists_are_kept_per_query_for_their_ttl_and_survive_the_codec(
+    billing: CachedBilling, inner: FakeBilling, store: CacheStore
+) -> None:
+    first_page = await billing.overdue_invoices(OverdueInvoiceQuery(limit=5))
+    again = await billing.overdue_invoices(OverdueInvoiceQuery(limit=5))
+    other = await billing.overdue_invoices(OverdueInvoiceQuery(offset=5, limit=5))
+    summary = await billing.receivables()
+    summary_again = await billing.receivables()
+
+    assert again == first_page and other != first_page
+    assert summary_again == summary
+    assert codec.loads(codec.dumps(summary)) == summary
+    assert len(inner.calls_of("overdue_invoices")) == 2  # one per query
+    assert len(inner.calls_of("receivables")) == 1
+
+    await billing.invalidate_customer(NOVAK)  # a customer's write leaves the worklists to their TTL
+    await billing.overdue_invoices(OverdueInvoiceQuery(limit=5))
+    assert len(inner.calls_of("overdue_invoices")) == 2
+
+    advance(store, 61)  # past the minute of receivables data
+    await billing.receivables()
+    assert len(inner.calls_of("receivables")) == 2

@@ -16,8 +16,11 @@ from gateway.domain.billing import (
     InvoicePage,
     InvoiceQuery,
     MeterReading,
+    OverdueInvoicePage,
+    OverdueInvoiceQuery,
     Payment,
     PaymentMethod,
+    Receivables,
     Reminder,
 )
 
@@ -51,6 +54,14 @@ class BillingBackend(Protocol):
 
     async def customers_by_invoice_number(self, numbers: Sequence[str]) -> list[str | None]:
         """Per invoice number, in order: its customer's number; ``None`` for an unknown number."""
+
+    async def overdue_invoices(self, query: OverdueInvoiceQuery) -> OverdueInvoicePage:
+        """A page of the overdue invoices of every customer, filtered and ordered by billing,
+        with the whole selection's count and amount due."""
+
+    async def receivables(self) -> Receivables:
+        """What customers owe as of billing's today: per segment and overall, by invoice status
+        and the overdue by aging bucket. Names no customer."""
 
     async def change_deposit_amount(self, *, plan_id: str, amount: Decimal) -> DepositPlan:
         """A write: the plan with its future deposits at ``amount``. ``BadUserInput`` outside

@@ -38,6 +38,8 @@ from gateway.adapters.soap import (
     mapped,
 )
 from gateway.domain.billing import (
+    AgingBucket,
+    AgingTotal,
     ConsumptionGranularity,
     ConsumptionPeriod,
     DepositFrequency,
@@ -54,14 +56,22 @@ from gateway.domain.billing import (
     InvoiceStatus,
     MeterReading,
     MeterUnit,
+    OverdueInvoice,
+    OverdueInvoicePage,
+    OverdueInvoiceQuery,
+    OverdueOrder,
     Payment,
     PaymentDirection,
     PaymentMethod,
     ReadingType,
+    Receivables,
+    ReceivablesSummary,
     RegisterConsumption,
     Reminder,
+    StatusTotal,
     VatSummaryLine,
 )
+from gateway.domain.customers import Segment
 from gateway.domain.money import Money
 from gateway.domain.supply_points import RegisterKind
 from gateway.errors import BackendProtocolError, BackendRejected, BackendUnavailable, NotFound
@@ -95,6 +105,20 @@ CODE_BY_METHOD = {method: code for code, method in METHOD_BY_CODE.items()}
 FREQUENCY_BY_CODE = {"M": DepositFrequency.MONTHLY, "Q": DepositFrequency.QUARTERLY}
 CODE_BY_FREQUENCY = {frequency: code for code, frequency in FREQUENCY_BY_CODE.items()}
 DIRECTION_BY_CODE = {"P": PaymentDirection.RECEIVED, "O": PaymentDirection.SENT}
+SEGMENT_BY_CODE = {"MO": Segment.HOUSEHOLD, "MP": Segment.BUSINESS, "VO": Segment.LARGE}
+CODE_BY_SEGMENT = {segment: code for code, segment in SEGMENT_BY_CODE.items()}
+CODE_BY_ORDER = {
+    OverdueOrder.DAYS_OVERDUE_DESC: "DNY_SESTUPNE",
+    OverdueOrder.DAYS_OVERDUE_ASC: "DNY_VZESTUPNE",
+    OverdueOrder.AMOUNT_DESC: "CASTKA_SESTUPNE",
+    OverdueOrder.AMOUNT_ASC: "CASTKA_VZESTUPNE",
+}
+BUCKET_BY_RANGE = {
+    (1, 30): AgingBucket.DAYS_1_30,
+    (31, 60): AgingBucket.DAYS_31_60,
+    (61, 90): AgingBucket.DAYS_61_90,
+    (91, None): AgingBucket.DAYS_OVER_90,
+}
 
 T = TypeVar("T")
 Fields = dict[str, str | None]
@@ -372,6 +396,101 @@ def _document_from(node: etree._Element) -> Document:
     )
 
 
+def _overdue_item_from(node: etree._Element) -> OverdueInvoice:
+    f = _fields(node)
+    if _str(f, "MENA") != "CZK":
+        raise ValueError("not CZK")
+    return OverdueInvoice(
+        invoice_id=_str(f, "FAK_ID"),
+        invoice_number=_str(f, "FAK_CISLO"),
+        customer_number=_str(f, "ZAK_CISLO"),
+        customer_name=_str(f, "NAZEV"),
+        segment=SEGMENT_BY_CODE[_str(f, "SEGMENT")],
+        due_date=legacy_date(_str(f, "DAT_SPLAT")),
+        days_overdue=int(_str(f, "DNU_PO_SPLATNOSTI")),
+        amount_due=_money(_str(f, "K_UHRADE")),
+    )
+
+
+def overdue_page_from(answer: etree._Element) -> OverdueInvoicePage:
+    """``GetOverdueInvoicesResponse`` -> a page with the whole selection's count and sum."""
+
+    def build() -> OverdueInvoicePage:
+        f = _fields(answer)
+        return OverdueInvoicePage(
+            items=tuple(_overdue_item_from(node) for node in answer.iterchildren(_q("POLOZKA"))),
+            total_count=int(_str(f, "CELKEM")),
+            total_amount_due=_money(_str(f, "CELKEM_K_UHRADE")),
+            as_of=legacy_date(_str(f, "K_DATU")),
+        )
+
+    return mapped(BACKEND, "overdue invoices", build)
+
+
+def _summary_from(node: etree._Element) -> ReceivablesSummary:
+    f = _fields(node)
+    by_status = []
+    for entry in node.iterchildren(_q("STAV_SOUHRN")):
+        g = _fields(entry)
+        by_status.append(
+            StatusTotal(
+                status=STATUS_BY_CODE[int(_str(g, "STAV"))],
+                count=int(_str(g, "POCET")),
+                total=_money(_str(g, "CASTKA")),
+                amount_due=_money(_str(g, "K_UHRADE")),
+            )
+        )
+    aging = []
+    for entry in node.iterchildren(_q("PASMO")):
+        g = _fields(entry)
+        high = _opt(g, "DNU_DO")
+        bucket = BUCKET_BY_RANGE[(int(_str(g, "DNU_OD")), int(high) if high is not None else None)]
+        aging.append(
+            AgingTotal(bucket=bucket, count=int(_str(g, "POCET")), amount_due=_money(_str(g, "K_UHRADE")))
+        )
+    return ReceivablesSummary(
+        outstanding=_money(_str(f, "NEUHRAZENO")),
+        overdue=_money(_str(f, "PO_SPLATNOSTI")),
+        overdue_count=int(_str(f, "POCET_PO_SPLATNOSTI")),
+        by_status=tuple(by_status),
+        aging=tuple(aging),
+    )
+
+
+def receivables_from(answer: etree._Element) -> Receivables:
+    """``GetReceivablesSummaryResponse``: the SOUHRN without SEGMENT is the total."""
+
+    def build() -> Receivables:
+        total: ReceivablesSummary | None = None
+        segments: list[tuple[Segment, ReceivablesSummary]] = []
+        for node in answer.iterchildren(_q("SOUHRN")):
+            code = _opt(_fields(node), "SEGMENT")
+            if code is None:
+                total = _summary_from(node)
+            else:
+                segments.append((SEGMENT_BY_CODE[code], _summary_from(node)))
+        if total is None:
+            raise ValueError("no SOUHRN for all customers")
+        return Receivables(
+            as_of=legacy_date(_str(_fields(answer), "K_DATU")), total=total, by_segment=tuple(segments)
+        )
+
+    return mapped(BACKEND, "receivables summary", build)
+
+
+def _overdue_filters(query: OverdueInvoiceQuery) -> dict[str, Any] | None:
+    filters: dict[str, Any] = {}
+    if query.min_days_overdue is not None:
+        filters["DNU_OD"] = query.min_days_overdue
+    if query.max_days_overdue is not None:
+        filters["DNU_DO"] = query.max_days_overdue
+    if query.segment is not None:
+        filters["SEGMENT"] = CODE_BY_SEGMENT[query.segment]
+    if query.min_amount_due is not None:
+        filters["CASTKA_OD"] = legacy_decimal_text(query.min_amount_due, places=2)
+    return filters or None
+
+
 def _filters(query: InvoiceQuery) -> dict[str, Any] | None:
     filters: dict[str, Any] = {}
     if query.statuses:
@@ -516,6 +635,34 @@ class SoapBilling:
         return await self._per_point(
             "GetConsumption", supply_point_ids, lambda n: ((c := consumption_from(n)).supply_point_id, c)
         )
+
+    # -- across customers (finance worklists)
+
+    async def overdue_invoices(self, query: OverdueInvoiceQuery) -> OverdueInvoicePage:
+        """Billing's own pages (50 at most a call): one call per 50 items asked for."""
+        params: dict[str, Any] = {"RAZENI": CODE_BY_ORDER[query.order]}
+        filters = _overdue_filters(query)
+        if filters is not None:
+            params["FILTR"] = filters
+
+        async def one(offset: int, size: int) -> OverdueInvoicePage:
+            answer = await self._soap.call("GetOverdueInvoices", OFFSET=offset, POCET=size, **params)
+            return overdue_page_from(answer)
+
+        parts = await asyncio.gather(
+            *(one(start, size) for start, size in back_end_pages(query.offset, query.limit))
+        )
+        items = tuple(item for part in parts for item in part.items)
+        first = parts[0]
+        return OverdueInvoicePage(
+            items=items[: max(query.limit, 0)],
+            total_count=first.total_count,
+            total_amount_due=first.total_amount_due,
+            as_of=first.as_of,
+        )
+
+    async def receivables(self) -> Receivables:
+        return receivables_from(await self._soap.call("GetReceivablesSummary"))
 
     # -- documents
 
