@@ -9,6 +9,7 @@ cached across requests, so neither is an answer holding it).
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cached_property
 
 from strawberry.dataloader import DataLoader
@@ -34,8 +35,9 @@ from gateway.domain.nomination import (
     MonthlyRefinement,
     NominationContract,
     WeeklyNomination,
+    WeekStatus,
 )
-from gateway.domain.requests import CustomerRequest
+from gateway.domain.requests import CustomerRequest, RequestQueuePage, RequestQueueQuery
 from gateway.domain.supply_points import SupplyPoint
 from gateway.services import Backends
 
@@ -121,6 +123,11 @@ class Loaders:
         return DataLoader(load_fn=self._backends.crm.requests_by_id)
 
     @cached_property
+    def request_queue_by_query(self) -> DataLoader[RequestQueueQuery, RequestQueuePage]:
+        self._reading(Kind.CASES)
+        return DataLoader(load_fn=self._backends.crm.request_queue)
+
+    @cached_property
     def messages_by_customer(self) -> DataLoader[str, list[Message]]:
         self._reading(Kind.CASES)
         return DataLoader(load_fn=self._backends.crm.messages)
@@ -144,3 +151,8 @@ class Loaders:
     def nomination_month_by_period(self) -> DataLoader[NominationPeriod, MonthlyRefinement | None]:
         self._reading(None)
         return DataLoader(load_fn=self._backends.nomination.months)
+
+    @cached_property
+    def nomination_week_status_by_start(self) -> DataLoader[dt.date, WeekStatus]:
+        self._reading(None)
+        return DataLoader(load_fn=self._backends.nomination.week_statuses)

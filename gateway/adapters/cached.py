@@ -22,6 +22,10 @@ waiters (other requests sharing the flight) get their data, not someone else's r
 
 Writes pass through and invalidate the customer they changed; ``invalidate_customer`` is
 for writes that change a customer's data some other way.
+
+Lists across customers (the CRM's worklist, the nomination roster's week status) are kept
+under a name of their own in place of a customer number (``WORKLIST``, ``ROSTER``), which no
+customer number can be; every write that may change them invalidates that name as well.
 """
 
 from __future__ import annotations
@@ -72,8 +76,15 @@ from gateway.domain.nomination import (
     Resolution,
     SubmissionReceipt,
     WeeklyNomination,
+    WeekStatus,
 )
-from gateway.domain.requests import CustomerRequest, NewRequest, RequestUpdate
+from gateway.domain.requests import (
+    CustomerRequest,
+    NewRequest,
+    RequestQueuePage,
+    RequestQueueQuery,
+    RequestUpdate,
+)
 from gateway.domain.supply_points import SupplyPoint
 from gateway.errors import BackendRejected, BackendUnavailable
 from gateway.metrics import Metrics
@@ -327,6 +338,18 @@ class CacheLayer:
             self.metrics.count_cache_result(kind.value, result, n)
 
 
+WORKLIST = "*worklist"  # the CRM's requests across customers
+ROSTER = "*roster"  # the nomination system's weekly status across its large consumers
+
+
+def _across_customers(name: str, key: Callable[[K], str]) -> PerCustomer[K]:
+    return PerCustomer(customer=lambda _: name, key=key)
+
+
+def _hashed(value: object) -> str:
+    return hashlib.sha256(codec.dumps(value).encode()).hexdigest()
+
+
 def _self(key: str) -> str:
     return key
 
@@ -522,6 +545,10 @@ class CachedCrm:
         shape: ById[CustomerRequest | None] = ById(owner=lambda r: r.customer_number if r else None)
         return await self.cache.batch("requests_by_id", Kind.CASES, ids, self.inner.requests_by_id, shape)
 
+    async def request_queue(self, queries: Sequence[RequestQueueQuery]) -> list[RequestQueuePage]:
+        shape: PerCustomer[RequestQueueQuery] = _across_customers(WORKLIST, _hashed)
+        return await self.cache.batch("request_queue", Kind.CASES, queries, self.inner.request_queue, shape)
+
     async def messages(self, customer_numbers: Sequence[str]) -> list[list[Message]]:
         return await self.cache.batch(
             "messages", Kind.CASES, customer_numbers, self.inner.messages, _per_customer_number()
@@ -557,6 +584,7 @@ class CachedCrm:
 
     async def _changed(self, customer_number: str) -> None:
         await _invalidate_after_write(self.cache, customer_number)
+        await _invalidate_after_write(self.cache, WORKLIST)  # its cases are on the worklist too
 
 
 def _per_period() -> PerCustomer[NominationPeriod]:
@@ -590,6 +618,12 @@ class CachedNomination:
     async def months(self, periods: Sequence[NominationPeriod]) -> list[MonthlyRefinement | None]:
         return await self.cache.batch("months", Kind.NOMINATION, periods, self.inner.months, _per_period())
 
+    async def week_statuses(self, week_starts: Sequence[dt.date]) -> list[WeekStatus]:
+        shape: PerCustomer[dt.date] = _across_customers(ROSTER, lambda start: start.isoformat())
+        return await self.cache.batch(
+            "week_statuses", Kind.NOMINATION, week_starts, self.inner.week_statuses, shape
+        )
+
     async def submit_week(
         self,
         *,
@@ -602,6 +636,7 @@ class CachedNomination:
             customer_number=customer_number, week_start=week_start, resolution=resolution, intervals=intervals
         )
         await _invalidate_after_write(self.cache, customer_number)
+        await _invalidate_after_write(self.cache, ROSTER)  # the customer has now submitted the week
         return receipt
 
     async def submit_day(

@@ -45,8 +45,15 @@ from gateway.domain.nomination import (
     Resolution,
     SubmissionReceipt,
     WeeklyNomination,
+    WeekStatus,
 )
-from gateway.domain.requests import CustomerRequest, NewRequest, RequestUpdate
+from gateway.domain.requests import (
+    CustomerRequest,
+    NewRequest,
+    RequestQueuePage,
+    RequestQueueQuery,
+    RequestUpdate,
+)
 from gateway.domain.supply_points import SupplyPoint
 from gateway.resilience import Policy
 
@@ -194,6 +201,11 @@ class ResilientCrm:
             "requests_by_id", lambda: self.inner.requests_by_id(ids), idempotent=True
         )
 
+    async def request_queue(self, queries: Sequence[RequestQueueQuery]) -> list[RequestQueuePage]:
+        return await self.policy.call(
+            "request_queue", lambda: self.inner.request_queue(queries), idempotent=True
+        )
+
     async def messages(self, customer_numbers: Sequence[str]) -> list[list[Message]]:
         return await self.policy.call(
             "messages", lambda: self.inner.messages(customer_numbers), idempotent=True
@@ -251,6 +263,11 @@ class ResilientNomination:
 
     async def months(self, periods: Sequence[NominationPeriod]) -> list[MonthlyRefinement | None]:
         return await self.policy.call("months", lambda: self.inner.months(periods), idempotent=True)
+
+    async def week_statuses(self, week_starts: Sequence[dt.date]) -> list[WeekStatus]:
+        return await self.policy.call(
+            "week_statuses", lambda: self.inner.week_statuses(week_starts), idempotent=True
+        )
 
     async def submit_week(
         self,

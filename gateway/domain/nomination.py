@@ -150,3 +150,28 @@ class SubmissionReceipt:
     submission_id: str
     kind: NominationKind
     received_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerWeekStatus:
+    """One large consumer the nomination system expects weekly values from."""
+
+    customer_number: str
+    customer_name: str
+    eic: str  # its participant code (27X...)
+    contract_number: str
+    submitted: bool
+    submission_id: str | None
+    submitted_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class WeekStatus:
+    """Who of the roster has submitted a week's values, and when the week's gate closes."""
+
+    week_start: dt.date  # a Monday
+    gate_closure: dt.datetime
+    gate_open: bool  # as the nomination system judged it when it answered
+    expected: int
+    submitted: int
+    consumers: tuple[ConsumerWeekStatus, ...]

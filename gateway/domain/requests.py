@@ -101,3 +101,29 @@ class RequestUpdate:
     summary: str | None = None
     attributes: tuple[tuple[str, str], ...] = ()
     documents: tuple[DocumentUpload, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RequestQueueQuery:
+    """One page of the CRM's worklist across customers: the cases in any of ``states`` and
+    ``kinds`` (empty: any), created on or before ``created_until`` (a Europe/Prague day),
+    by creation time; ``offset`` and ``limit`` (at most 100) page it."""
+
+    states: tuple[RequestState, ...] = ()
+    kinds: tuple[RequestKind, ...] = ()
+    created_until: dt.date | None = None
+    oldest_first: bool = True
+    offset: int = 0
+    limit: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedRequest:
+    request: CustomerRequest
+    customer_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class RequestQueuePage:
+    items: tuple[QueuedRequest, ...]
+    total: int  # every case the query selects, not only this page's

@@ -565,6 +565,16 @@ MESSAGES: dict[str, Text] = {
     "SAME_SUPPLY_POINT": Text(
         "Odběrné místo požadavku nelze změnit.", "The case's supply point cannot change."
     ),
+    # staff worklists (Staff.requestQueue, Staff.nominationStatus)
+    "REQUEST_QUEUE_MIN_AGE": Text(
+        "`minAgeDays` musí být mezi 0 a {max}.", "`minAgeDays` must be between 0 and {max}."
+    ),
+    "NOMINATION_STATUS_WEEK": Text(
+        "`week` musí být den týdne od {earliest} do {latest} (nejvýše {back} týdnů před nadcházejícím "
+        "týdnem {coming} a {ahead} po něm); {day} není.",
+        "`week` must be a day of a week from {earliest} to {latest} (up to {back} weeks before and "
+        "{ahead} after the coming week, {coming}); {day} is not.",
+    ),
     # nomination
     "NOMINATION_NO_CONTRACT": Text(
         "Toto číslo zákazníka nemá smlouvu s nominací.", "This customer number has no nomination contract."

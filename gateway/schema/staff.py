@@ -16,6 +16,7 @@ The fields live with their areas, one module each:
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import strawberry
@@ -23,14 +24,23 @@ import strawberry
 from gateway.context import Info
 from gateway.domain.billing import OverdueOrder
 from gateway.permissions import PUBLIC, NoRejectedCredential, StaffAbility, StaffRole, requires_staff
+from gateway.resolvers.staff_nomination import resolve_nomination_status
 from gateway.resolvers.staff_receivables import resolve_overdue_invoices, resolve_receivables
+from gateway.resolvers.staff_requests import resolve_request_queue
 from gateway.resolvers.staff_search import search_customers
 from gateway.schema.common import described_enum
+from gateway.schema.staff_nomination import NominationStatus
 from gateway.schema.staff_receivables import (
     OverdueInvoiceConnection,
     OverdueInvoiceFilter,
     OverdueInvoiceOrder,
     Receivables,
+)
+from gateway.schema.staff_requests import (
+    RequestQueueConnection,
+    RequestQueueFilter,
+    RequestQueueOrder,
+    RequestQueueOrderValue,
 )
 from gateway.schema.staff_search import CustomerSearchConnection
 
@@ -107,6 +117,55 @@ class Staff:
     )
     async def receivables(self, info: Info) -> Receivables:
         return await resolve_receivables(info)
+
+    @strawberry.field(
+        permission_classes=[requires_staff(StaffAbility.REQUEST_QUEUE)],
+        description="Customers' requests across customers, as the CRM's worklist holds them: filter by "
+        "state, kind and age, oldest or newest first. Needs SUPPORT (or a role that includes it).",
+    )
+    async def request_queue(
+        self,
+        info: Info,
+        filter: Annotated[
+            RequestQueueFilter | None,
+            strawberry.argument(description="Which requests; every request when omitted."),
+        ] = None,
+        order_by: Annotated[
+            RequestQueueOrder | None,  # type: ignore[valid-type]
+            strawberry.argument(description="By when each request was filed; oldest first when omitted."),
+        ] = RequestQueueOrderValue.OLDEST_FIRST,
+        first: Annotated[
+            int | None, strawberry.argument(description="How many requests, 0 to 100; 20 when omitted.")
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The `cursor` of the edge (or `pageInfo.endCursor`) to continue after; from "
+                "the start when omitted."
+            ),
+        ] = None,
+    ) -> RequestQueueConnection:
+        return await resolve_request_queue(
+            info, filter, order_by or RequestQueueOrderValue.OLDEST_FIRST, first, after
+        )
+
+    @strawberry.field(
+        permission_classes=[requires_staff(StaffAbility.NOMINATION_STATUS)],
+        description="Which large consumers have submitted a week's weekly nomination, and when its "
+        "gate closes. Needs OPERATIONS.",
+    )
+    async def nomination_status(
+        self,
+        info: Info,
+        week: Annotated[
+            dt.date | None,
+            strawberry.argument(
+                description="Any day of the week (Europe/Prague); the coming week (from next Monday) "
+                "when omitted. At most 52 weeks before and 12 after the coming week (BAD_USER_INPUT)."
+            ),
+        ] = None,
+    ) -> NominationStatus:
+        return await resolve_nomination_status(info, week)
 
 
 @strawberry.type

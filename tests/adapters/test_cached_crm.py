@@ -7,12 +7,21 @@ from collections.abc import AsyncIterator, Sequence
 import pytest
 
 from gateway.adapters.cached import CachedCrm
+from gateway.cache.policy import TTL_SECONDS, Kind
 from gateway.cache.store import CacheStore
 from gateway.domain.contact import ContactDetailsChange
 from gateway.domain.customer_search import CustomerSearch, CustomerSearchPage
 from gateway.domain.customers import Customer
 from gateway.domain.messages import Message
-from gateway.domain.requests import CustomerRequest, NewRequest, RequestKind, RequestUpdate
+from gateway.domain.requests import (
+    CustomerRequest,
+    NewRequest,
+    QueuedRequest,
+    RequestKind,
+    RequestQueuePage,
+    RequestQueueQuery,
+    RequestUpdate,
+)
 from gateway.domain.supply_points import ElectricityTechnicalData, SupplyPoint
 from tests.cache import samples
 from tests.cache.stores import STORE_KINDS, FakeClock, open_test_store
@@ -44,6 +53,13 @@ class FakeCrm:
 
     async def requests_by_id(self, ids: Sequence[str]) -> list[CustomerRequest | None]:
         raise NotImplementedError
+
+    async def request_queue(self, queries: Sequence[RequestQueueQuery]) -> list[RequestQueuePage]:
+        self.calls.append(("request_queue", [str(q.offset) for q in queries]))
+        return [
+            RequestQueuePage(items=(QueuedRequest(samples.request(NOVAK, "R-q"), "Jan Novák"),), total=1)
+            for _ in queries
+        ]
 
     async def messages(self, customer_numbers: Sequence[str]) -> list[list[Message]]:
         raise NotImplementedError
@@ -111,3 +127,37 @@ async def test_a_new_request_shows_at_once_for_its_customer_only(store: CacheSto
 
     # then
     assert inner.calls[-1] == ("requests", [NOVAK])
+
+
+async def test_the_worklist_is_kept_for_seconds_and_a_new_request_drops_it(store: CacheStore) -> None:
+    # given: the worklist's first page is cached
+    inner = FakeCrm()
+    crm = CachedCrm(inner, store)
+    query = RequestQueueQuery(offset=0, limit=20)
+    await crm.request_queue([query])
+    await crm.request_queue([query])
+    assert inner.count("request_queue") == 1
+    other_page = RequestQueueQuery(offset=20, limit=20)
+    await crm.request_queue([other_page])
+    assert inner.count("request_queue") == 2  # another query is another entry
+
+    # when: a request is filed for any customer
+    await crm.create_request(NewRequest(customer_number=SVOBODOVA, kind=RequestKind.OTHER, summary="x"))
+    await crm.request_queue([query])
+
+    # then: the worklist is asked again
+    assert inner.count("request_queue") == 3
+
+
+async def test_the_worklist_lasts_the_cases_ttl(store: CacheStore) -> None:
+    inner = FakeCrm()
+    crm = CachedCrm(inner, store)
+    query = RequestQueueQuery()
+    await crm.request_queue([query])
+    clock = store.clock
+    assert isinstance(clock, FakeClock)
+
+    clock.advance(TTL_SECONDS[Kind.CASES] + 1)
+    await crm.request_queue([query])
+
+    assert inner.count("request_queue") == 2

@@ -9,7 +9,13 @@ from gateway.domain.contact import ContactDetailsChange
 from gateway.domain.customer_search import CustomerSearch, CustomerSearchPage
 from gateway.domain.customers import Customer
 from gateway.domain.messages import Message
-from gateway.domain.requests import CustomerRequest, NewRequest, RequestUpdate
+from gateway.domain.requests import (
+    CustomerRequest,
+    NewRequest,
+    RequestQueuePage,
+    RequestQueueQuery,
+    RequestUpdate,
+)
 from gateway.domain.supply_points import SupplyPoint
 
 
@@ -29,6 +35,9 @@ class CrmBackend(Protocol):
         """Every request of each customer, newest first, with its history; an unknown customer has none."""
 
     async def requests_by_id(self, ids: Sequence[str]) -> list[CustomerRequest | None]: ...
+
+    async def request_queue(self, queries: Sequence[RequestQueueQuery]) -> list[RequestQueuePage]:
+        """Each query's page of the worklist across customers, in order."""
 
     async def messages(self, customer_numbers: Sequence[str]) -> list[list[Message]]:
         """Every message of each customer, newest first; an unknown customer has none."""

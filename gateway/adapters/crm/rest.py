@@ -38,9 +38,12 @@ from gateway.domain.requests import (
     CustomerRequest,
     DocumentUpload,
     NewRequest,
+    QueuedRequest,
     RequestDocument,
     RequestHistoryEntry,
     RequestKind,
+    RequestQueuePage,
+    RequestQueueQuery,
     RequestState,
     RequestUpdate,
 )
@@ -106,6 +109,7 @@ REQUEST_STATES = {
     40: RequestState.REJECTED,
     50: RequestState.CANCELLED,
 }
+REQUEST_STATE_CODES = {state: code for code, state in REQUEST_STATES.items()}
 MESSAGE_KINDS = {"M": MessageKind.MARKETING, "N": MessageKind.PRODUCT_NEWS, "O": MessageKind.NOTICE}
 
 Record = Mapping[str, object]
@@ -360,6 +364,22 @@ def to_request(r: Record) -> CustomerRequest:
             for d in (records(r, "PRILOHY") if "PRILOHY" in r else ())
         ),
     )
+
+
+def to_queued_request(r: Record) -> QueuedRequest:
+    return QueuedRequest(request=to_request(r), customer_name=text(r, "ZAK_NAZEV"))
+
+
+def queue_params(query: RequestQueueQuery) -> dict[str, str | int]:
+    """The worklist's legacy parameters, without paging."""
+    params: dict[str, str | int] = {"razeni": "DAT_VZNIKU" if query.oldest_first else "-DAT_VZNIKU"}
+    if query.states:
+        params["stav"] = ",".join(str(REQUEST_STATE_CODES[s]) for s in query.states)
+    if query.kinds:
+        params["typ"] = ",".join(str(REQUEST_KIND_CODES[k]) for k in query.kinds)
+    if query.created_until is not None:
+        params["do"] = query.created_until.strftime("%Y%m%d")
+    return params
 
 
 def documents_json(documents: Sequence[DocumentUpload]) -> list[dict[str, str]]:
@@ -631,6 +651,41 @@ class RestCrm:
         answers = await asyncio.gather(*(self._one_request("GET", i, "", "request") for i in unique))
         found = dict(zip(unique, answers, strict=True))
         return [found.get(i) for i in ids]
+
+    async def request_queue(self, queries: Sequence[RequestQueueQuery]) -> list[RequestQueuePage]:
+        return list(await asyncio.gather(*(self._queue_page(q) for q in queries)))
+
+    async def _queue_page(self, query: RequestQueueQuery) -> RequestQueuePage:
+        """The query's page from as many of the CRM's pages (at most 50 each) as it spans: the
+        first tells the total, the rest are fetched concurrently."""
+        operation = "request queue"
+        params = queue_params(query)
+        step = min(self._page_size, max(query.limit, 1))
+
+        async def fetch(offset: int, limit: int) -> tuple[int, list[Record]]:
+            answer = await self._call(
+                "GET",
+                "/api/v2/pozadavky",
+                operation=operation,
+                params={**params, "offset": offset, "limit": limit},
+            )
+            try:
+                return integer(answer or {}, "CELKEM"), records(answer or {}, "POZADAVKY")
+            except MalformedError as exc:
+                logger.warning("crm %s: unexpected paging: %s", operation, exc)
+                raise BackendProtocolError(BACKEND) from exc
+
+        total, items = await fetch(query.offset, step)
+        if query.limit == 0:
+            items = []
+        end = min(query.offset + query.limit, total)
+        offsets = range(query.offset + len(items), end, step) if items else range(0)
+        for _, more in await asyncio.gather(*(fetch(o, min(step, end - o)) for o in offsets)):
+            items.extend(more)
+        return RequestQueuePage(
+            items=tuple(translate(to_queued_request, r, operation) for r in items[: query.limit]),
+            total=total,
+        )
 
     async def messages(self, customer_numbers: Sequence[str]) -> list[list[Message]]:
         return await self._per_customer(customer_numbers, "zpravy", "ZPRAVY", to_message, "messages")

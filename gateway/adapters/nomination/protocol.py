@@ -16,6 +16,7 @@ from gateway.domain.nomination import (
     Resolution,
     SubmissionReceipt,
     WeeklyNomination,
+    WeekStatus,
 )
 
 
@@ -38,6 +39,11 @@ class NominationBackend(Protocol):
     async def days(self, periods: Sequence[NominationPeriod]) -> list[DailyRefinement | None]: ...
 
     async def months(self, periods: Sequence[NominationPeriod]) -> list[MonthlyRefinement | None]: ...
+
+    async def week_statuses(self, week_starts: Sequence[dt.date]) -> list[WeekStatus]:
+        """For each week (its Monday), who of the roster of large consumers has submitted its
+        weekly values and when its gate closes. ``BadUserInput``-worthy starts (not a Monday)
+        are the caller's to refuse; the system's refusal is ``BackendRejected``."""
 
     async def submit_week(
         self,

@@ -17,6 +17,7 @@ Failures become ``gateway.errors`` only:
     malformed XML, unexpected shape, any other fault                 BackendProtocolError
     fault 2001 no nomination contract                                None (reads), NotFound (submissions)
     fault 1300 bad parameter on a read (period outside the contract) None
+    fault 1300 on the week status (not a Monday)                     BackendRejected
     fault 1300 on a submission, any other client fault               BackendRejected
     a refused submission (VYSLEDEK/KOD other than 0)                 NominationRejected, positioned
 
@@ -47,6 +48,7 @@ from gateway.adapters.soap import (
     mapped,
 )
 from gateway.domain.nomination import (
+    ConsumerWeekStatus,
     DailyRefinement,
     Interval,
     MonthlyRefinement,
@@ -59,6 +61,7 @@ from gateway.domain.nomination import (
     Resolution,
     SubmissionReceipt,
     WeeklyNomination,
+    WeekStatus,
 )
 from gateway.domain.supply_points import Commodity
 from gateway.errors import BackendProtocolError, BackendRejected, NotFound
@@ -267,6 +270,40 @@ def month_from(customer_number: str, month: dt.date, answer: etree._Element) -> 
     )
 
 
+GATE = {"O": True, "U": False}  # BRANA: otevřena, uzavřena
+SUBMITTED_STATES = frozenset({NominationState.SUBMITTED, NominationState.ACCEPTED})
+
+
+def consumer_status_from(node: etree._Element) -> ConsumerWeekStatus:
+    received = _opt_text(node, "CAS_PRIJETI")
+    return ConsumerWeekStatus(
+        customer_number=_text(node, "ZAK_CISLO"),
+        customer_name=_text(node, "NAZEV"),
+        eic=_text(node, "EIC"),
+        contract_number=_text(node, "CIS_SML"),
+        submitted=STATE_BY_CODE[int(_text(node, "STAV"))] in SUBMITTED_STATES,
+        submission_id=_opt_text(node, "ID_PODANI"),
+        submitted_at=_time(received) if received is not None else None,
+    )
+
+
+def week_status_from(week_start: dt.date, answer: etree._Element) -> WeekStatus:
+    if legacy_date(_text(answer, "DAT_OD")) != week_start:
+        raise ValueError("the status is of another week")
+    consumers = tuple(consumer_status_from(node) for node in answer.iterchildren(_q("ODBERATEL")))
+    expected, submitted = int(_text(answer, "POCET_OCEKAVANO")), int(_text(answer, "POCET_PODANO"))
+    if expected != len(consumers) or submitted != sum(c.submitted for c in consumers):
+        raise ValueError("the counts do not match the consumers listed")
+    return WeekStatus(
+        week_start=week_start,
+        gate_closure=_time(_text(answer, "UZAVERKA")),
+        gate_open=GATE[_text(answer, "BRANA")],
+        expected=expected,
+        submitted=submitted,
+        consumers=consumers,
+    )
+
+
 def receipt_from(
     answer: etree._Element, kind: NominationKind, days: Sequence[tuple[dt.date, Sequence[Interval]]]
 ) -> SubmissionReceipt:
@@ -408,6 +445,13 @@ class SoapNomination:
             return mapped(BACKEND, "month", lambda: month_from(period.customer_number, month, answer))
 
         return list(await asyncio.gather(*(one(period) for period in periods)))
+
+    async def week_statuses(self, week_starts: Sequence[dt.date]) -> list[WeekStatus]:
+        async def one(week_start: dt.date) -> WeekStatus:
+            answer = await self._soap.call("GetWeekStatus", DAT_OD=f"{week_start:%Y%m%d}")
+            return mapped(BACKEND, "week status", lambda: week_status_from(week_start, answer))
+
+        return list(await asyncio.gather(*(one(start) for start in week_starts)))
 
     # -- submissions
 
