@@ -23,7 +23,7 @@ import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from pydantic.fields import FieldInfo
@@ -39,6 +39,9 @@ from gateway.config import (
 )
 from gateway.observability.log_format import LogFormat, logging_config
 
+if TYPE_CHECKING:
+    from gateway.permissions import StaffRole
+
 log = logging.getLogger("gateway")
 
 DEMO_LOGINS = (
@@ -48,6 +51,13 @@ DEMO_LOGINS = (
     ("teplarna", "large consumer: nomination"),
     ("poradce", "third party: VIEW_BILLING on novak's customer number"),
     ("novak2", "a second account with novak's e-mail, to merge"),
+)
+DEMO_STAFF_KEYS = (  # gateway.store.demo.DEMO_KEYS, as the banner shows them
+    ("demo-staff-key", "every role"),
+    ("demo-support-key", "SUPPORT: any customer, search, request queue"),
+    ("demo-finance-key", "FINANCE: SUPPORT plus receivables and overdue invoices"),
+    ("demo-operations-key", "OPERATIONS: SUPPORT plus nomination status"),
+    ("demo-auditor-key", "AUDITOR: the audit log only"),
 )
 DEMO_PASSWORD = "Demo-heslo-2026"  # noqa: S105 -- the published demo password
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///var/demo.db"
@@ -221,7 +231,10 @@ async def _demo(settings: Settings) -> None:
     print(f"Demo logins (password {DEMO_PASSWORD}):")
     for login, what in DEMO_LOGINS:
         print(f"  {login:<10} {what}")
-    print("Staff API key: demo-staff-key (header X-API-Key)\n", flush=True)
+    print("Staff API keys (header X-API-Key):")
+    for key, what in DEMO_STAFF_KEYS:
+        print(f"  {key:<20} {what}")
+    print(flush=True)
     gateway = uvicorn.Server(uvicorn.Config(create_app(settings), **server_options(settings, "demo")))
     try:
         await gateway.serve(sockets=[sock])
@@ -251,6 +264,22 @@ def _shown_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def _staff_roles(given: Sequence[str] | None) -> list[StaffRole]:
+    """``--role`` values as ``StaffRole``s: at least one, each a role's name (any case)."""
+    from gateway.permissions import StaffRole  # noqa: PLC0415 -- keeps ``gateway --help`` lean
+
+    known = ", ".join(role.value for role in StaffRole)
+    if not given:
+        raise CommandError(f"api-key create: give the key at least one --role ({known})")
+    roles = []
+    for name in given:
+        try:
+            roles.append(StaffRole(name.strip().upper()))
+        except ValueError:
+            raise CommandError(f"api-key create: there is no role {name!r} (roles: {known})") from None
+    return roles
+
+
 async def _api_key(settings: Settings, args: argparse.Namespace) -> None:
     """Staff keys in ``settings.database_url``; only the key's hash is stored."""
     from gateway.errors import NotFound  # noqa: PLC0415 -- keeps ``gateway --help`` lean
@@ -258,6 +287,7 @@ async def _api_key(settings: Settings, args: argparse.Namespace) -> None:
     from gateway.store.db import create_engine, create_sessionmaker, transaction  # noqa: PLC0415
     from gateway.store.migrate import upgrade_to_head  # noqa: PLC0415
 
+    roles = _staff_roles(args.role) if args.action == "create" else []  # before the store is touched
     database = _shown_url(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
@@ -265,8 +295,11 @@ async def _api_key(settings: Settings, args: argparse.Namespace) -> None:
         now = dt.datetime.now(dt.UTC)
         async with transaction(create_sessionmaker(engine)) as db:
             if args.action == "create":
-                raw, key = await api_keys.create_api_key(db, name=args.name, now=now)
-                print(f"id {key.id}  name {key.name}  in {database}\n{raw}\n(shown once: store it now)")
+                raw, key = await api_keys.create_api_key(db, name=args.name, roles=roles, now=now)
+                print(
+                    f"id {key.id}  name {key.name}  roles {','.join(key.roles)}  in {database}\n{raw}\n"
+                    "(shown once: store it now)"
+                )
             elif args.action == "revoke":
                 try:
                     await api_keys.revoke_api_key(db, key_id=args.id, now=now)
@@ -280,7 +313,10 @@ async def _api_key(settings: Settings, args: argparse.Namespace) -> None:
                 print(f"keys in {database}:")
                 for key in await api_keys.list_api_keys(db):
                     state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
-                    print(f"{key.id:>5}  {key.name:<30}  created {key.created_at:%Y-%m-%d}  {state}")
+                    print(
+                        f"{key.id:>5}  {key.name:<30}  {','.join(key.roles):<30}  "
+                        f"created {key.created_at:%Y-%m-%d}  {state}"
+                    )
     finally:
         await engine.dispose()
 
@@ -375,13 +411,24 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"use the demo's database (GATEWAY_DATABASE_URL if set, else {DEMO_DATABASE_URL})",
     )
     keys = api_key.add_subparsers(dest="action", required=True)
-    keys.add_parser("create", help="create a key; prints the raw key once").add_argument(
-        "name", help="who or what the key is for"
+    create = keys.add_parser(
+        "create",
+        help="create a key with its roles; prints the raw key once",
+        description="A staff key with one or more roles: SUPPORT (any customer, search, request "
+        "queue), FINANCE (SUPPORT plus receivables), OPERATIONS (SUPPORT plus nomination "
+        "status), AUDITOR (the audit log only).",
+    )
+    create.add_argument("name", help="who or what the key is for")
+    create.add_argument(
+        "--role",
+        action="append",
+        metavar="ROLE",
+        help="SUPPORT, FINANCE, OPERATIONS or AUDITOR; repeat for more (at least one)",
     )
     keys.add_parser("revoke", help="revoke a key by its id").add_argument(
         "id", type=int, help="the key's id (see list)"
     )
-    keys.add_parser("list", help="list the keys (never their values)")
+    keys.add_parser("list", help="list the keys with their roles (never their values)")
     schema = commands.add_parser("schema", help="the GraphQL schema as an artifact").add_subparsers(
         dest="action", required=True
     )

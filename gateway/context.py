@@ -11,8 +11,8 @@ from strawberry.types import Info as StrawberryInfo
 from gateway.cache.responses import Reads
 from gateway.config import Settings
 from gateway.dataloaders import Loaders
-from gateway.errors import Unauthenticated
-from gateway.permissions import STAFF_ACCESS, Access, StaffRole
+from gateway.errors import Forbidden, Unauthenticated
+from gateway.permissions import STAFF_ACCESS, Access, StaffAbility, StaffRole, staff_abilities
 from gateway.ratelimit.buckets import Decision
 from gateway.services import Services
 
@@ -30,11 +30,19 @@ class Viewer:
     email_verified: bool = False
 
 
+STAFF_CUSTOMERS_REFUSAL = "This API key's roles do not include reading customers."
+
+
 @dataclass(frozen=True, slots=True)
 class Staff:
+    """A staff API key and the roles stored with it (``gateway.store.api_keys``)."""
+
     key_id: int
     name: str
-    roles: frozenset[StaffRole] = frozenset(StaffRole)
+    roles: frozenset[StaffRole]
+
+    def may(self, ability: StaffAbility) -> bool:
+        return ability in staff_abilities(self.roles)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +95,25 @@ class Context:
         if self.rejected_credential is not None:
             raise Unauthenticated(self.rejected_credential)
 
+    def require_staff_customer_reads(self) -> None:
+        """FORBIDDEN for a staff key whose roles lack ``READ_CUSTOMERS`` (an AUDITOR-only key).
+
+        FORBIDDEN, not NOT_FOUND: the refusal is about the key, the same for every number
+        and ID (so it confirms nothing about any of them), and is raised before anything is
+        looked up. NOT_FOUND would tell an auditor, who sees customer numbers in the audit
+        trail, that those customers do not exist."""
+        if self.staff is not None and not self.staff.may(StaffAbility.READ_CUSTOMERS):
+            raise Forbidden(STAFF_CUSTOMERS_REFUSAL)
+
     def access(self, customer_number: str) -> Access | None:
         """The viewer's access to ``customer_number`` (loaded from the store for this request
         only, so a revoked or expired grant gives nothing from the next request on); ``None``
-        without any. UNAUTHENTICATED for an anonymous caller: who asks comes first."""
+        without any. UNAUTHENTICATED for an anonymous caller: who asks comes first. Staff get
+        ``STAFF_ACCESS`` when their roles grant ``READ_CUSTOMERS`` (FORBIDDEN otherwise),
+        and the number is audited as read."""
         self.touched.add(customer_number)
         if self.staff is not None:
+            self.require_staff_customer_reads()
             self.staff_reads.add(customer_number)
             return STAFF_ACCESS
         if self.viewer is None:

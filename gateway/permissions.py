@@ -1,7 +1,8 @@
 """Who may see what, declared on every field.
 
 A viewer's access to a customer number is a role plus scopes. Owners hold every scope;
-delegates hold the scopes the owner granted; staff read everything and change nothing.
+delegates hold the scopes the owner granted; staff read everything and change nothing
+(a staff key whose roles lack ``READ_CUSTOMERS`` reads no customer: ``Context.access``).
 Every field of the schema declares who may read it (``Customer``, its overview and the node
 types field by field), one of:
 
@@ -165,6 +166,7 @@ def requires_staff(ability: StaffAbility) -> type[BasePermission]:
 
     class RequiresStaffAbility(BasePermission):
         message = "You may not see or do this."
+        required: Final = ability  # what tests/schema/test_staff_abilities.py reads back
 
         def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
             staff = info.context.staff

@@ -82,7 +82,7 @@ async def authenticate_request(context: Context) -> None:
         async with transaction(context.services.store) as db:
             key = await api_keys.resolve_api_key(db, raw_key=raw_key)
             if key is not None:
-                context.staff = Staff(key_id=key.id, name=key.name)
+                context.staff = Staff(key_id=key.id, name=key.name, roles=api_keys.roles_of(key))
         if context.staff is None:
             context.rejected_credential = API_KEY_REFUSED
     elif token is not None:

@@ -13,7 +13,8 @@ import pytest
 
 from gateway.cli import DEMO_DATABASE_URL, demo_settings
 from gateway.config import Settings, unknown_variables, variable
-from gateway.store.api_keys import resolve_api_key
+from gateway.permissions import StaffRole
+from gateway.store.api_keys import resolve_api_key, roles_of
 from gateway.store.db import create_engine, create_sessionmaker, transaction
 
 REPO = Path(__file__).resolve().parents[1]
@@ -148,7 +149,7 @@ def test_revoking_a_key_that_does_not_exist_is_one_line(tmp_path: Path) -> None:
 
 async def test_a_key_created_for_the_demo_is_in_the_demo_database(tmp_path: Path) -> None:
     # when a key is made with --demo
-    created = gateway("api-key", "--demo", "create", "dashboards", cwd=tmp_path)
+    created = gateway("api-key", "--demo", "create", "dashboards", "--role", "SUPPORT", cwd=tmp_path)
 
     # then it is printed once and is a valid key in the database `gateway demo` serves from
     assert created.returncode == 0, created.stderr
@@ -166,6 +167,58 @@ async def test_a_key_created_for_the_demo_is_in_the_demo_database(tmp_path: Path
     assert listed.returncode == 0
     assert "dashboards" not in listed.stdout
     assert "dashboards" in gateway("api-key", "--demo", "list", cwd=tmp_path).stdout
+
+
+async def test_a_key_is_created_with_its_roles_and_listed_with_them(tmp_path: Path) -> None:
+    # when: a key with two roles (any case, one given twice), and one with a single role
+    created = gateway(
+        "api-key",
+        "create",
+        "month end",
+        "--role",
+        "finance",
+        "--role",
+        "AUDITOR",
+        "--role",
+        "FINANCE",
+        cwd=tmp_path,
+    )
+    gateway("api-key", "create", "desk", "--role", "SUPPORT", cwd=tmp_path)
+    listed = gateway("api-key", "list", cwd=tmp_path)
+
+    # then: the key holds them, each once; the list shows each key's roles, never its value
+    assert created.returncode == 0, created.stderr
+    assert "roles FINANCE,AUDITOR" in created.stdout
+    raw = next(line for line in created.stdout.splitlines() if line.startswith("gwk_"))
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/var/gateway.db")
+    try:
+        async with transaction(create_sessionmaker(engine)) as db:
+            key = await resolve_api_key(db, raw_key=raw)
+            assert key is not None
+            assert roles_of(key) == {StaffRole.FINANCE, StaffRole.AUDITOR}
+    finally:
+        await engine.dispose()
+    assert listed.returncode == 0, listed.stderr
+    rows = {line.split()[1]: line for line in listed.stdout.splitlines()[1:]}
+    assert "FINANCE,AUDITOR" in rows["month"]
+    assert "SUPPORT" in rows["desk"] and "FINANCE" not in rows["desk"]
+    assert raw not in listed.stdout
+
+
+def test_an_unknown_role_is_one_line_naming_it_and_the_roles(tmp_path: Path) -> None:
+    result = gateway("api-key", "create", "desk", "--role", "SUPPORT", "--role", "ADMIN", cwd=tmp_path)
+
+    line = assert_one_clear_line(result, naming="'ADMIN'")
+    assert "SUPPORT, FINANCE, OPERATIONS, AUDITOR" in line
+    assert not (tmp_path / "var").exists()  # refused before the store was touched
+
+
+def test_a_key_without_a_role_is_one_line_asking_for_one(tmp_path: Path) -> None:
+    result = gateway("api-key", "create", "desk", cwd=tmp_path)
+
+    line = assert_one_clear_line(result, naming="--role")
+    assert "at least one" in line
+    assert not (tmp_path / "var").exists()
 
 
 def test_help_reads_as_text_and_serve_help_lists_every_setting(tmp_path: Path) -> None:

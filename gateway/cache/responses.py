@@ -6,11 +6,13 @@ is the session check plus one lookup. What makes it safe where a cache keyed by 
 
 - **The key** (``response_key``) holds the principal (the session of a user, a staff key),
   a fingerprint of everything the answer may depend on about it (login, e-mail and its
-  verification, the active customer number, every grant with its role and scopes), the
-  SHA-256 of the document that ran (after persisted queries resolved it), the operation's
-  name and the variables. The session and its grants are read from the store on every
-  request, hit or miss, so a revoked or expired grant, a logout or a cancelled account
-  changes the key (or leaves the caller anonymous, who is never served from here) at once.
+  verification, the active customer number, every grant with its role and scopes; for a
+  staff key its name and roles, so a key whose roles change is never served an answer its
+  old roles read), the SHA-256 of the document that ran (after persisted queries resolved
+  it), the operation's name and the variables. The session and its grants (a key and its
+  roles) are read from the store on every request, hit or miss, so a revoked or expired
+  grant, a logout or a cancelled account changes the key (or leaves the caller anonymous,
+  who is never served from here) at once.
 - **What is kept**: only an operation that is a query whose root fields are all
   ``CACHEABLE_ROOTS``, that ended without an error, served nothing stale and read nothing
   past the back-end cache (nomination is always live). Its lifetime is the shortest TTL of

@@ -29,7 +29,15 @@ from gateway.dataloaders import Loaders
 from gateway.document_links import signature_allows
 from gateway.domain.access import Scope
 from gateway.domain.billing import Document
-from gateway.errors import BackendError, BadUserInput, ErrorCode, GatewayError, NotFound, Unauthenticated
+from gateway.errors import (
+    BackendError,
+    BadUserInput,
+    ErrorCode,
+    Forbidden,
+    GatewayError,
+    NotFound,
+    Unauthenticated,
+)
 from gateway.http.refusals import refusal
 from gateway.schema.node import from_global_id
 from gateway.services import Services
@@ -108,8 +116,11 @@ async def document_endpoint(request: Request) -> Response:
         context = await _requester(request, services)
         try:
             context.require_identity()
+            context.require_staff_customer_reads()  # an AUDITOR-only key: before billing is asked
         except Unauthenticated as exc:
             return unauthenticated(context, exc)
+        except Forbidden as exc:
+            return error(403, ErrorCode.FORBIDDEN, exc.message)
     try:
         (document,) = await services.backends.billing.documents([document_id])
     except BackendError as exc:

@@ -333,7 +333,8 @@ def _principal(context: Context) -> tuple[str, list[object], str] | None:
         ]
         return f"s:{viewer.session_id}", fingerprint, f"u:{viewer.user_id}"
     if context.staff is not None:
-        return f"k:{context.staff.key_id}", [context.staff.name], f"k:{context.staff.key_id}"
+        roles = sorted(role.value for role in context.staff.roles)  # what the key may read
+        return f"k:{context.staff.key_id}", [context.staff.name, roles], f"k:{context.staff.key_id}"
     return None
 
 

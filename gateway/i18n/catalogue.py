@@ -205,6 +205,10 @@ MESSAGES: dict[str, Text] = {
     ),
     "STAFF_READ_ONLY": Text("Přístup zaměstnanců je jen pro čtení.", "Staff access is read-only."),
     "STAFF_NO_REQUESTS": Text("Zaměstnanci nemohou podávat požadavky.", "Staff cannot submit requests."),
+    "STAFF_NO_CUSTOMERS": Text(
+        "Role tohoto API klíče nezahrnují čtení zákazníků.",
+        "This API key's roles do not include reading customers.",
+    ),
     "NOT_ALLOWED": Text("Tohle vidět ani dělat nesmíte.", "You may not see or do this."),
     "NOT_FOUND": Text("Nenalezeno.", "Not found."),
     "LINK_INVALID": Text("Tento odkaz není (nebo už není) platný.", "This link is not valid, or no longer."),
@@ -285,6 +289,16 @@ MESSAGES: dict[str, Text] = {
     "DATE_FROM_RANGE": Text("`dateFrom` je pozdější než `dateTo`.", "`dateFrom` is later than `dateTo`."),
     "CREATED_RANGE": Text(
         "`createdFrom` je pozdější než `createdTo`.", "`createdFrom` is later than `createdTo`."
+    ),
+    "AUDIT_PERIOD": Text(
+        "`filter.since` je pozdější než `filter.until`.", "`filter.since` is later than `filter.until`."
+    ),
+    "AUDIT_CUSTOMER_NUMBER": Text(
+        "`filter.customerNumber` není číslo zákazníka (10 číslic).",
+        "`filter.customerNumber` is not a customer number (10 digits).",
+    ),
+    "AUDIT_ACTION_LENGTH": Text(
+        "`filter.action` musí mít 1 až {max} znaků.", "`filter.action` must have 1 to {max} characters."
     ),
     "SUPPLY_POINT_ID": Text(
         "`supplyPointId` není ID odběrného místa.", "`supplyPointId` is not a supply point's ID."

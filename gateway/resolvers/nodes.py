@@ -56,6 +56,7 @@ NODE_RESOLVERS: dict[str, NodeResolver] = {
 
 
 async def resolve_node(info: Info, global_id: str) -> Node:
+    info.context.require_staff_customer_reads()  # before the ID is even decoded
     type_name, raw_id = from_global_id(global_id)
     resolve = NODE_RESOLVERS.get(type_name)
     if resolve is None:
@@ -75,7 +76,9 @@ async def _node_or_none(info: Info, global_id: str) -> Node | None:
 
 def resolve_nodes(info: Info, global_ids: Sequence[str]) -> list[Awaitable[Node | None]]:
     """One item per ID, in order. Each resolves on its own (the loaders batch them): an ID the
-    viewer cannot see is null; a back end that fails fails only its items."""
+    viewer cannot see is null; a back end that fails fails only its items. A staff key
+    without ``READ_CUSTOMERS`` is refused as a whole (FORBIDDEN), not answered with nulls."""
+    info.context.require_staff_customer_reads()
     if len(global_ids) > MAX_NODE_IDS:
         raise BadUserInput(f"`ids` may hold at most {MAX_NODE_IDS} IDs.")
     return [_node_or_none(info, global_id) for global_id in global_ids]

@@ -24,11 +24,13 @@ import strawberry
 from gateway.context import Info
 from gateway.domain.billing import OverdueOrder
 from gateway.permissions import PUBLIC, NoRejectedCredential, StaffAbility, StaffRole, requires_staff
+from gateway.resolvers.staff_audit import resolve_audit_log
 from gateway.resolvers.staff_nomination import resolve_nomination_status
 from gateway.resolvers.staff_receivables import resolve_overdue_invoices, resolve_receivables
 from gateway.resolvers.staff_requests import resolve_request_queue
 from gateway.resolvers.staff_search import search_customers
-from gateway.schema.common import described_enum
+from gateway.schema.common import MAX_PAGE_SIZE, described_enum
+from gateway.schema.staff_audit import AuditLogConnection, AuditLogFilter
 from gateway.schema.staff_nomination import NominationStatus
 from gateway.schema.staff_receivables import (
     OverdueInvoiceConnection,
@@ -166,6 +168,27 @@ class Staff:
         ] = None,
     ) -> NominationStatus:
         return await resolve_nomination_status(info, week)
+
+    @strawberry.field(
+        permission_classes=[requires_staff(StaffAbility.AUDIT_LOG)],
+        description="The audit trail, newest first: every staff read (one entry per customer number "
+        "an answer revealed), every read of this trail, and the portal users' actions. Each read "
+        "of it is itself recorded (`audit_log_read`). Needs the AUDITOR role.",
+    )
+    async def audit_log(
+        self,
+        info: Info,
+        filter: Annotated[
+            AuditLogFilter | None, strawberry.argument(description="Which entries; all when omitted.")
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description=f"At most this many entries (0 to {MAX_PAGE_SIZE}).")
+        ] = 50,
+        after: Annotated[
+            str | None, strawberry.argument(description="Continue after this cursor (`pageInfo.endCursor`).")
+        ] = None,
+    ) -> AuditLogConnection:
+        return await resolve_audit_log(info, filter, first, after)
 
 
 @strawberry.type

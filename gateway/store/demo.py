@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway import tokens
 from gateway.domain.access import Scope
 from gateway.passwords import hash_password
+from gateway.permissions import StaffRole
 from gateway.store.access import access_for, grant_delegate, grant_owner
 from gateway.store.accounts import create_user, find_user_by_login
 from gateway.store.api_keys import create_api_key
@@ -23,6 +24,22 @@ from gateway.store.models import ApiKey, User
 
 DEMO_PASSWORD = "Demo-heslo-2026"  # noqa: S105 -- published demo credential
 DEMO_STAFF_KEY = "demo-staff-key"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoKey:
+    raw_key: str
+    name: str
+    roles: frozenset[StaffRole]
+
+
+DEMO_KEYS = (
+    DemoKey(DEMO_STAFF_KEY, "demo staff", frozenset(StaffRole)),  # every role (PRODUCT.md)
+    DemoKey("demo-support-key", "demo support", frozenset({StaffRole.SUPPORT})),
+    DemoKey("demo-finance-key", "demo finance", frozenset({StaffRole.FINANCE})),
+    DemoKey("demo-operations-key", "demo operations", frozenset({StaffRole.OPERATIONS})),
+    DemoKey("demo-auditor-key", "demo auditor", frozenset({StaffRole.AUDITOR})),
+)
 
 NOVAK = "1000012345"
 SVOBODOVA = "1000023456"
@@ -89,8 +106,11 @@ async def seed_demo(session: AsyncSession, *, now: datetime | None = None) -> No
             consent_text=PORADCE_CONSENT,
             now=now,
         )
-    staff_key = await session.execute(
-        select(ApiKey).where(ApiKey.key_hash == tokens.hash_token(DEMO_STAFF_KEY))
-    )
-    if staff_key.scalar_one_or_none() is None:
-        await create_api_key(session, name="demo staff", now=now, raw_key=DEMO_STAFF_KEY)
+    for demo_key in DEMO_KEYS:
+        found = await session.execute(
+            select(ApiKey).where(ApiKey.key_hash == tokens.hash_token(demo_key.raw_key))
+        )
+        if found.scalar_one_or_none() is None:
+            await create_api_key(
+                session, name=demo_key.name, roles=demo_key.roles, now=now, raw_key=demo_key.raw_key
+            )

@@ -6,7 +6,7 @@
            ├─< email_verifications one-time e-mail confirmation tokens (hash only)
            └─< idempotency_records replayable mutation results, unique per (user, key)
     owned_customers                one row per customer number that has had an owner: its lock
-    api_keys                       staff keys (hash only)
+    api_keys                       staff keys (hash only) and their roles
     audit_log                      append-only record of who did or read what
 
 Every timestamp is a timezone-aware UTC ``datetime`` in Python, whichever database
@@ -272,6 +272,9 @@ class ApiKey(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # ``gateway.permissions.StaffRole`` names, in the enum's order (at least one; a name the
+    # code no longer knows grants nothing). Keys from before 0005 hold SUPPORT.
+    roles: Mapped[list[str]] = mapped_column(JSONDocument)
 
 
 class AuditEntry(Base):

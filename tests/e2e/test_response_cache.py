@@ -14,12 +14,14 @@ from typing import Any
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import update
 from starlette.applications import Starlette
 
 from gateway.app import create_app
 from gateway.store import audit
 from gateway.store.db import transaction
-from gateway.store.models import ActorKind
+from gateway.store.models import ActorKind, ApiKey
+from gateway.tokens import hash_token
 from tests.e2e.client import GraphQLClient, error_codes, set_faults
 from tests.e2e.conftest import REDIS_URL, SettableClock, _flushed_redis, settings_in
 from tests.e2e.simulators import own_simulators
@@ -251,6 +253,26 @@ async def test_a_staff_hit_is_audited_like_a_miss(gql: GraphQLClient, app: Starl
         (NOVAK, "staff_read", "Named"),
         (NOVAK, "staff_read", "Named"),
     ]
+
+
+async def test_a_staff_keys_answers_are_not_served_once_its_roles_change(
+    gql: GraphQLClient, app: Starlette
+) -> None:
+    # given: a support key's answer, kept
+    gql.headers["X-API-Key"] = "demo-support-key"
+    kept = await gql.execute(NAMED, {"n": NOVAK})
+    assert "errors" not in kept
+
+    # when: the key's roles become AUDITOR only (no customers), and it asks again
+    async with transaction(app.state.services.store) as db:
+        await db.execute(
+            update(ApiKey).where(ApiKey.key_hash == hash_token("demo-support-key")).values(roles=["AUDITOR"])
+        )
+    again = await gql.execute(NAMED, {"n": NOVAK})
+
+    # then: the roles are part of the key's fingerprint: no hit, refused
+    assert error_codes(again) == ["FORBIDDEN"]
+    assert await lookups(gql.http) == {"miss": 2}
 
 
 async def test_viewer_and_rate_limit_fields_are_never_kept(gql: GraphQLClient) -> None:

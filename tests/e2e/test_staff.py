@@ -73,7 +73,7 @@ async def test_the_cli_creates_a_key_once_and_revokes_it(
             main(list(argv))
         return capsys.readouterr().out
 
-    created = await asyncio.to_thread(run, "api-key", "create", "dashboard")
+    created = await asyncio.to_thread(run, "api-key", "create", "dashboard", "--role", "SUPPORT")
     key_id, raw = created.split()[1], created.splitlines()[1]
     staff = GraphQLClient(client)
     staff.headers["X-API-Key"] = raw

@@ -6,12 +6,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fixtures import personas
+from gateway.cli import DEMO_STAFF_KEYS
 from gateway.domain.access import Scope
 from gateway.passwords import verify_password
+from gateway.permissions import StaffRole
 from gateway.store import demo
 from gateway.store.access import access_for, list_customer_access
 from gateway.store.accounts import find_user_by_login, users_sharing_email
-from gateway.store.api_keys import resolve_api_key
+from gateway.store.api_keys import resolve_api_key, roles_of
 from gateway.store.models import AccessRole, ApiKey, CustomerAccess, User
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -72,12 +74,32 @@ async def test_novak_and_novak2_share_a_verified_email(session: AsyncSession) ->
     assert [user.login for user in sharing] == ["novak2"]
 
 
-async def test_the_demo_staff_key_resolves(session: AsyncSession) -> None:
+async def test_the_demo_staff_keys_resolve_with_their_roles(session: AsyncSession) -> None:
     await demo.seed_demo(session, now=NOW)
 
-    key = await resolve_api_key(session, raw_key="demo-staff-key")
+    roles = {}
+    for raw in (
+        "demo-staff-key",
+        "demo-support-key",
+        "demo-finance-key",
+        "demo-operations-key",
+        "demo-auditor-key",
+    ):
+        key = await resolve_api_key(session, raw_key=raw)
+        assert key is not None, raw
+        roles[raw] = roles_of(key)
 
-    assert key is not None
+    assert roles == {
+        "demo-staff-key": set(StaffRole),  # every role (PRODUCT.md)
+        "demo-support-key": {StaffRole.SUPPORT},
+        "demo-finance-key": {StaffRole.FINANCE},
+        "demo-operations-key": {StaffRole.OPERATIONS},
+        "demo-auditor-key": {StaffRole.AUDITOR},
+    }
+
+
+def test_the_demo_banner_lists_every_demo_key() -> None:
+    assert [key for key, _ in DEMO_STAFF_KEYS] == [key.raw_key for key in demo.DEMO_KEYS]
 
 
 async def test_seeding_twice_creates_nothing_more(session: AsyncSession) -> None:
@@ -91,4 +113,4 @@ async def test_seeding_twice_creates_nothing_more(session: AsyncSession) -> None
         (await session.execute(select(func.count()).select_from(model))).scalar_one()
         for model in (User, CustomerAccess, ApiKey)
     ]
-    assert counts == [6, 6, 1]
+    assert counts == [6, 6, len(demo.DEMO_KEYS)]

@@ -10,8 +10,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Column, Connection, Integer, MetaData, Table, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway.permissions import StaffRole
+from gateway.store.api_keys import roles_of
+from gateway.store.db import create_sessionmaker
 from gateway.store.migrate import downgrade_to, upgrade_to_head
-from gateway.store.models import Base, CustomerAccess, User
+from gateway.store.models import ApiKey, Base, CustomerAccess, User
 
 pytestmark = pytest.mark.parametrize(
     "empty_database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
@@ -126,3 +129,36 @@ async def test_0002_gives_every_customer_number_owned_before_it_its_lock_row(
     async with empty_engine.connect() as connection:
         rows = (await connection.execute(text("SELECT customer_number FROM owned_customers"))).scalars().all()
     assert rows == ["1000012345"]
+
+
+async def test_0005_gives_every_key_from_before_it_the_support_role(empty_engine: AsyncEngine) -> None:
+    # given: a store at 0004 with a key, as a key was then: no roles
+    await upgrade_to_head(empty_engine)
+    await downgrade_to(empty_engine, "0004")
+    at = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    keys_now = Base.metadata.tables[ApiKey.__tablename__]
+    keys = sa.table(
+        "api_keys",
+        *(sa.column(name, keys_now.c[name].type) for name in ("id", "name", "key_hash", "created_at")),
+    )
+    async with empty_engine.begin() as connection:
+        await connection.execute(
+            keys.insert().values(id=1, name="dashboard", key_hash="0" * 64, created_at=at)
+        )
+
+    # when
+    await upgrade_to_head(empty_engine)
+
+    # then: it reads customers as before, and a new key must name its roles
+    async with empty_engine.connect() as connection:
+        stored = (await connection.execute(sa.select(keys_now.c.roles))).scalars().all()
+    assert stored == [["SUPPORT"]]
+    async with create_sessionmaker(empty_engine)() as session:
+        key = await session.get(ApiKey, 1)
+        assert key is not None
+        assert roles_of(key) == {StaffRole.SUPPORT}
+    with pytest.raises(sa.exc.IntegrityError):
+        async with empty_engine.begin() as connection:
+            await connection.execute(
+                keys.insert().values(id=2, name="no roles", key_hash="1" * 64, created_at=at)
+            )
