@@ -7,7 +7,8 @@ FROM node:20-bookworm-slim AS graphiql
 RUN apt-get update && apt-get install -y --no-install-recommends make && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Makefile ./
-RUN make graphiql-assets && test -f gateway/static/graphiql/graphiql.min.js
+RUN make graphiql-assets dashboard-assets && test -f gateway/static/graphiql/graphiql.min.js \
+ && test -f gateway/static/chartjs/chart.umd.min.js
 
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -17,6 +18,7 @@ COPY pyproject.toml README.md ./
 COPY gateway ./gateway
 COPY fixtures ./fixtures
 COPY --from=graphiql /src/gateway/static/graphiql ./gateway/static/graphiql
+COPY --from=graphiql /src/gateway/static/chartjs ./gateway/static/chartjs
 RUN /opt/gateway/bin/pip install . && /opt/gateway/bin/python -m compileall -q /opt/gateway
 
 FROM python:3.11-slim-bookworm AS runtime

@@ -7,18 +7,21 @@ GRAPHIQL := gateway/static/graphiql
 PEER_HIVE ?= ../shared/peer-hive
 EXPLORER_PATCHED := $(GRAPHIQL)/plugin-explorer/.enum-lists
 GRAPHIQL_PACKAGES := graphiql@3.8.3 react@18.2.0 react-dom@18.2.0 @graphiql/plugin-explorer@1.0.2 js-cookie@3.0.5
+# The staff dashboard's bar chart (gateway/http/dashboard.py): Chart.js's UMD build, one file, no dependencies.
+CHARTJS := gateway/static/chartjs
+CHARTJS_VERSION := 4.5.1
 
-.PHONY: demo test browser-test lint sim bench bench-peer serve graphiql-assets node-packages codegen-check clean mutate cluster cluster-kill deploy-check schema schema-check
+.PHONY: demo test browser-test lint sim bench bench-peer serve graphiql-assets dashboard-assets node-packages codegen-check clean mutate cluster cluster-kill deploy-check schema schema-check
 
-demo: $(STAMP) $(GRAPHIQL)/graphiql.min.js $(EXPLORER_PATCHED) ## gateway on :8000 with simulated back ends and demo data
+demo: $(STAMP) $(GRAPHIQL)/graphiql.min.js $(EXPLORER_PATCHED) $(CHARTJS)/chart.umd.min.js ## gateway on :8000 with simulated back ends and demo data
 	$(BIN)/gateway demo
 
 GRAPHQL_HTTP_AUDIT := tests/graphql_http_audit
 
-test: $(STAMP) $(GRAPHIQL)/graphiql.min.js $(EXPLORER_PATCHED) node-packages ## the whole test suite (PostgreSQL/Redis variants too when their URLs are set)
+test: $(STAMP) $(GRAPHIQL)/graphiql.min.js $(EXPLORER_PATCHED) $(CHARTJS)/chart.umd.min.js node-packages ## the whole test suite (PostgreSQL/Redis variants too when their URLs are set)
 	$(BIN)/pytest -q -n auto --dist loadfile
 
-browser-test: $(STAMP) $(GRAPHIQL)/graphiql.min.js $(EXPLORER_PATCHED) ## GraphiQL in headless Chromium (needs apt's chromium and chromium-driver); not part of make test
+browser-test: $(STAMP) $(GRAPHIQL)/graphiql.min.js $(EXPLORER_PATCHED) $(CHARTJS)/chart.umd.min.js ## GraphiQL and the staff dashboard in headless Chromium (needs apt's chromium and chromium-driver); not part of make test
 	GATEWAY_BROWSER_TESTS=1 $(BIN)/pytest -q tests/e2e/browser
 
 lint: $(STAMP) ## ruff and mypy --strict
@@ -83,6 +86,15 @@ graphiql-assets $(GRAPHIQL)/graphiql.min.js:
 	  rm -rf $$tmp; \
 	else echo "npm not found: GraphiQL will say its assets are missing; the API works without it."; fi
 
+# The dashboard's chart library, packed like GraphiQL's (pinned; its licence beside it).
+dashboard-assets $(CHARTJS)/chart.umd.min.js:
+	@if command -v npm >/dev/null; then \
+	  tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent chart.js@$(CHARTJS_VERSION) >/dev/null) && \
+	  tar -xzf $$tmp/chart.js-$(CHARTJS_VERSION).tgz -C $$tmp && mkdir -p $(CHARTJS) && \
+	  cp $$tmp/package/dist/chart.umd.min.js $$tmp/package/dist/chart.umd.min.js.map $$tmp/package/LICENSE.md $(CHARTJS)/ && \
+	  rm -rf $$tmp; \
+	else echo "npm not found: the dashboard shows its figures as tables only, without the chart."; fi
+
 # The Explorer's value widget for lists of enum values (.ci/patch_graphiql_explorer.py says why).
 $(EXPLORER_PATCHED): $(GRAPHIQL)/graphiql.min.js .ci/patch_graphiql_explorer.py
 	@if [ -f $(GRAPHIQL)/plugin-explorer/index.umd.js ]; then \
@@ -111,4 +123,4 @@ $(FRONTEND)/node_modules/.package-lock.json: $(FRONTEND)/package-lock.json
 	cd $(FRONTEND) && npm ci --no-audit --no-fund --silent
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache $(GRAPHIQL) $(GRAPHQL_HTTP_AUDIT)/node_modules $(FRONTEND)/node_modules $(FRONTEND)/src/generated
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache $(GRAPHIQL) $(CHARTJS) $(GRAPHQL_HTTP_AUDIT)/node_modules $(FRONTEND)/node_modules $(FRONTEND)/src/generated

@@ -22,6 +22,7 @@ from gateway.cache.store import open_cache
 from gateway.config import DEMO_SECRET_KEY, Settings
 from gateway.http.access_log import AccessLogMiddleware
 from gateway.http.csrf import CSRFMiddleware
+from gateway.http.dashboard import dashboard_routes
 from gateway.http.documents import document_endpoint
 from gateway.http.forwarded import ForwardedClientMiddleware
 from gateway.http.graphql import STATIC_DIR, GatewayGraphQL
@@ -164,6 +165,7 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
                 Route("/documents/{id}", document_endpoint, methods=["GET"]),
             ]
         )
+        app.router.routes.extend(dashboard_routes(settings))  # before /static: 404 for its assets when off
         if STATIC_DIR.is_dir():  # GraphiQL's assets, when packed (README); else /static/... is 404
             app.router.routes.append(Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"))
         log.info("gateway ready on http://%s:%d/graphql", settings.host, settings.port)

@@ -224,6 +224,8 @@ async def _demo(settings: Settings) -> None:
         await asyncio.sleep(0.05)
     host = f"http://{settings.host}:{settings.port}"
     print(f"\nGraphiQL:    {host}/graphql")
+    if settings.dashboard:
+        print(f"Dashboard:   {host}/dashboard (staff key demo-staff-key)")
     print(f"Simulators:  billing {settings.billing_url}, CRM {settings.crm_url},")
     print(f"             nomination {settings.nomination_url}")
     print(f"Demo logins (password {DEMO_PASSWORD}):")
@@ -240,6 +242,15 @@ async def _demo(settings: Settings) -> None:
         for server in simulators:
             server.should_exit = True
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def demo_settings() -> Settings:
+    """``gateway demo``'s settings: demo mode on the demo's database, and the staff dashboard
+    on unless ``GATEWAY_DASHBOARD`` says otherwise."""
+    settings = load_settings(demo=True, database_url=demo_database_url())
+    if "dashboard" not in settings.model_fields_set:
+        settings = settings.model_copy(update={"dashboard": True})
+    return settings
 
 
 def demo_database_url() -> str:
@@ -436,7 +447,7 @@ def _run(args: argparse.Namespace) -> None:
             raise SettingsError(problems)
         _serve(settings)
     elif args.command == "demo":
-        settings = load_settings(demo=True, database_url=demo_database_url())
+        settings = demo_settings()
         configure_logging(log_format(settings, "demo"), settings.log_level)
         _reach_store(settings)
         with contextlib.suppress(KeyboardInterrupt):

@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     )
     demo: bool = Field(False, description="Demo mode: seed the demo accounts, relax Secure cookies.")
     graphiql: bool = Field(True, description="Serve GraphiQL at GET /graphql to browsers.")
+    dashboard: bool = Field(
+        False,
+        description="Serve the example staff dashboard at GET /dashboard (a page on the public "
+        "GraphQL API with a staff key); on in gateway demo unless set.",
+    )
     introspection: bool | None = Field(
         None, description="Introspection and 'Did you mean' suggestions; default: on only in demo mode."
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.cli import DEMO_DATABASE_URL
+from gateway.cli import DEMO_DATABASE_URL, demo_settings
 from gateway.config import Settings, unknown_variables, variable
 from gateway.permissions import StaffRole
 from gateway.store.api_keys import resolve_api_key, roles_of
@@ -236,3 +236,17 @@ def test_serve_runs_a_worker_per_core_with_redis_one_without_unless_told() -> No
     assert Settings(redis_url=shared).worker_processes == len(os.sched_getaffinity(0))
     assert Settings(redis_url=None).worker_processes == 1  # per-process limits must not multiply
     assert Settings(workers=3).worker_processes == 3
+
+
+def test_the_demo_serves_the_staff_dashboard_unless_told_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.delenv("GATEWAY_DASHBOARD", raising=False)
+    assert Settings().dashboard is False  # gateway serve: off unless set
+    assert demo_settings().dashboard is True
+
+    monkeypatch.setenv("GATEWAY_DASHBOARD", "false")
+    assert demo_settings().dashboard is False
+    monkeypatch.setenv("GATEWAY_DASHBOARD", "true")
+    assert Settings().dashboard is True
