@@ -168,6 +168,9 @@ async def test_a_flood_of_unknown_logins_is_bounded_and_does_not_slow_other_user
                 result = await other.execute(OVERVIEW, {"number": NOVAK})
                 latencies.append(time.perf_counter() - started)
                 assert "errors" not in result, result
+                await asyncio.sleep(
+                    0.05
+                )  # a person's pace: a tight loop of cached answers would spend its budget
             return latencies
 
         # when: 200 unknown logins at once from one address, while the other user reads
