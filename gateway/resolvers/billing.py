@@ -8,7 +8,7 @@ from gateway.domain.billing import InvoiceQuery
 from gateway.errors import BadUserInput, NotFound
 from gateway.permissions import require_access
 from gateway.schema.billing import Invoice, InvoiceFilter
-from gateway.schema.common import PageInfo, decode_offset_cursor, offset_cursor, page_size
+from gateway.schema.common import decode_offset_cursor, offset_cursor, page_info, page_size
 from gateway.schema.node import from_global_id
 from gateway.schema.pagination import Connection, Edge
 
@@ -58,12 +58,7 @@ async def resolve_invoices(
     ]
     return Connection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=offset + len(edges) < page.total_count,
-            has_previous_page=offset > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=page_info(offset, edges, page.total_count),
         total_count=page.total_count,
     )
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from gateway.context import Info
 from gateway.errors import BadUserInput, Forbidden
-from gateway.schema.common import PageInfo, decode_offset_cursor, offset_cursor, page_size
+from gateway.schema.common import decode_offset_cursor, offset_cursor, page_info, page_size
 from gateway.schema.staff_audit import AuditLogConnection, AuditLogEdge, AuditLogEntry, AuditLogFilter
 from gateway.sessions import client_address
 from gateway.store import audit
@@ -103,11 +103,6 @@ async def resolve_audit_log(
     ]
     return AuditLogConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=offset + len(edges) < page.total,
-            has_previous_page=offset > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=page_info(offset, edges, page.total),
         total_count=page.total,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from gateway.context import Info
 from gateway.domain.billing import OverdueInvoiceQuery, OverdueOrder
 from gateway.errors import BadUserInput
-from gateway.schema.common import Money, PageInfo, decode_offset_cursor, offset_cursor, page_size
+from gateway.schema.common import Money, decode_offset_cursor, offset_cursor, page_info, page_size
 from gateway.schema.pagination import Edge
 from gateway.schema.staff_receivables import (
     OverdueInvoice,
@@ -67,12 +67,7 @@ async def resolve_overdue_invoices(
     ]
     return OverdueInvoiceConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=offset + len(edges) < page.total_count,
-            has_previous_page=offset > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=page_info(offset, edges, page.total_count),
         total_count=page.total_count,
         total_amount_due=Money.from_domain(page.total_amount_due),
     )

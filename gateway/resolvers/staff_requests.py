@@ -10,7 +10,7 @@ from gateway.context import Info
 from gateway.domain.requests import QueuedRequest as DomainQueuedRequest
 from gateway.domain.requests import RequestQueueQuery
 from gateway.errors import BadUserInput
-from gateway.schema.common import PageInfo, decode_offset_cursor, offset_cursor, page_size
+from gateway.schema.common import decode_offset_cursor, offset_cursor, page_info, page_size
 from gateway.schema.customer import Customer
 from gateway.schema.requests import CustomerRequest
 from gateway.schema.staff_requests import (
@@ -79,11 +79,6 @@ async def resolve_request_queue(
     ]
     return RequestQueueConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=offset + len(edges) < page.total,
-            has_previous_page=offset > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=page_info(offset, edges, page.total),
         total_count=page.total,
     )

@@ -24,7 +24,7 @@ from gateway.domain.customer_search import (
 )
 from gateway.domain.customers import Customer
 from gateway.errors import BadUserInput
-from gateway.schema.common import PageInfo, decode_offset_cursor, offset_cursor, page_size
+from gateway.schema.common import decode_offset_cursor, offset_cursor, page_info, page_size
 from gateway.schema.staff_search import CustomerSearchConnection, CustomerSearchEdge, CustomerSearchHit
 
 MERGED_CAP = 200  # a lookup of a query with several meanings: its first 200 customers
@@ -88,12 +88,7 @@ async def search_customers(
         )
     return CustomerSearchConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=offset + len(edges) < total,
-            has_previous_page=offset > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=page_info(offset, edges, total),
         total_count=total,
         recognized_as=plan.recognized_as,
         capped=capped,

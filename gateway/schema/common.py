@@ -9,9 +9,9 @@ from __future__ import annotations
 import base64
 import binascii
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import strawberry
 
@@ -73,6 +73,22 @@ class PageInfo:
     start_cursor: str | None = strawberry.field(description="The first edge's cursor; null on an empty page.")
     end_cursor: str | None = strawberry.field(
         description="The last edge's cursor: pass it as `after` for the next page; null on an empty page."
+    )
+
+
+class _HasCursor(Protocol):
+    @property
+    def cursor(self) -> str: ...
+
+
+def page_info(offset: int, edges: Sequence[_HasCursor], total: int) -> PageInfo:
+    """Where a page of offset cursors lies: ``edges`` start after ``offset`` (the decoded
+    ``after``) in a list of ``total`` items."""
+    return PageInfo(
+        has_next_page=offset + len(edges) < total,
+        has_previous_page=offset > 0,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
     )
 
 

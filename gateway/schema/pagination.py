@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 import strawberry
 
 from gateway.permissions import public_fields
-from gateway.schema.common import PageInfo, decode_offset_cursor, offset_cursor, page_size
+from gateway.schema.common import PageInfo, decode_offset_cursor, offset_cursor, page_info, page_size
 
 NodeT = TypeVar("NodeT")
 ItemT = TypeVar("ItemT")
@@ -50,11 +50,6 @@ def paginate(
     ]
     return Connection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=offset + len(edges) < len(items),
-            has_previous_page=offset > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=page_info(offset, edges, len(items)),
         total_count=len(items),
     )
