@@ -10,7 +10,9 @@ e2e fixtures flush it."""
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -41,3 +43,25 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if skipped:
         print(f"\n{skipped} test(s) skipped, and GATEWAY_TEST_FORBID_SKIPS=1 forbids skipping.")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was() -> Iterator[None]:
+    """Whatever a test's ``configure_logging`` (``logging.config.dictConfig``) set is undone: a
+    handler it left on the root would write to the test's closed capture stream in later tests.
+    pytest's own capturing handlers, added and removed around each phase, are left to pytest."""
+    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+    saved = [
+        (logger, logger.level, _own(logger.handlers), logger.propagate, logger.disabled)
+        for logger in loggers
+        if isinstance(logger, logging.Logger)
+    ]
+    yield
+    for logger, level, handlers, propagate, disabled in saved:
+        logger.setLevel(level)
+        logger.handlers[:] = [*handlers, *(h for h in logger.handlers if h not in _own(logger.handlers))]
+        logger.propagate, logger.disabled = propagate, disabled
+
+
+def _own(handlers: list[logging.Handler]) -> list[logging.Handler]:
+    return [handler for handler in handlers if not type(handler).__module__.startswith("_pytest")]
