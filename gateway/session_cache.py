@@ -18,7 +18,8 @@ reused while both hold:
   write (every 30 s: the idle clock still runs), the session's absolute end, the first grant
   to expire, measured by the services' clock.
 
-The idle clock's own write (``last_seen_at``) is marked ``viewer_neutral`` and does not bump.
+The idle clock's own write (``last_seen_at``) is marked ``viewer_neutral`` and does not bump;
+nor does a new session's INSERT (a login changes no viewer kept: each is kept by its own token).
 Without Redis the cache lives in the process only: it is on only with one worker process
 (as the response cache, which assumes the same).
 """
@@ -47,6 +48,9 @@ DEFAULT_MAX_ENTRIES = 10_000
 # statement per session, a missed one would be a revocation that does not hold.
 _VIEWER_TABLES = re.compile(r"\b(users|sessions|customer_access)\b", re.IGNORECASE)
 _READ = re.compile(r"^\s*(SELECT|PRAGMA|SHOW|SET|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.IGNORECASE)
+# A new session (a login) changes no viewer kept: each is kept by its own token, and a new row
+# has a token nobody held. Without this, every login anywhere would drop every kept viewer.
+_NEW_SESSION = re.compile(r'^\s*INSERT\s+INTO\s+"?sessions"?\s', re.IGNORECASE)
 _WROTE = "gateway_viewer_write"
 
 Epoch = tuple[int, bytes | None]
@@ -141,7 +145,11 @@ class SessionCache:
         def before_cursor_execute(  # noqa: PLR0917 - SQLAlchemy's signature
             conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
         ) -> None:
-            if _READ.match(statement) or not _VIEWER_TABLES.search(statement):
+            if (
+                _READ.match(statement)
+                or not _VIEWER_TABLES.search(statement)
+                or _NEW_SESSION.match(statement)
+            ):
                 return
             if context is not None and context.execution_options.get("viewer_neutral"):
                 return

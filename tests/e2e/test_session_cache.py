@@ -64,6 +64,27 @@ async def test_the_session_is_read_once_while_nothing_changes(
     assert len(session_reads) == 2
 
 
+async def test_another_users_login_keeps_the_viewers_kept(
+    client: httpx.AsyncClient, session_reads: list[str], clock: SettableClock
+) -> None:
+    # given: novak's viewer kept
+    clock.set(dt.datetime.now(dt.UTC).replace(microsecond=0))
+    novak = await signed_in(client, "novak")
+    assert (await novak.execute(VIEWER))["data"]["viewer"]["login"] == "novak"
+    session_reads.clear()
+
+    # when: two other users log in (each a new session row), then novak reads again
+    others = [await signed_in(client, "svobodova"), await signed_in(client, "pekarna")]
+    assert (await novak.execute(VIEWER))["data"]["viewer"]["login"] == "novak"
+
+    # then: novak's session was not read again (a login changes no viewer kept), and the new
+    # sessions are read once each on their first request
+    assert session_reads == []
+    for other in others:
+        assert "errors" not in await other.execute(VIEWER)
+    assert len(session_reads) == 2
+
+
 async def test_a_grant_revoked_straight_in_the_store_holds_from_the_next_request(
     client: httpx.AsyncClient, app: Starlette
 ) -> None:
