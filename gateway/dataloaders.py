@@ -9,7 +9,9 @@ cached across requests, so neither is an answer holding it).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from collections.abc import Sequence
 from functools import cached_property
 
 from strawberry.dataloader import DataLoader
@@ -25,9 +27,13 @@ from gateway.domain.billing import (
     InvoicePage,
     InvoiceQuery,
     MeterReading,
+    OverdueInvoicePage,
+    OverdueInvoiceQuery,
     Payment,
+    Receivables,
     Reminder,
 )
+from gateway.domain.customer_search import CustomerSearch, CustomerSearchPage
 from gateway.domain.customers import Customer
 from gateway.domain.messages import Message
 from gateway.domain.nomination import (
@@ -156,3 +162,41 @@ class Loaders:
     def nomination_week_status_by_start(self) -> DataLoader[dt.date, WeekStatus]:
         self._reading(None)
         return DataLoader(load_fn=self._backends.nomination.week_statuses)
+
+    # Across customers, for staff (gateway.schema.staff)
+
+    @cached_property
+    def customer_search_by_query(self) -> DataLoader[CustomerSearch, CustomerSearchPage]:
+        self._reading(Kind.SEARCH)
+        return DataLoader(load_fn=self._backends.crm.search_customers)
+
+    @cached_property
+    def customer_number_by_variable_symbol(self) -> DataLoader[str, str | None]:
+        self._reading(Kind.OWNER)
+        return DataLoader(load_fn=self._backends.billing.customers_by_variable_symbol)
+
+    @cached_property
+    def customer_number_by_invoice_number(self) -> DataLoader[str, str | None]:
+        self._reading(Kind.OWNER)
+        return DataLoader(load_fn=self._backends.billing.customers_by_invoice_number)
+
+    @cached_property
+    def overdue_invoices_by_query(self) -> DataLoader[OverdueInvoiceQuery, OverdueInvoicePage]:
+        self._reading(Kind.RECEIVABLES)
+        billing = self._backends.billing
+
+        async def load(queries: Sequence[OverdueInvoiceQuery]) -> list[OverdueInvoicePage]:
+            return list(await asyncio.gather(*(billing.overdue_invoices(query) for query in queries)))
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
+    def receivables(self) -> DataLoader[None, Receivables]:
+        """One key (``None``): billing's summary as of its today."""
+        self._reading(Kind.RECEIVABLES)
+        billing = self._backends.billing
+
+        async def load(keys: Sequence[None]) -> list[Receivables]:
+            return list(await asyncio.gather(*(billing.receivables() for _ in keys)))
+
+        return DataLoader(load_fn=load)

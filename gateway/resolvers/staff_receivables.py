@@ -59,7 +59,7 @@ async def resolve_overdue_invoices(
     limit = page_size(first)
     offset = decode_offset_cursor(after)
     query = overdue_query(filter, order, offset=offset, limit=limit)
-    page = await info.context.services.backends.billing.overdue_invoices(query)
+    page = await info.context.loaders.overdue_invoices_by_query.load(query)
     info.context.staff_reads.update(item.customer_number for item in page.items)
     edges = [
         Edge(cursor=offset_cursor(offset + i), node=OverdueInvoice.from_domain(item))
@@ -74,4 +74,4 @@ async def resolve_overdue_invoices(
 
 
 async def resolve_receivables(info: Info) -> Receivables:
-    return Receivables.from_domain(await info.context.services.backends.billing.receivables())
+    return Receivables.from_domain(await info.context.loaders.receivables.load(None))

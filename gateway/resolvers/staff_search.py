@@ -12,7 +12,6 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gateway.cache.policy import Kind
 from gateway.context import Info
 from gateway.domain.customer_search import (
     Lookup,
@@ -60,10 +59,9 @@ async def search_customers(
         raise BadUserInput(REFUSALS[refused.problem]) from None
     limit = page_size(first)
     offset = decode_offset_cursor(after)
-    info.context.reads.kinds.add(Kind.SEARCH)
     single = crm_search(plan.lookups[0], offset=offset, limit=limit) if len(plan.lookups) == 1 else None
     if single is not None:
-        (page,) = await info.context.services.backends.crm.search_customers([single])
+        page = await info.context.loaders.customer_search_by_query.load(single)
         hits = [Found(customer, plan.lookups[0]) for customer in page.customers]
         total, capped = page.total, page.capped
     else:
@@ -116,18 +114,18 @@ async def _every_lookup(info: Info, lookups: Sequence[Lookup]) -> tuple[list[Fou
 
 
 async def _lookup(info: Info, lookup: Lookup) -> tuple[list[Customer], bool]:
-    backends = info.context.services.backends
+    loaders = info.context.loaders
     search = crm_search(lookup, offset=0, limit=MERGED_CAP)
     if search is not None:
-        (page,) = await backends.crm.search_customers([search])
+        page = await loaders.customer_search_by_query.load(search)
         return list(page.customers), page.capped
     number: str | None
     if lookup.kind is SearchKind.CUSTOMER_NUMBER:
         number = lookup.value
     elif lookup.kind is SearchKind.VARIABLE_SYMBOL:
-        (number,) = await backends.billing.customers_by_variable_symbol([lookup.value])
+        number = await loaders.customer_number_by_variable_symbol.load(lookup.value)
     else:  # SearchKind.INVOICE_NUMBER
-        (number,) = await backends.billing.customers_by_invoice_number([lookup.value])
+        number = await loaders.customer_number_by_invoice_number.load(lookup.value)
     if number is None:
         return [], False
     customer = await info.context.loaders.customer_by_number.load(number)
