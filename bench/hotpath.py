@@ -4,7 +4,8 @@ for one or more source trees side by side (before/after in one run, rounds inter
 Each tree's gateway runs as its own process (``python -m gateway serve`` from that tree),
 twice: ``hit`` (response cache on) and ``miss`` (response cache off: every query executed,
 its data from the back-end cache), against one set of simulators. ``wrk`` with one
-connection drives each for ``--seconds`` per round; the gateway's CPU time comes from /proc.
+connection (``--connections``) drives each for ``--seconds`` per round; the gateway's CPU
+time comes from /proc.
 Figures are medians over ``--rounds`` rounds.
 """
 
@@ -31,14 +32,14 @@ WRK_SCRIPT += 'wrk.headers["Authorization"] = "Bearer %(token)s"\nwrk.body = %(b
 
 @contextlib.contextmanager
 def _gateways(
-    trees: list[Path], first_port: int, sims: dict[str, int]
+    trees: list[Path], first_port: int, sims: dict[str, int], kinds: list[str]
 ) -> Iterator[dict[tuple[str, str], tuple[int, subprocess.Popen[bytes]]]]:
     workdir = Path(tempfile.mkdtemp(prefix="gateway-hotpath-"))
     started: dict[tuple[str, str], tuple[int, subprocess.Popen[bytes]]] = {}
     port = first_port
     try:
         for tree in trees:
-            for kind in ("hit", "miss"):
+            for kind in kinds:
                 env = {
                     **os.environ,
                     "GATEWAY_DEMO": "true",
@@ -71,12 +72,12 @@ def _gateways(
                 process.wait(timeout=10)
 
 
-def _round(port: int, pid: int, script: str, seconds: float) -> tuple[float, float]:
-    """(CPU ms per request, p50 ms) of one wrk run with one connection."""
+def _round(port: int, pid: int, script: str, seconds: float, connections: int) -> tuple[float, float]:
+    """(CPU ms per request, p50 ms) of one wrk run with ``connections`` connections."""
     command = [
         "wrk",
         "-t1",
-        "-c1",
+        f"-c{connections}",
         f"-d{seconds:g}s",
         "--latency",
         "-s",
@@ -100,6 +101,8 @@ def main() -> None:
     parser.add_argument("--login", choices=sorted(PERSONAS), default="novak")
     parser.add_argument("--gateway-port", type=int, default=9011)
     parser.add_argument("--sim-port", type=int, default=9111)
+    parser.add_argument("--connections", type=int, default=1, help="wrk's connections (concurrent clients)")
+    parser.add_argument("--kinds", default="hit,miss", help="hit, miss or both (comma-separated)")
     args = parser.parse_args()
     sims = {"billing": args.sim_port, "crm": args.sim_port + 1, "nomination": args.sim_port + 2}
     simulators = subprocess.Popen(
@@ -110,7 +113,8 @@ def main() -> None:
         for port in sims.values():
             _wait_until_up(f"http://{HOST}:{port}/__sim/stats")
         trees = [tree.resolve() for tree in args.trees]
-        with _gateways(trees, args.gateway_port, sims) as gateways:
+        kinds = [kind for kind in ("hit", "miss") if kind in args.kinds.split(",")]
+        with _gateways(trees, args.gateway_port, sims, kinds) as gateways:
             scripts = {}
             body = json.dumps({"query": READ_A, "variables": {"number": PERSONAS[args.login]}})
             for key, (port, _) in gateways.items():
@@ -121,16 +125,19 @@ def main() -> None:
                 scripts[key] = script.name
             samples: dict[tuple[str, str], list[tuple[float, float]]] = {key: [] for key in gateways}
             for key, (port, process) in gateways.items():  # warm up: caches filled, code paths run
-                _round(port, process.pid, scripts[key], 2)
+                _round(port, process.pid, scripts[key], 2, args.connections)
             for _ in range(args.rounds):
                 for key, (port, process) in gateways.items():
-                    samples[key].append(_round(port, process.pid, scripts[key], args.seconds))
+                    samples[key].append(
+                        _round(port, process.pid, scripts[key], args.seconds, args.connections)
+                    )
             for path in scripts.values():
                 os.unlink(path)
     finally:
         simulators.terminate()
         simulators.wait(timeout=10)
-    print(f"\nRead A as {args.login}, 1 connection, medians of {args.rounds} rounds of {args.seconds:g} s\n")
+    clients = f"{args.connections} connection" + ("s" if args.connections > 1 else "")
+    print(f"\nRead A as {args.login}, {clients}, medians of {args.rounds} rounds of {args.seconds:g} s\n")
     print("| tree | cache | CPU ms per request | p50 ms |")
     print("|------|-------|--------------------|--------|")
     for (tree, kind), values in samples.items():

@@ -20,19 +20,14 @@ from gateway.cache.responses import open_responses
 from gateway.cache.shared_redis import open_redis
 from gateway.cache.store import open_cache
 from gateway.config import DEMO_SECRET_KEY, Settings
-from gateway.http.access_log import AccessLogMiddleware
-from gateway.http.csrf import CSRFMiddleware
 from gateway.http.dashboard import dashboard_routes
 from gateway.http.documents import document_endpoint
-from gateway.http.forwarded import ForwardedClientMiddleware
+from gateway.http.edge import Edge
 from gateway.http.graphql import STATIC_DIR, GatewayGraphQL
-from gateway.http.headers import SecurityHeadersMiddleware
 from gateway.http.health import healthz, readyz
-from gateway.http.limits import BodyLimitMiddleware
 from gateway.http.metrics import metrics_endpoint
 from gateway.http.persisted_queries import open_persisted_queries
 from gateway.http.refusals import EXCEPTION_HANDLERS
-from gateway.i18n.language import LanguageMiddleware
 from gateway.metrics import Metrics
 from gateway.observability import log_format, tracing
 from gateway.outbox import DirectoryOutbox
@@ -69,12 +64,13 @@ def create_app(
         routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics_endpoint)],
         lifespan=_lifespan,
         middleware=[
-            Middleware(LanguageMiddleware),
-            Middleware(AccessLogMiddleware, tracer=tracing.tracer_of(tracer_provider)),
-            Middleware(SecurityHeadersMiddleware),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
-            Middleware(ForwardedClientMiddleware, trusted_proxies=settings.trusted_proxies),
-            Middleware(CSRFMiddleware, cookie_name=settings.cookie_name),
+            Middleware(
+                Edge,
+                tracer=tracing.tracer_of(tracer_provider),
+                max_body_bytes=settings.max_body_bytes,
+                trusted_proxies=settings.trusted_proxies,
+                cookie_name=settings.cookie_name,
+            )
         ],
         exception_handlers=EXCEPTION_HANDLERS,
     )

@@ -31,6 +31,7 @@ import datetime as dt
 import logging
 import re
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import event
@@ -54,6 +55,11 @@ _NEW_SESSION = re.compile(r'^\s*INSERT\s+INTO\s+"?sessions"?\s', re.IGNORECASE)
 _WROTE = "gateway_viewer_write"
 
 Epoch = tuple[int, bytes | None]
+
+
+def _as_bytes(value: object) -> bytes | None:
+    """A value as Redis answered it (bytes; None for a key that is not there)."""
+    return None if value is None else value if isinstance(value, bytes) else str(value).encode()
 
 
 class SessionCache:
@@ -114,7 +120,7 @@ class SessionCache:
             value = await redis.health.attempt(lambda: redis.client.get(EPOCH_KEY))
         except FAILURES:
             return None
-        return (local, value if isinstance(value, bytes) else b"" if value is None else str(value).encode())
+        return (local, _as_bytes(value) or b"")
 
     async def lookup(self, token: str, now: dt.datetime) -> tuple[Viewer | None, Epoch | None]:
         """The viewer kept for ``token`` if it still holds, and the epoch to keep a fresh one under."""
@@ -127,6 +133,30 @@ class SessionCache:
                 return entry[2], epoch
             del self._entries[token]
         return None, epoch
+
+    async def lookup_reading(
+        self, token: str, now: dt.datetime, keys_for: Callable[[Viewer], Sequence[str]]
+    ) -> tuple[Viewer | None, Epoch | None, list[bytes | None] | None]:
+        """``lookup``, and with Redis the values of ``keys_for(viewer)`` for the viewer kept, read
+        in the same round trip as the epoch (a response-cache hit: one round trip in all). The
+        values are None when not read: no viewer kept, no Redis, or the viewer kept no longer holds."""
+        entry = self._entries.get(token)
+        redis = self.redis
+        if redis is None or entry is None or self.pending or not now < entry[1] or entry[0][0] != self.local:
+            viewer, epoch = await self.lookup(token, now)
+            return viewer, epoch, None
+        keys = [EPOCH_KEY, *keys_for(entry[2])]
+        local = self.local
+        try:
+            values = await redis.health.attempt(lambda: redis.client.mget(keys))
+        except FAILURES:
+            return None, None, None
+        epoch = (local, _as_bytes(values[0]) or b"")
+        if epoch == entry[0]:
+            return entry[2], epoch, [_as_bytes(value) for value in values[1:]]
+        if self._entries.get(token) is entry:
+            del self._entries[token]
+        return None, epoch, None
 
     def keep(self, token: str, viewer: Viewer, holds_until: dt.datetime | None, epoch: Epoch) -> None:
         """``viewer`` as the statement answered it under ``epoch`` (read before it ran), until

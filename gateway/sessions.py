@@ -7,6 +7,7 @@ send the same token as ``Authorization: Bearer <token>``. Staff send ``X-API-Key
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from starlette.requests import Request
@@ -16,6 +17,7 @@ from gateway.context import Context, Staff, Viewer
 from gateway.domain.refusals import AccountErrorCode, Rejected
 from gateway.errors import RateLimited
 from gateway.permissions import Access, Role
+from gateway.session_cache import Epoch
 from gateway.store import access as store_access
 from gateway.store import accounts, api_keys, audit
 from gateway.store import sessions as store_sessions
@@ -69,12 +71,18 @@ SESSION_ENDED = "Your session has ended; log in again."
 API_KEY_REFUSED = "This API key is not valid (or no longer)."
 
 
-async def authenticate_request(context: Context) -> None:
+async def authenticate_request(
+    context: Context, *, also_read: Callable[[Viewer], Sequence[str]] | None = None
+) -> list[bytes | None] | None:
     """Fill ``context.viewer`` or ``context.staff`` from the request's credentials. A credential
     that does not resolve (unknown, expired, revoked, mistyped) leaves the caller anonymous with
     ``context.rejected_credential`` saying why, so that whatever needs a login answers
     UNAUTHENTICATED with that message, while ``login`` and public fields still work; a stale
-    session cookie is cleared in the response."""
+    session cookie is cleared in the response.
+
+    ``also_read``: Redis keys to read with the kept viewer's check, in its round trip
+    (``SessionCache.lookup_reading``); their values are answered when they were read."""
+    read: list[bytes | None] | None = None
     now = context.services.clock()
     raw_key = context.request.headers.get("x-api-key")
     token = request_token(context)
@@ -90,7 +98,12 @@ async def authenticate_request(context: Context) -> None:
         # nothing changed (gateway.session_cache), else one statement on a bare connection, no
         # ORM session, committed only when it wrote the session's last_seen_at (every 30 s).
         cache = context.services.sessions
-        kept, epoch = await cache.lookup(token, now) if cache is not None else (None, None)
+        kept: Viewer | None = None
+        epoch: Epoch | None = None
+        if cache is not None and also_read is not None:
+            kept, epoch, read = await cache.lookup_reading(token, now, also_read)
+        elif cache is not None:
+            kept, epoch = await cache.lookup(token, now)
         if kept is not None:
             context.viewer, context.session_token = kept, token
         else:
@@ -109,6 +122,7 @@ async def authenticate_request(context: Context) -> None:
             context.rejected_credential = SESSION_ENDED
             if context.request.cookies.get(context.settings.cookie_name) == token:
                 context.response.delete_cookie(context.settings.cookie_name, path="/")
+    return read
 
 
 async def _resume_session(

@@ -27,6 +27,7 @@ class RedisProxy:
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self.stalled = False  # connections stay open, but nothing gets through (a hung Redis)
+        self.writes = 0  # what clients sent, as it came in: a command or a pipeline is one
 
     @property
     def url(self) -> str:
@@ -57,11 +58,12 @@ class RedisProxy:
             return
         self._writers.update((client_writer, upstream_writer))
 
-        async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, counted: bool) -> None:
             try:
                 while data := await reader.read(65536):
                     if self.stalled:
                         continue
+                    self.writes += counted
                     writer.write(data)
                     await writer.drain()
             except (OSError, asyncio.IncompleteReadError):
@@ -70,7 +72,10 @@ class RedisProxy:
                 writer.transport.abort()
                 self._writers.discard(writer)
 
-        await asyncio.gather(pipe(client_reader, upstream_writer), pipe(upstream_reader, client_writer))
+        await asyncio.gather(
+            pipe(client_reader, upstream_writer, counted=True),
+            pipe(upstream_reader, client_writer, counted=False),
+        )
 
 
 @contextlib.asynccontextmanager

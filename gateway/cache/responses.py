@@ -38,7 +38,7 @@ import hashlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -153,7 +153,15 @@ def _unpack(raw: bytes) -> Hit | None:
 
 
 class ResponseStore(Protocol):
-    async def lookup(self, key: str) -> Lookup: ...
+    def shared_keys(self, key: str) -> list[str] | None:
+        """The Redis keys a lookup of ``key`` reads, for a caller that can read them in a round
+        trip it makes anyway (``lookup``'s ``read``); None when the lookup must read them itself."""
+        ...
+
+    async def lookup(self, key: str, read: Sequence[bytes | None] | None = None) -> Lookup:
+        """The answer kept for ``key``; ``read``: the values of ``shared_keys(key)``, read by the caller."""
+        ...
+
     async def keep(
         self, key: str, hit: Hit, tags: Iterable[str], *, seconds: float, epoch: bytes | None
     ) -> None: ...
@@ -181,7 +189,10 @@ class MemoryResponses:
     def __len__(self) -> int:
         return len(self._entries)
 
-    async def lookup(self, key: str) -> Lookup:
+    def shared_keys(self, key: str) -> list[str] | None:
+        return None
+
+    async def lookup(self, key: str, read: Sequence[bytes | None] | None = None) -> Lookup:
         kept = self._entries.get(key)
         if kept is not None:
             if kept.expires > self.clock():
@@ -262,23 +273,32 @@ class RedisResponses:
         self._drop = client.register_script(_DROP)
         self._pending: dict[str, None] = {}  # tags whose drop failed, replayed first
 
-    async def lookup(self, key: str) -> Lookup:
-        async def read() -> Lookup:
+    def shared_keys(self, key: str) -> list[str] | None:
+        return None if self._pending else [key, EPOCH_KEY]
+
+    async def lookup(self, key: str, read: Sequence[bytes | None] | None = None) -> Lookup:
+        if read is not None and not self._pending:
+            return self._found(read[0], read[1])
+
+        async def fetch() -> Lookup:
             await self._replay()
             raw, epoch = (_bytes(value) for value in await self.client.mget([key, EPOCH_KEY]))
-            hit = _unpack(raw) if raw is not None else None
-            if hit is not None and hit.expires > self.clock():
-                return Lookup(hit, None)
-            return Lookup(None, epoch or b"")
+            return self._found(raw, epoch)
 
         async def miss() -> Lookup:
             return Lookup(None, None)
 
         try:
-            return await self.health.call("response_cache", read, miss)
+            return await self.health.call("response_cache", fetch, miss)
         except Exception:  # a lookup that fails is a miss, never a failed request
             log.warning("response cache unavailable (read)", exc_info=True)
             return Lookup(None, None)
+
+    def _found(self, raw: bytes | None, epoch: bytes | None) -> Lookup:
+        hit = _unpack(raw) if raw is not None else None
+        if hit is not None and hit.expires > self.clock():
+            return Lookup(hit, None)
+        return Lookup(None, epoch or b"")
 
     async def keep(
         self, key: str, hit: Hit, tags: Iterable[str], *, seconds: float, epoch: bytes | None

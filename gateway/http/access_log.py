@@ -1,10 +1,10 @@
 """One line per HTTP request (``gateway.access``, INFO), replacing uvicorn's access log, and the
-request's id and trace.
+request's id and trace (``gateway.http.edge`` begins both and writes the line).
 
 The request id is the client's ``X-Request-ID`` when well-formed (``request_record.REQUEST_ID``),
 else a new one; it is answered in ``X-Request-ID``, sent to the back ends, and on every log line
-of the request. The request is traced (``gateway.observability.tracing``) from here, continuing
-the client's ``traceparent``; probes and scrapes are not traced.
+of the request. The request is traced (``gateway.observability.tracing``), continuing the
+client's ``traceparent``; probes and scrapes are not traced.
 
 The line has the method, the URL, the status and the duration in its message, and as fields
 (``gateway.observability.log_format``): the operation's name and type, the user's id (never the
@@ -19,21 +19,16 @@ logged (Authorization, Cookie, X-API-Key).
 from __future__ import annotations
 
 import logging
-import time
 from urllib.parse import parse_qsl, quote, urlencode
 
-from opentelemetry.trace import Tracer
-from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import ClientDisconnect
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
-from gateway.observability import request_record, tracing
+from gateway.observability import request_record
 
 log = logging.getLogger("gateway.access")
 
 KEPT_PARAMETERS = frozenset({"operationName"})
 REDACTED = "-"
-REQUEST_ID_HEADER = "X-Request-ID"
 UNTRACED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 CLIENT_CLOSED_REQUEST = 499  # logged when the client went away before it was answered (as nginx does)
 
@@ -59,64 +54,28 @@ def route_of(path: str) -> str:
     return "other"
 
 
-class AccessLogMiddleware:
-    def __init__(self, app: ASGIApp, *, tracer: Tracer | None = None) -> None:
-        self.app = app
-        self.tracer = tracer
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500  # what the client gets when the app fails before answering
-        headers = Headers(scope=scope)
-        record, token = request_record.begin(request_record.request_id_from(headers.get(REQUEST_ID_HEADER)))
-
-        answered = False
-
-        async def send_and_note(message: Message) -> None:
-            nonlocal status, answered
-            if message["type"] == "http.response.start":
-                answered = True
-                status = int(message["status"])
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = record.request_id
-            await send(message)
-
-        path = str(scope["path"])
-        route = route_of(path)
-        tracer = None if path in UNTRACED_PATHS else self.tracer
-        try:
-            with tracing.request_span(
-                tracer, method=scope["method"], route=route, headers=headers, request_id=record.request_id
-            ) as span:
-                try:
-                    await self.app(scope, receive, send_and_note)
-                except ClientDisconnect:  # gone before its answer: nothing to say, no traceback
-                    status = status if answered else CLIENT_CLOSED_REQUEST
-                finally:
-                    if span is not None:
-                        span.set_attribute("http.response.status_code", status)
-                        if status >= 500:
-                            tracing.mark_error(span, f"HTTP {status}")
-                    client = scope.get("client")
-                    duration_ms = round((time.perf_counter() - started) * 1000, 1)
-                    log.info(
-                        '%s "%s %s" %d %.1f ms',
-                        client[0] if client else "-",
-                        scope["method"],
-                        loggable_url(path, scope.get("query_string", b"")),
-                        status,
-                        duration_ms,
-                        extra={
-                            "fields": {
-                                "method": scope["method"],
-                                "route": route,
-                                "status": status,
-                                "duration_ms": duration_ms,
-                                **record.fields(),
-                            }
-                        },
-                    )
-        finally:
-            request_record.end(token)
+def log_request(
+    scope: Scope, route: str, status: int, seconds: float, record: request_record.RequestRecord
+) -> None:
+    """The request's line: what it asked, how it ended, and what its record gathered."""
+    if not log.isEnabledFor(logging.INFO):
+        return
+    client = scope.get("client")
+    duration_ms = round(seconds * 1000, 1)
+    log.info(
+        '%s "%s %s" %d %.1f ms',
+        client[0] if client else "-",
+        scope["method"],
+        loggable_url(str(scope["path"]), scope.get("query_string", b"")),
+        status,
+        duration_ms,
+        extra={
+            "fields": {
+                "method": scope["method"],
+                "route": route,
+                "status": status,
+                "duration_ms": duration_ms,
+                **record.fields(),
+            }
+        },
+    )

@@ -15,13 +15,11 @@ authenticates, Starlette's, reads it as browsers write it and finds the cookie w
 
 from __future__ import annotations
 
-import json
-
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.responses import Response
 
-from gateway.i18n.language import current
-from gateway.i18n.translate import translate
+from gateway.errors import ErrorCode
+from gateway.http.refusals import refusal as refusal_response
 
 PREFLIGHT_HEADERS = ("x-requested-with", "apollo-require-preflight")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -32,38 +30,17 @@ def _has_cookie(headers: Headers, name: str) -> bool:
     return any(name in header for header in headers.getlist("cookie"))
 
 
-class CSRFMiddleware:
-    def __init__(self, app: ASGIApp, *, cookie_name: str) -> None:
-        self.app = app
-        self.cookie_name = cookie_name
+def refusal(method: str, headers: Headers, cookie_name: str) -> Response | None:
+    """The ``403`` for a request the guard refuses; None for one it lets through."""
+    if method in SAFE_METHODS or _allowed(headers, cookie_name):
+        return None
+    return refusal_response(403, REFUSAL_MESSAGE, code=ErrorCode.FORBIDDEN)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
-            await self.app(scope, receive, send)
-            return
-        headers = Headers(scope=scope)
-        if self._allowed(headers):
-            await self.app(scope, receive, send)
-            return
-        message = translate(REFUSAL_MESSAGE, current(), code="FORBIDDEN")
-        refusal = {"errors": [{"message": message, "extensions": {"code": "FORBIDDEN", "retryable": False}}]}
-        body = json.dumps(refusal).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 403,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
 
-    def _allowed(self, headers: Headers) -> bool:
-        if headers.get("authorization", "").lower().startswith("bearer ") or "x-api-key" in headers:
-            return True
-        if not _has_cookie(headers, self.cookie_name):
-            return True
-        media_type = headers.get("content-type", "").split(";")[0].strip().lower()
-        return media_type == "application/json" or any(name in headers for name in PREFLIGHT_HEADERS)
+def _allowed(headers: Headers, cookie_name: str) -> bool:
+    if headers.get("authorization", "").lower().startswith("bearer ") or "x-api-key" in headers:
+        return True
+    if not _has_cookie(headers, cookie_name):
+        return True
+    media_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    return media_type == "application/json" or any(name in headers for name in PREFLIGHT_HEADERS)

@@ -4,9 +4,9 @@ address it forwarded in ``X-Forwarded-For``.
 Only proxies in ``GATEWAY_TRUSTED_PROXIES`` (none by default) are believed; from a chain
 ``client, proxy1, proxy2`` the right-most address that is not itself a trusted proxy is
 the client, since every hop appends what it saw and only the trusted hops' appends can be
-believed. The middleware writes the answer into the ASGI scope's ``client``, so
+believed. ``gateway.http.edge`` writes the answer into the ASGI scope's ``client``, so
 ``request.client`` (``gateway.sessions.client_address``) means the same everywhere: the
-throttles, sessions and audit log. Uvicorn's own proxy-header handling is off
+throttles, sessions, audit log and access log. Uvicorn's own proxy-header handling is off
 (``gateway.cli``): it would trust 127.0.0.1 by default.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -44,18 +44,11 @@ def forwarded_client(peer: str, forwarded_for: Sequence[str], trusted: Sequence[
     return hops[0] if hops and _address(hops[0]) is not None else peer  # every hop trusted
 
 
-class ForwardedClientMiddleware:
-    def __init__(self, app: ASGIApp, *, trusted_proxies: Sequence[Network]) -> None:
-        self.app = app
-        self.trusted = tuple(trusted_proxies)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.trusted and scope["type"] in {"http", "websocket"} and scope.get("client"):
-            host, _port = scope["client"]
-            values = [
-                value.decode("latin-1") for name, value in scope["headers"] if name == b"x-forwarded-for"
-            ]
-            client = forwarded_client(host, values, self.trusted)
-            if client != host:
-                scope = {**scope, "client": (client, 0)}
-        await self.app(scope, receive, send)
+def forwarded_scope(scope: Scope, trusted: Sequence[Network]) -> Scope:
+    """``scope`` with its ``client`` the forwarded client's address, when it came by a trusted proxy."""
+    if not trusted or not scope.get("client"):
+        return scope
+    host, _port = scope["client"]
+    values = [value.decode("latin-1") for name, value in scope["headers"] if name == b"x-forwarded-for"]
+    client = forwarded_client(host, values, trusted)
+    return scope if client == host else {**scope, "client": (client, 0)}

@@ -138,8 +138,18 @@ class GatewayGraphQL(GraphQL[Context, None]):
                     self._checked_bodies.clear()
                 self._checked_bodies[body] = data
         sub_response = request.state.sub_response = await self.get_sub_response(request)
-        context = request.state.context = await self.get_context(request, sub_response)
-        request.state.lookup = found = await self._lookup(context, data)
+        responses = self.responses
+        prefetch: list[str] = []  # the answer's key, and the Redis keys its lookup reads
+
+        def also_read(viewer: Viewer) -> list[str]:  # read with the session's check: one round trip
+            key = self._key(_viewer_principal(viewer), data)
+            prefetch[:] = [key, *(responses.shared_keys(key) or [])]
+            return prefetch[1:]
+
+        context, read = await self._context(request, sub_response, also_read=also_read)
+        request.state.context = context
+        known = (prefetch[0], read) if read and len(prefetch) > 1 else None
+        request.state.lookup = found = await self._lookup(context, data, known)
         if found is None or found[2].hit is None:
             return None
         del request.state.lookup
@@ -244,6 +254,13 @@ class GatewayGraphQL(GraphQL[Context, None]):
         kept: Context | None = getattr(request.state, "context", None)
         if kept is not None:  # made by _answer_from_cache for this request
             return kept
+        return (await self._context(request, response))[0]
+
+    async def _context(
+        self, request: Request, response: Response, *, also_read: Callable[[Viewer], list[str]] | None = None
+    ) -> tuple[Context, list[bytes | None] | None]:
+        """The request's context (who asks), and the values of ``also_read`` when they were read
+        with the session's check (``gateway.sessions.authenticate_request``)."""
         request.state.stale_served = stale.begin_request()  # the cache layer records into it
         reads = Reads()
         context = Context(
@@ -254,12 +271,12 @@ class GatewayGraphQL(GraphQL[Context, None]):
             loaders=Loaders.for_request(self.services.backends, reads),
             reads=reads,
         )
-        await sessions.authenticate_request(context)
+        read = await sessions.authenticate_request(context, also_read=also_read)
         record = request_record.current()
         if record is not None:
             record.user_id = context.viewer.user_id if context.viewer else None
             record.staff_key_id = context.staff.key_id if context.staff else None
-        return context
+        return context, read
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         cached: CachedAnswer | None = getattr(request.state, "cached_answer", None)
@@ -339,19 +356,26 @@ class GatewayGraphQL(GraphQL[Context, None]):
         return result
 
     async def _lookup(
-        self, context: Context, data: GraphQLRequestData
+        self, context: Context, data: GraphQLRequestData, known: tuple[str, list[bytes | None]] | None = None
     ) -> tuple[tuple[str, list[object], str], str, Lookup, float, tuple[object, ...]] | None:
         """``(principal, key, lookup, when it started, what was looked up)`` of ``data`` in the response
-        cache; None when no answer may be kept for it (anonymous, no document)."""
+        cache; None when no answer may be kept for it (anonymous, no document). ``known``: a key
+        and the values its lookup reads, already read (``_answer_from_cache``)."""
         principal = _principal(context)
         if principal is None or data.query is None or self.responses is None:
             return None
-        # The language too: an answer may hold messages said in the request's language.
-        fingerprint = [*principal[1], str(current_language())]
-        key = response_key(principal[0], fingerprint, data.query, data.operation_name, data.variables)
+        key = self._key(principal, data)
         started = time.perf_counter()
         looked_up = (data.query, data.operation_name, data.variables)
-        return principal, key, await self.responses.lookup(key), started, looked_up
+        read = known[1] if known is not None and known[0] == key else None
+        return principal, key, await self.responses.lookup(key, read), started, looked_up
+
+    @staticmethod
+    def _key(principal: tuple[str, list[object], str], data: GraphQLRequestData) -> str:
+        assert data.query is not None
+        # The language too: an answer may hold messages said in the request's language.
+        fingerprint = [*principal[1], str(current_language())]
+        return response_key(principal[0], fingerprint, data.query, data.operation_name, data.variables)
 
     async def _serve(
         self, request: Request, context: Context, data: GraphQLRequestData, hit: Hit, started: float
@@ -398,12 +422,8 @@ def _changed_tags(context: Context, before: tuple[str, list[object], str] | None
 
 def _principal(context: Context) -> tuple[str, list[object], str] | None:
     """``(principal, fingerprint of its access, its tag)`` of who asks; None for anonymous."""
-    viewer = context.viewer
-    if viewer is not None:
-        known = viewer.derived.get("principal")  # once per Viewer (the session cache shares it)
-        if known is None:
-            known = viewer.derived["principal"] = _viewer_principal(viewer)
-        return known  # type: ignore[return-value]  # what _viewer_principal answered
+    if context.viewer is not None:
+        return _viewer_principal(context.viewer)
     if context.staff is not None:
         roles = sorted(role.value for role in context.staff.roles)  # what the key may read
         return f"k:{context.staff.key_id}", [context.staff.name, roles], f"k:{context.staff.key_id}"
@@ -411,6 +431,13 @@ def _principal(context: Context) -> tuple[str, list[object], str] | None:
 
 
 def _viewer_principal(viewer: Viewer) -> tuple[str, list[object], str]:
+    known = viewer.derived.get("principal")  # once per Viewer (the session cache shares it)
+    if known is None:
+        known = viewer.derived["principal"] = _principal_of(viewer)
+    return known  # type: ignore[return-value]  # what _principal_of answered
+
+
+def _principal_of(viewer: Viewer) -> tuple[str, list[object], str]:
     grants = sorted(
         (number, access.role.value, sorted(scope.value for scope in access.scopes))
         for number, access in viewer.access.items()

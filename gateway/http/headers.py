@@ -11,32 +11,23 @@ import base64
 import hashlib
 import re
 
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message
 
-STATIC_PREFIX = "/static/"
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        static = str(scope["path"]).startswith(STATIC_PREFIX)
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                if not static:
-                    headers.setdefault("Cache-Control", "no-store")
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+def add_answer_headers(message: Message, *, request_id: str, static: bool) -> None:
+    """Adds to an ``http.response.start`` message the headers every answer carries: the request's
+    ``X-Request-ID`` (in place of any other), ``nosniff``, and ``no-store`` unless the route
+    set its own ``Cache-Control`` or it is a static asset."""
+    headers = [(name, value) for name, value in message.get("headers", ()) if name.lower() != b"x-request-id"]
+    names = {name.lower() for name, _ in headers}
+    headers.append((b"x-request-id", request_id.encode("latin-1")))
+    if b"x-content-type-options" not in names:
+        headers.append((b"x-content-type-options", b"nosniff"))
+    if not static and b"cache-control" not in names:
+        headers.append((b"cache-control", b"no-store"))
+    message["headers"] = headers
 
 
 def content_security_policy(html: str) -> str:

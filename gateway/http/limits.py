@@ -20,7 +20,7 @@ from typing import Any
 
 from cross_web import HTTPException
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.responses import Response
 from strawberry.http import GraphQLRequestData
 
 from gateway.http.refusals import refusal
@@ -31,52 +31,24 @@ MAX_JSON_VALUES = 10_000  # a week of quarter-hour intervals is some 3,400 (672 
 
 
 class BodyTooLarge(Exception):
-    pass
+    """The body streamed past the limit (``gateway.http.edge``)."""
 
 
-class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
+def declared_length_refusal(headers: Headers, max_bytes: int) -> Response | None:
+    """The answer to a request whose ``Content-Length`` is not a number or is over ``max_bytes``."""
+    length = headers.get("content-length")
+    if length is None:
+        return None
+    if not length.isdigit():
+        return refusal(400, "Content-Length is not a number.")
+    return too_large(max_bytes) if int(length) > max_bytes else None
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        length = Headers(scope=scope).get("content-length")
-        if length is not None and not length.isdigit():
-            await refusal(400, "Content-Length is not a number.")(scope, receive, send)
-            return
-        if length is not None and int(length) > self.max_bytes:
-            await self._refuse(scope, receive, send)
-            return
-        received = 0
-        started = False
 
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge
-            return message
-
-        async def tracked_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracked_send)
-        except BodyTooLarge:
-            if started:  # the app answered before reading it all: nothing more to say
-                raise
-            await self._refuse(scope, receive, send)
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        message = f"The request body is too large (at most {self.max_bytes} bytes)."
-        await refusal(413, message, headers={"Connection": "close"})(scope, receive, send)
+def too_large(max_bytes: int) -> Response:
+    """The answer to a body over ``max_bytes``, declared or streamed (``gateway.http.edge``
+    counts it as it comes and raises ``BodyTooLarge``); the connection is not reused."""
+    message = f"The request body is too large (at most {max_bytes} bytes)."
+    return refusal(413, message, headers={"Connection": "close"})
 
 
 def bad_request(message: str) -> HTTPException:

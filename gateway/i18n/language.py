@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Literal
-
-from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 Language = Literal["cs", "en"]
 DEFAULT: Language = "cs"
 
 
+@functools.lru_cache(maxsize=256)  # clients repeat their header on every request
 def from_accept_language(header: str | None) -> Language:
     """The first of Czech and English by the header's qualities; Czech when it names neither.
 
@@ -46,23 +45,15 @@ _current: ContextVar[Language] = ContextVar("language", default=DEFAULT)
 
 
 def current() -> Language:
-    """The language of the request being answered (``LanguageMiddleware``); Czech outside one."""
+    """The language of the request being answered (``begin``); Czech outside one."""
     return _current.get()
 
 
-class LanguageMiddleware:
-    """Sets the request's language for everything that answers it, the refusals of the other
-    middlewares included (it is the outermost)."""
+def begin(headers: Mapping[str, str]) -> Token[Language]:
+    """The request's language from ``headers``, for everything that answers it (``gateway.http.edge``
+    sets it first, so that its refusals speak it too); ``end`` with the token when answered."""
+    return _current.set(language_of(headers))
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        token = _current.set(language_of(Headers(scope=scope)))
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            _current.reset(token)
+def end(token: Token[Language]) -> None:
+    _current.reset(token)

@@ -8,8 +8,8 @@ they start, so they see the same object and the back-end calls they make land in
 from __future__ import annotations
 
 import contextvars
+import os
 import re
-import uuid
 from dataclasses import dataclass, field
 
 # A client's X-Request-ID is kept when it is this: bounded, and nothing a log could misread.
@@ -21,7 +21,7 @@ def request_id_from(header: str | None) -> str:
     """The client's ``X-Request-ID`` when well-formed (``REQUEST_ID``), else a new one."""
     if header is not None and REQUEST_ID.fullmatch(header):
         return header
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,11 +15,13 @@ import pytest
 from sqlalchemy import event, update
 from starlette.applications import Starlette
 
+from gateway.app import create_app
 from gateway.store.db import transaction
 from gateway.store.models import CustomerAccess, User
 from tests.e2e.client import PASSWORD, GraphQLClient, error_codes
-from tests.e2e.conftest import SettableClock
+from tests.e2e.conftest import REDIS_URL, SettableClock, _flushed_redis, settings_in
 from tests.e2e.test_response_cache import GRANT, NOVAK, POINTS, grant, lookups, replicas, signed_in
+from tests.redis_proxy import RedisProxy
 
 __all__ = ["replicas"]  # the fixture, shared with the response cache's tests
 
@@ -199,3 +202,53 @@ async def test_a_hit_is_answered_as_the_miss_was(client: httpx.AsyncClient, acce
         k: v for k, v in miss.headers.items() if k not in varying
     }
     assert hit.headers["x-request-id"] != miss.headers["x-request-id"]
+
+
+@pytest.mark.redis
+async def test_a_hit_is_one_redis_round_trip_that_still_sees_another_replicas_change(
+    simulators: dict[str, str], seeded_database: Path, tmp_path: Path
+) -> None:
+    """A response-cache hit reads the viewers' epoch and the answer in one round trip
+    (``SessionCache.lookup_reading``; a request budget in Redis is one more, off here): an
+    answer kept is served only while the viewer it was kept for holds, here after a grant ends
+    straight in the store on another replica, which no mutation announces, so no answer drops."""
+    # given: two replicas; replica 0 talks to Redis through a proxy that counts what it sends
+    if REDIS_URL is None:
+        pytest.skip("replicas share their viewers' epoch only through Redis: needs GATEWAY_TEST_REDIS_URL")
+    settings = settings_in(
+        tmp_path, simulators=simulators, seeded_database=seeded_database, redis_url=await _flushed_redis()
+    ).model_copy(update={"rate_limit_points": 0})
+    proxy = RedisProxy(settings.redis_url or "")
+    await proxy.open()
+    apps = [create_app(settings.model_copy(update={"redis_url": proxy.url})), create_app(settings)]
+    async with apps[0].router.lifespan_context(apps[0]), apps[1].router.lifespan_context(apps[1]):
+        transports = [httpx.ASGITransport(app) for app in apps]
+        replicas = [httpx.AsyncClient(transport=transport, base_url="http://gw") for transport in transports]
+        novak = await signed_in(replicas[1], "novak")
+        await novak.execute(GRANT, grant("svobodova", ["VIEW_SUPPLY_POINTS"]))
+        svobodova = await signed_in(replicas[0], "svobodova")
+        kept = await svobodova.execute(POINTS, {"n": NOVAK})
+        assert "errors" not in kept
+
+        # when: the answer again (a hit), then the grant ends straight in the store through
+        # replica 1, which shares the change with its next request
+        before = proxy.writes
+        assert await svobodova.execute(POINTS, {"n": NOVAK}) == kept
+        round_trips = proxy.writes - before
+        async with transaction(apps[1].state.services.store) as db:
+            user_id = (await db.execute(User.__table__.select().where(User.login == "svobodova"))).one().id
+            await db.execute(
+                update(CustomerAccess)
+                .where(CustomerAccess.user_id == user_id, CustomerAccess.customer_number == NOVAK)
+                .values(revoked_at=dt.datetime.now(dt.UTC))
+            )
+        assert (await novak.execute(VIEWER))["data"]["viewer"]["login"] == "novak"
+        after = await svobodova.execute(POINTS, {"n": NOVAK})
+        hits = (await lookups(replicas[0]))["hit"]
+        for replica in replicas:
+            await replica.aclose()
+    await proxy.close()
+
+    # then: the hit was one round trip, and replica 0 no longer serves the kept answer
+    assert (round_trips, hits) == (1, 1)
+    assert error_codes(after) == ["NOT_FOUND"]
