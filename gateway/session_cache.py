@@ -57,11 +57,6 @@ _WROTE = "gateway_viewer_write"
 Epoch = tuple[int, bytes | None]
 
 
-def _as_bytes(value: object) -> bytes | None:
-    """A value as Redis answered it (bytes; None for a key that is not there)."""
-    return None if value is None else value if isinstance(value, bytes) else str(value).encode()
-
-
 class SessionCache:
     """Viewers by token (in this process's memory only, as every request's token is),
     bounded to ``max_entries`` (the oldest go first)."""
@@ -117,10 +112,10 @@ class SessionCache:
         local = self.local
         redis = self.redis
         try:
-            value = await redis.health.attempt(lambda: redis.client.get(EPOCH_KEY))
+            values = await redis.health.attempt(lambda: redis.reads.mget([EPOCH_KEY]))
         except FAILURES:
             return None
-        return (local, _as_bytes(value) or b"")
+        return (local, values[0] or b"")
 
     async def lookup(self, token: str, now: dt.datetime) -> tuple[Viewer | None, Epoch | None]:
         """The viewer kept for ``token`` if it still holds, and the epoch to keep a fresh one under."""
@@ -148,12 +143,12 @@ class SessionCache:
         keys = [EPOCH_KEY, *keys_for(entry[2])]
         local = self.local
         try:
-            values = await redis.health.attempt(lambda: redis.client.mget(keys))
+            values = await redis.health.attempt(lambda: redis.reads.mget(keys))
         except FAILURES:
             return None, None, None
-        epoch = (local, _as_bytes(values[0]) or b"")
+        epoch = (local, values[0] or b"")
         if epoch == entry[0]:
-            return entry[2], epoch, [_as_bytes(value) for value in values[1:]]
+            return entry[2], epoch, values[1:]
         if self._entries.get(token) is entry:
             del self._entries[token]
         return None, epoch, None

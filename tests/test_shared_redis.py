@@ -11,7 +11,7 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from gateway.cache.shared_redis import FAILURES, RedisHealth, RedisUnavailable, redacted
+from gateway.cache.shared_redis import FAILURES, ReadBatch, RedisHealth, RedisUnavailable, client, redacted
 from gateway.cache.store import Entry, customer_key, generation_key, redis_store
 from gateway.metrics import Metrics
 from tests.redis_proxy import redis_proxy
@@ -162,4 +162,41 @@ async def test_an_invalidation_made_while_redis_is_gone_is_replayed_when_it_is_b
             await store.close()
             direct = Redis.from_url(proxy.target_url)
             await direct.delete(key, generation_key("billing", customer))
+            await direct.aclose()
+
+
+@pytest.mark.redis
+async def test_reads_asked_for_at_once_are_one_round_trip_and_a_failure_reaches_each_reader() -> None:
+    async with redis_proxy() as proxy:
+        redis = client(proxy.url, timeout=0.5)
+        reads = ReadBatch(redis)
+        prefix = f"test:batch:{secrets.token_hex(4)}:"
+        try:
+            await redis.set(prefix + "a", b"1")
+            await redis.set(prefix + "b", b"2")
+            before = proxy.writes
+
+            # when: three readers in one turn of the loop, two of them sharing a key
+            answers = await asyncio.gather(
+                reads.mget([prefix + "a"]),
+                reads.mget([prefix + "b", prefix + "a"]),
+                reads.mget([prefix + "missing"]),
+            )
+
+            # then: one MGET, each reader its own values in its own order
+            assert proxy.writes - before == 1
+            assert answers == [[b"1"], [b"2", b"1"], [None]]
+
+            # when: Redis is gone
+            await proxy.close()
+            failed = await asyncio.gather(
+                reads.mget([prefix + "a"]), reads.mget([prefix + "b"]), return_exceptions=True
+            )
+
+            # then: every reader learns it
+            assert [isinstance(error, FAILURES) for error in failed] == [True, True]
+        finally:
+            await redis.aclose()
+            direct = Redis.from_url(proxy.target_url)
+            await direct.delete(prefix + "a", prefix + "b")
             await direct.aclose()

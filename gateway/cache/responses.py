@@ -43,10 +43,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import orjson
-from redis.asyncio import Redis
 
 from gateway.cache.policy import TTL_SECONDS, Kind
-from gateway.cache.shared_redis import FAILURES, RedisHealth, SharedRedis
+from gateway.cache.shared_redis import FAILURES, SharedRedis
 
 log = logging.getLogger("gateway.cache")
 
@@ -122,10 +121,6 @@ def response_key(
     )
     digest.update(orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS))
     return PREFIX + "e:" + digest.hexdigest()
-
-
-def _bytes(value: bytes | str | None) -> bytes | None:
-    return value.encode() if isinstance(value, str) else value
 
 
 def _pack(hit: Hit) -> bytes:
@@ -265,9 +260,10 @@ TAG_SET_MS = int(max(TTL_SECONDS.values()) * 1000) + 60_000
 class RedisResponses:
     """Shared by every replica. A drop is one script (the epoch and every tagged entry at once)."""
 
-    def __init__(self, client: Redis, health: RedisHealth, *, clock: Callable[[], float] = time.time) -> None:
-        self.client = client
-        self.health = health
+    def __init__(self, shared: SharedRedis, *, clock: Callable[[], float] = time.time) -> None:
+        client = self.client = shared.client
+        self.reads = shared.reads
+        self.health = shared.health
         self.clock = clock
         self._keep = client.register_script(_KEEP)
         self._drop = client.register_script(_DROP)
@@ -282,7 +278,7 @@ class RedisResponses:
 
         async def fetch() -> Lookup:
             await self._replay()
-            raw, epoch = (_bytes(value) for value in await self.client.mget([key, EPOCH_KEY]))
+            raw, epoch = await self.reads.mget([key, EPOCH_KEY])
             return self._found(raw, epoch)
 
         async def miss() -> Lookup:
@@ -345,5 +341,5 @@ def open_responses(
     if max_bytes <= 0:
         return None
     if shared is not None:
-        return RedisResponses(shared.client, shared.health, clock=clock)
+        return RedisResponses(shared, clock=clock)
     return MemoryResponses(max_bytes, clock=clock)

@@ -21,11 +21,12 @@ and reported by ``/readyz`` (degraded, not unready: the fallbacks serve).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -164,9 +165,57 @@ class RedisHealth:
         self.succeeded()
 
 
+def _bytes(value: bytes | str | None) -> bytes | None:
+    return value.encode() if isinstance(value, str) else value
+
+
 def _describe(error: BaseException) -> str:
     text = str(error).strip()
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+class ReadBatch:
+    """Reads (``MGET``) asked for in one turn of the event loop, sent to Redis as one: under
+    load, the requests a process serves at once share a round trip, as a DataLoader's callers
+    share a back-end call. For the reads every request makes (the viewers' epoch, the response
+    cache); a failure fails every read of the batch, each caller handling it as its own."""
+
+    def __init__(self, client: Redis) -> None:
+        self.client = client
+        self._waiting: list[tuple[list[str], asyncio.Future[list[bytes | None]]]] = []
+        self._sending: set[asyncio.Task[None]] = set()
+
+    async def mget(self, keys: Sequence[str]) -> list[bytes | None]:
+        loop = asyncio.get_running_loop()
+        if not self._waiting:
+            loop.call_soon(self._dispatch)
+        future: asyncio.Future[list[bytes | None]] = loop.create_future()
+        self._waiting.append((list(keys), future))
+        return await future
+
+    def _dispatch(self) -> None:
+        batch, self._waiting = self._waiting, []
+        task = asyncio.ensure_future(self._send(batch))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def _send(self, batch: list[tuple[list[str], asyncio.Future[list[bytes | None]]]]) -> None:
+        keys = list(dict.fromkeys(key for wanted, _ in batch for key in wanted))
+        try:
+            answered = await self.client.mget(keys)
+        except asyncio.CancelledError:
+            for _, future in batch:
+                future.cancel()
+            raise
+        except Exception as error:  # handed to every caller, who decides
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        values = dict(zip(keys, (_bytes(value) for value in answered), strict=True))
+        for wanted, future in batch:
+            if not future.done():
+                future.set_result([values.get(key) for key in wanted])
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +227,10 @@ class SharedRedis:
     health: RedisHealth
     url: str  # as configured (with its password): for clients that open their own pool
     timeout: float
+    reads: ReadBatch = field(init=False, repr=False)  # the hot reads, batched per turn of the loop
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reads", ReadBatch(self.client))
 
     async def ping(self) -> None:
         await self.health.probe(self.client.ping)

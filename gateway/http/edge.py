@@ -13,7 +13,8 @@ every answer carries added to its answer (``gateway.http.headers``, and ``X-Requ
 then the request's access line. A refusal here gets the same headers and the same line.
 
 One ASGI layer rather than one per concern: each layer costs a call, two closures and a reading
-of the headers per request, and six of them were a third of a response-cache hit.
+of the headers per request; six of them were about a tenth of a response-cache hit's CPU
+(``python -m bench.hotpath``).
 """
 
 from __future__ import annotations

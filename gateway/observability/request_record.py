@@ -1,8 +1,9 @@
 """What one HTTP request did, gathered while it runs, for its one access log line.
 
-Like ``gateway.cache.stale``, the middleware puts a mutable ``RequestRecord`` into a
-``ContextVar`` before calling the app: DataLoader batch tasks copy the request's context when
-they start, so they see the same object and the back-end calls they make land in it.
+Like ``gateway.cache.stale``, the request's first layer (``gateway.http.edge``) puts a mutable
+``RequestRecord`` into a ``ContextVar`` before calling the app: DataLoader batch tasks copy the
+request's context when they start, so they see the same object and the back-end calls they
+make land in it.
 """
 
 from __future__ import annotations

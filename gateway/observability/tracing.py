@@ -18,9 +18,9 @@ Export is configured by the standard variables (``OTEL_EXPORTER_OTLP_ENDPOINT`` 
 ``OTEL_TRACES_EXPORTER=otlp``): then no tracer exists, every helper below returns at once and
 nothing is propagated. ``OTEL_SDK_DISABLED=true`` or ``OTEL_TRACES_EXPORTER=none`` turn it off.
 
-The tracer of the app serving a request travels in a ``ContextVar`` set by the request's
-middleware, so the adapters, the cache and the schema need no tracer handed to them (tests run
-several apps in one process, each with its own ``TracerProvider``).
+The tracer of the app serving a request travels in a ``ContextVar`` set by the request's first
+layer (``gateway.http.edge``), so the adapters, the cache and the schema need no tracer handed
+to them (tests run several apps in one process, each with its own ``TracerProvider``).
 
 Attributes hold names, counts and codes only: never a customer number, a document, a URL's
 query or a header's value (a REST route's numeric path segments become ``{id}``).
