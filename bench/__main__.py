@@ -475,11 +475,16 @@ def _report(
             f"| {login:<8} | {kind:<7} | {workers:7d} | {load['rps']:10.0f} | {load['p50']:6.2f} "
             f"| {load['p99']:6.2f} | {load['cpu_ms']:18.3f} |"
         )
-    by = {(login, kind): load["rps"] for login, kind, load in loads}
+    by = {(login, kind): load for login, kind, load in loads}
     for login in PERSONAS:
         if (login, "warm2") in by:
-            ratio = by[login, "warm2"] / by[login, "warmR"]
-            print(f"2 workers / 1 worker (both with Redis), warm {login}: {ratio:.2f}x")
+            two, one = by[login, "warm2"], by[login, "warmR"]
+            # The cores the gateway's processes kept busy: the rest went to wrk, Redis and the kernel.
+            cores = [load["rps"] * load["cpu_ms"] / 1000 for load in (one, two)]
+            print(
+                f"2 workers / 1 worker (both with Redis), warm {login}: {two['rps'] / one['rps']:.2f}x "
+                f"(the gateway kept {cores[1]:.2f} cores busy with 2 workers, {cores[0]:.2f} with 1)"
+            )
         else:
             print(f"2 workers / 1 worker, warm {login}: not measured (needs --redis-url or BENCH_REDIS_URL)")
     for kind, value in rss.items():

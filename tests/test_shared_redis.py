@@ -185,7 +185,7 @@ async def test_reads_asked_for_at_once_are_one_round_trip_and_a_failure_reaches_
 
             # then: one MGET, each reader its own values in its own order
             assert proxy.writes - before == 1
-            assert answers == [[b"1"], [b"2", b"1"], [None]]
+            assert list(answers) == [[b"1"], [b"2", b"1"], [None]]
 
             # when: Redis is gone
             await proxy.close()

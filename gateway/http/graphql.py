@@ -148,7 +148,7 @@ class GatewayGraphQL(GraphQL[Context, None]):
 
         context, read = await self._context(request, sub_response, also_read=also_read)
         request.state.context = context
-        known = (prefetch[0], read) if read and len(prefetch) > 1 else None
+        known = (prefetch[0], read) if read else None
         request.state.lookup = found = await self._lookup(context, data, known)
         if found is None or found[2].hit is None:
             return None
