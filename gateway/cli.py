@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from pydantic.fields import FieldInfo
+from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
+from uvicorn.supervisors.multiprocess import Process
 
 from gateway.config import (
     Settings,
@@ -78,17 +80,57 @@ class _EmbeddedServer(uvicorn.Server):
 
 
 class _Workers(Multiprocess):
-    """Uvicorn's supervisor of the workers (it replaces one that dies), which also tells the
-    metrics when a worker is gone, so its live gauges leave every scrape's sums."""
+    """Uvicorn's supervisor of the workers (it replaces one that dies, and all of them one by
+    one on SIGHUP), with one listening socket per worker (``worker_sockets``): worker *i*, and
+    whichever replaces it, serves socket *i* only. It also tells the metrics when a worker is
+    gone, so its live gauges leave every scrape's sums."""
 
     def __init__(self, config: uvicorn.Config, sockets: list[socket.socket]) -> None:
         super().__init__(config, sockets)
         self._pids: set[int] = set()
 
+    def _worker(self, index: int) -> Process:
+        return Process(self.config, [self.sockets[index]])
+
+    def init_processes(self) -> None:
+        for index in range(self.processes_num):
+            process = self._worker(index)
+            process.start()
+            self.processes.append(process)
+
+    def restart_all(self) -> None:
+        for index, old in enumerate(self.processes):
+            if self.should_exit.is_set():
+                return
+            new = self._worker(index)
+            new.start()
+            if not new.wait_until_ready(self.config.timeout_worker_healthcheck, self.should_exit):
+                new.kill()
+                new.join()
+                log.error("worker %s was not ready in time; keeping %s, restart abandoned", new.pid, old.pid)
+                return
+            old.terminate()
+            old.join()
+            self.processes[index] = new
+
     def keep_subprocess_alive(self) -> None:
         from gateway.metrics import forget_worker  # noqa: PLC0415 -- after PROMETHEUS_MULTIPROC_DIR is set
 
-        super().keep_subprocess_alive()
+        for index, process in enumerate(self.processes):
+            if self.should_exit.is_set():
+                return
+            if process.is_alive(timeout=self.config.timeout_worker_healthcheck):
+                continue
+            process.kill()  # hung, or already gone
+            process.join()
+            if process.exitcode == STARTUP_FAILURE:  # it would fail the same way again
+                log.error("worker %s failed to start: stopping", process.pid)
+                self.should_exit.set()
+                return
+            log.info("worker %s died: replaced", process.pid)
+            replacement = self._worker(index)
+            replacement.start()
+            self.processes[index] = replacement
         alive = {process.pid for process in self.processes if process.pid is not None}
         for pid in self._pids - alive:
             forget_worker(pid)
@@ -134,12 +176,14 @@ def _reach_store(settings: Settings) -> None:
         sys.exit(f"gateway: cannot start: {error}; check GATEWAY_DATABASE_URL")
 
 
-def bind(host: str, port: int) -> socket.socket:
+def bind(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
     """The listening socket, bound before anything starts: a port that is taken stops the
-    command before the app says it is ready."""
+    command before the app says it is ready. ``reuse_port``: one of several on the port."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host, port))
     except OSError as error:
@@ -150,6 +194,19 @@ def bind(host: str, port: int) -> socket.socket:
         raise CommandError(f"GATEWAY_HOST={host!r}: cannot listen there ({error.strerror})") from None
     sock.set_inheritable(True)
     return sock
+
+
+def worker_sockets(host: str, port: int, workers: int) -> list[socket.socket]:
+    """One listening socket per worker, all on the port (``SO_REUSEPORT``): the kernel spreads
+    new connections over them by their addresses, where on one shared socket whichever worker
+    wakes first takes all that wait (16 connections opened at once could all land on one
+    worker, the other idle). The supervisor keeps each open for its worker's replacement, so
+    connections that arrive meanwhile wait in its queue rather than fail. The port is first
+    bound alone, so that another server on it stops the command rather than shares its port."""
+    if workers == 1:
+        return [bind(host, port)]
+    bind(host, port).close()
+    return [bind(host, port, reuse_port=True) for _ in range(workers)]
 
 
 @contextlib.contextmanager
@@ -189,10 +246,10 @@ def _prepare_store(settings: Settings) -> None:
 
 
 def _serve(settings: Settings) -> None:
-    sock = bind(settings.host, settings.port)
+    workers = settings.worker_processes
+    sockets = worker_sockets(settings.host, settings.port, workers)
     _reach_store(settings)
     _prepare_store(settings)
-    workers = settings.worker_processes
     config = uvicorn.Config(
         "gateway.app:create_app",
         factory=True,
@@ -201,9 +258,9 @@ def _serve(settings: Settings) -> None:
     )
     with _worker_metrics(workers):
         if workers == 1:
-            uvicorn.Server(config).run(sockets=[sock])
+            uvicorn.Server(config).run(sockets=sockets)
         else:
-            _Workers(config, sockets=[sock]).run()
+            _Workers(config, sockets=sockets).run()
 
 
 async def _demo(settings: Settings) -> None:

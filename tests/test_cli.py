@@ -119,9 +119,15 @@ def test_a_misspelt_setting_in_the_env_file_is_warned_about(tmp_path: Path) -> N
     ]
 
 
-def test_a_taken_port_stops_serve_before_it_says_ready(tmp_path: Path) -> None:
-    # given something already listening on the port
+@pytest.mark.parametrize(("workers", "reuse_port"), [("1", False), ("2", False), ("2", True)])
+def test_a_taken_port_stops_serve_before_it_says_ready(
+    tmp_path: Path, workers: str, reuse_port: bool
+) -> None:
+    # given something already listening on the port; with two workers (a socket each, sharing
+    # the port by SO_REUSEPORT) also a server that would share it likewise
     with socket.socket() as taken:
+        if reuse_port:
+            taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
@@ -130,7 +136,7 @@ def test_a_taken_port_stops_serve_before_it_says_ready(tmp_path: Path) -> None:
         result = gateway(
             "serve",
             cwd=tmp_path,
-            env={"GATEWAY_PORT": str(port), "GATEWAY_DEMO": "true", "GATEWAY_WORKERS": "1"},
+            env={"GATEWAY_PORT": str(port), "GATEWAY_DEMO": "true", "GATEWAY_WORKERS": workers},
         )
 
     # then

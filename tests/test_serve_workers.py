@@ -1,7 +1,8 @@
 """``gateway serve`` with two real worker processes: on a fresh demo database it starts (the
-demo accounts are made once) and every login works; ``/metrics``, whichever worker answers
-it, sums what every worker counted, and a worker that dies leaves its counts in the sums
-but its live gauges out of them."""
+demo accounts are made once) and every login works; each worker listens on a socket of its
+own, so connections opened at once are spread over both; ``/metrics``, whichever worker
+answers it, sums what every worker counted, and a worker that dies leaves its counts in the
+sums but its live gauges out of them, and its replacement serves its socket."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -145,6 +147,48 @@ def test_two_workers_start_on_a_fresh_demo_database_and_every_demo_login_works(t
     assert len(_worker_pids(two_workers)) == 2  # two workers, both started
 
 
+def _sockets_on_port(served: Served, pid: int, state: str) -> set[str]:
+    """The inodes of the TCP sockets on the gateway's port that ``pid`` holds, in ``state``
+    (/proc/net/tcp's: 0A listening, 01 established)."""
+    port = int(served.url.rsplit(":", 1)[1])
+    on_port = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].rpartition(":")[2], 16) == port and fields[3] == state:
+            on_port.add(fields[9])
+    held = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:[") and target[8:-1] in on_port:
+                held.add(target[8:-1])
+    return held
+
+
+def test_connections_opened_at_once_are_spread_over_both_workers(two_workers: Served) -> None:
+    # given: each worker listening on a socket of its own
+    pids = _worker_pids(two_workers)
+    listening = [_sockets_on_port(two_workers, pid, "0A") for pid in pids]
+    assert [len(held) for held in listening] == [1, 1] and listening[0] != listening[1]
+
+    # when: 32 keep-alive connections opened at once, each answered once
+    port = int(two_workers.url.rsplit(":", 1)[1])
+    connections = [socket.create_connection(("127.0.0.1", port)) for _ in range(32)]
+    try:
+        for connection in connections:
+            connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: gateway\r\n\r\n")
+        for connection in connections:
+            assert connection.recv(65536).startswith(b"HTTP/1.1 200")
+        held = {pid: len(_sockets_on_port(two_workers, pid, "01")) for pid in pids}
+    finally:
+        for connection in connections:
+            connection.close()
+
+    # then: the kernel spread them (32 by their addresses: fewer than 6 on one side is 1 in 10,000)
+    assert sum(held.values()) == 32
+    assert min(held.values()) >= 6, held
+
+
 def test_every_scrape_sums_the_counts_of_every_worker(two_workers: Served) -> None:
     # given probes, until both workers have answered some
     before = _scraped_probes(two_workers)
@@ -171,11 +215,13 @@ def test_a_dead_workers_counts_stay_and_its_live_gauges_go(two_workers: Served) 
     counted = _scraped_probes(two_workers)
     old = _worker_pids(two_workers)
     assert len(old) == 2
+    its_socket = _sockets_on_port(two_workers, old[0], "0A")
 
     # when one worker is killed
     os.kill(old[0], signal.SIGKILL)
 
-    # then the supervisor replaces it and marks it dead: its gauges leave, its counts stay
+    # then the supervisor replaces it and marks it dead: its gauges leave, its counts stay,
+    # and the replacement listens on its socket
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         pids = _worker_pids(two_workers)
@@ -188,6 +234,8 @@ def test_a_dead_workers_counts_stay_and_its_live_gauges_go(two_workers: Served) 
     assert not list(two_workers.metrics_dir.glob(f"gauge_live*_{old[0]}.db"))
     for _ in range(4):
         assert _scraped_probes(two_workers) == counted
+    (replacement,) = set(pids) - set(old)
+    assert _sockets_on_port(two_workers, replacement, "0A") == its_socket  # it serves the dead one's
 
 
 def test_the_metrics_directory_was_emptied_at_start(two_workers: Served) -> None:
