@@ -27,7 +27,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Generic, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from redis.asyncio import Redis
@@ -41,6 +41,7 @@ from gateway.metrics import Metrics
 log = logging.getLogger("gateway.redis")
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 DEFAULT_TIMEOUT_SECONDS = 1.0
 DEFAULT_RETRY_SECONDS = 5.0
@@ -174,23 +175,24 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-class ReadBatch:
-    """Reads (``MGET``) asked for in one turn of the event loop, sent to Redis as one: under
-    load, the requests a process serves at once share a round trip, as a DataLoader's callers
-    share a back-end call. For the reads every request makes (the viewers' epoch, the response
-    cache); a failure fails every read of the batch, each caller handling it as its own."""
+class TurnBatch(Generic[T, R]):
+    """Calls made in one turn of the event loop, sent on as one: ``send`` gets them all, in the
+    order they were made, and answers each. Under load, the requests a process serves at once
+    share one Redis round trip (as a DataLoader's callers share a back-end call); alone, a call
+    waits one turn. A failure of ``send`` fails every call of the batch, each caller handling
+    it as its own."""
 
-    def __init__(self, client: Redis) -> None:
-        self.client = client
-        self._waiting: list[tuple[list[str], asyncio.Future[list[bytes | None]]]] = []
+    def __init__(self, send: Callable[[list[T]], Awaitable[list[R]]]) -> None:
+        self.send = send
+        self._waiting: list[tuple[T, asyncio.Future[R]]] = []
         self._sending: set[asyncio.Task[None]] = set()
 
-    async def mget(self, keys: Sequence[str]) -> list[bytes | None]:
+    async def __call__(self, item: T) -> R:
         loop = asyncio.get_running_loop()
         if not self._waiting:
             loop.call_soon(self._dispatch)
-        future: asyncio.Future[list[bytes | None]] = loop.create_future()
-        self._waiting.append((list(keys), future))
+        future: asyncio.Future[R] = loop.create_future()
+        self._waiting.append((item, future))
         return await future
 
     def _dispatch(self) -> None:
@@ -199,10 +201,9 @@ class ReadBatch:
         self._sending.add(task)
         task.add_done_callback(self._sending.discard)
 
-    async def _send(self, batch: list[tuple[list[str], asyncio.Future[list[bytes | None]]]]) -> None:
-        keys = list(dict.fromkeys(key for wanted, _ in batch for key in wanted))
+    async def _send(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
         try:
-            answered = await self.client.mget(keys)
+            answers = await self.send([item for item, _ in batch])
         except asyncio.CancelledError:
             for _, future in batch:
                 future.cancel()
@@ -212,10 +213,27 @@ class ReadBatch:
                 if not future.done():
                     future.set_exception(error)
             return
-        values = dict(zip(keys, (_bytes(value) for value in answered), strict=True))
-        for wanted, future in batch:
+        for (_, future), answer in zip(batch, answers, strict=True):
             if not future.done():
-                future.set_result([values.get(key) for key in wanted])
+                future.set_result(answer)
+
+
+class ReadBatch:
+    """The reads every request makes (the viewers' epoch, the response cache), the reads of
+    one turn of the loop as one ``MGET`` (keys read once however many ask)."""
+
+    def __init__(self, client: Redis) -> None:
+        self.client = client
+        self._batch: TurnBatch[list[str], list[bytes | None]] = TurnBatch(self._mget)
+
+    async def mget(self, keys: Sequence[str]) -> list[bytes | None]:
+        return await self._batch(list(keys))
+
+    async def _mget(self, reads: list[list[str]]) -> list[list[bytes | None]]:
+        keys = list(dict.fromkeys(key for wanted in reads for key in wanted))
+        answered = await self.client.mget(keys)
+        values = dict(zip(keys, (_bytes(value) for value in answered), strict=True))
+        return [[values[key] for key in wanted] for wanted in reads]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,9 @@ request takes nothing and learns when its cost will be there (``retry_after``).
 
 Two stores: ``MemoryBuckets`` (one process: no ``await`` between the check and the take)
 and ``RedisBuckets`` (shared by every replica: one Lua script checks and takes, so the
-decision is made inside Redis, never read-then-written by the gateway). With Redis
-configured the gateway uses ``FallbackBuckets``: Redis's buckets while Redis answers, this
+decision is made inside Redis, never read-then-written by the gateway; the charges made at
+once go in one script, each decided in turn as if alone). With Redis configured the
+gateway uses ``FallbackBuckets``: Redis's buckets while Redis answers, this
 process's while it does not (``gateway.cache.shared_redis``), so an outage neither fails
 requests nor lifts the budget: each replica enforces it on its own (the effective budget
 is the policy times the number of replicas for the outage).
@@ -25,7 +26,7 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
-from gateway.cache.shared_redis import SharedRedis
+from gateway.cache.shared_redis import SharedRedis, TurnBatch
 from gateway.errors import QueryTooComplex, RateLimited
 
 ADDRESS_SHARE = 5
@@ -109,57 +110,81 @@ class MemoryBuckets:
         self._prune_above = max(MAX_KEYS, 2 * len(self._levels))
 
 
-# KEYS: the buckets; ARGV: now, cost, then capacity and refill of each bucket.
-# Returns {allowed, level of each bucket...} (levels as strings: Lua numbers would be truncated).
+# Charges in order, each as if alone (the batch of a turn of the loop: ``RedisBuckets``).
+# KEYS: the buckets of every charge, one charge's after another's. ARGV: the number of charges,
+# then for each: its number of buckets, now, cost, and capacity and refill of each bucket.
+# Returns for each charge {allowed, level of each bucket...} (levels as strings: Lua numbers
+# would be truncated).
 TAKE_SCRIPT = """
-local now = tonumber(ARGV[1])
-local cost = tonumber(ARGV[2])
-local levels = {}
-local ats = {}
-local allowed = 1
-for i, key in ipairs(KEYS) do
-  local capacity = tonumber(ARGV[1 + 2 * i])
-  local refill = tonumber(ARGV[2 + 2 * i])
-  local state = redis.call('HMGET', key, 'points', 'at')
-  local points = tonumber(state[1]) or capacity
-  local at = tonumber(state[2]) or now
-  if now > at then points = math.min(capacity, points + (now - at) * refill) end
-  levels[i] = points
-  ats[i] = math.max(now, at)  -- a replica whose clock is behind neither refills nor rewinds
-  if points < cost then allowed = 0 end
+local replies = {}
+local k = 0  -- the keys before this charge's
+local a = 1  -- the arguments before this charge's
+for c = 1, tonumber(ARGV[1]) do
+  local count = tonumber(ARGV[a + 1])
+  local now = tonumber(ARGV[a + 2])
+  local cost = tonumber(ARGV[a + 3])
+  local levels = {}
+  local ats = {}
+  local allowed = 1
+  for i = 1, count do
+    local capacity = tonumber(ARGV[a + 2 + 2 * i])
+    local refill = tonumber(ARGV[a + 3 + 2 * i])
+    local state = redis.call('HMGET', KEYS[k + i], 'points', 'at')
+    local points = tonumber(state[1]) or capacity
+    local at = tonumber(state[2]) or now
+    if now > at then points = math.min(capacity, points + (now - at) * refill) end
+    levels[i] = points
+    ats[i] = math.max(now, at)  -- a replica whose clock is behind neither refills nor rewinds
+    if points < cost then allowed = 0 end
+  end
+  local reply = {allowed}
+  for i = 1, count do
+    local capacity = tonumber(ARGV[a + 2 + 2 * i])
+    local refill = tonumber(ARGV[a + 3 + 2 * i])
+    if allowed == 1 then levels[i] = levels[i] - cost end
+    redis.call('HSET', KEYS[k + i], 'points', tostring(levels[i]), 'at', tostring(ats[i]))
+    redis.call('PEXPIRE', KEYS[k + i], math.ceil((capacity - levels[i]) / refill * 1000) + 1000)
+    reply[i + 1] = tostring(levels[i])
+  end
+  replies[c] = reply
+  k = k + count
+  a = a + 3 + 2 * count
 end
-local reply = {allowed}
-for i, key in ipairs(KEYS) do
-  local capacity = tonumber(ARGV[1 + 2 * i])
-  local refill = tonumber(ARGV[2 + 2 * i])
-  if allowed == 1 then levels[i] = levels[i] - cost end
-  redis.call('HSET', key, 'points', tostring(levels[i]), 'at', tostring(ats[i]))
-  redis.call('PEXPIRE', key, math.ceil((capacity - levels[i]) / refill * 1000) + 1000)
-  reply[i + 1] = tostring(levels[i])
-end
-return reply
+return replies
 """
+
+Charge = tuple[Sequence[Bucket], int, float]  # buckets, cost, now
 
 
 class RedisBuckets:
     """Buckets in Redis (``gw:rate:<key>``: points and as of when), shared by every replica.
+    The charges of one turn of the event loop go as one script, taken in the order they came
+    (``TurnBatch``): under load, one round trip for the requests a process serves at once.
     A Redis that fails raises (``FallbackBuckets`` then takes from the in-process buckets)."""
 
     def __init__(self, redis: Redis, *, prefix: str = "gw:rate:") -> None:
         self._redis = redis
         self._prefix = prefix
         self._script = redis.register_script(TAKE_SCRIPT)
+        self._charges: TurnBatch[Charge, list[float | int]] = TurnBatch(self._take_all)
 
     async def take(self, buckets: Sequence[Bucket], *, cost: int, now: float) -> Decision:
-        keys = [self._prefix + bucket.key for bucket in buckets]
-        arguments: list[str | int | float] = [repr(now), cost]
-        for bucket in buckets:
-            arguments += [repr(bucket.capacity), repr(bucket.refill)]
-        reply = await self._script(keys=keys, args=arguments)
+        reply = await self._charges((buckets, cost, now))
         allowed = int(reply[0]) == 1
         levels = [float(level) for level in reply[1:]]
         wait = 0.0 if allowed else _decide(buckets, levels, cost)[1]
         return _decision(buckets, levels, allowed=allowed, wait=wait)
+
+    async def _take_all(self, charges: list[Charge]) -> list[list[float | int]]:
+        keys: list[str] = []
+        arguments: list[str | int | float] = [len(charges)]
+        for buckets, cost, now in charges:
+            keys += [self._prefix + bucket.key for bucket in buckets]
+            arguments += [len(buckets), repr(now), cost]
+            for bucket in buckets:
+                arguments += [repr(bucket.capacity), repr(bucket.refill)]
+        replies: list[list[float | int]] = await self._script(keys=keys, args=arguments)
+        return replies
 
 
 class FallbackBuckets:

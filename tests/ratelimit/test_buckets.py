@@ -21,6 +21,7 @@ from gateway.ratelimit.buckets import (
     RedisBuckets,
     RequestBudget,
 )
+from tests.redis_proxy import redis_proxy
 
 REDIS_URL_VARIABLE = "GATEWAY_TEST_REDIS_URL"
 NOW = 1_700_000_000.0
@@ -148,3 +149,31 @@ async def test_in_process_buckets_full_again_are_forgotten_once_there_are_too_ma
     assert len(store) == 2
     again = await store.take([Bucket("address:10.0.0.3", capacity=10, refill=1)], cost=0, now=NOW + 10)
     assert again.remaining == 6
+
+
+@pytest.mark.redis
+async def test_charges_made_at_once_are_one_script_each_decided_in_turn_as_if_alone() -> None:
+    async with redis_proxy() as proxy:
+        redis = Redis.from_url(proxy.url)
+        store = RedisBuckets(redis, prefix=f"test:{secrets.token_hex(4)}:")
+        try:
+            await store.take([Bucket("warm-up", 1, 1)], cost=0, now=NOW)  # connected, script loaded
+            before = proxy.writes
+
+            # when: four charges in one turn of the loop, two of them on a second bucket too
+            other = Bucket("address:10.0.0.2", capacity=1000, refill=1)
+            decisions = await asyncio.gather(
+                store.take([USER], cost=60, now=NOW),
+                store.take([USER, other], cost=30, now=NOW),
+                store.take([USER], cost=20, now=NOW),
+                store.take([USER, other], cost=10, now=NOW),
+            )
+
+            # then: one round trip; the third finds 10 points left and takes nothing, the fourth
+            # finds them, and the second bucket paid for the two charged to it
+            assert proxy.writes - before == 1
+            assert [d.allowed for d in decisions] == [True, True, False, True]
+            assert [d.remaining for d in decisions] == [40, 10, 10, 0]
+            assert (await store.take([other], cost=0, now=NOW)).remaining == 960
+        finally:
+            await redis.aclose()
