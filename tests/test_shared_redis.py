@@ -11,7 +11,15 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from gateway.cache.shared_redis import FAILURES, ReadBatch, RedisHealth, RedisUnavailable, client, redacted
+from gateway.cache.shared_redis import (
+    FAILURES,
+    ReadBatch,
+    RedisHealth,
+    RedisUnavailable,
+    TurnBatch,
+    client,
+    redacted,
+)
 from gateway.cache.store import Entry, customer_key, generation_key, redis_store
 from gateway.metrics import Metrics
 from tests.redis_proxy import redis_proxy
@@ -200,3 +208,14 @@ async def test_reads_asked_for_at_once_are_one_round_trip_and_a_failure_reaches_
             direct = Redis.from_url(proxy.target_url)
             await direct.delete(prefix + "a", prefix + "b")
             await direct.aclose()
+
+
+async def test_a_batch_answered_wrongly_fails_each_caller_rather_than_leaving_it_waiting() -> None:
+    async def short(items: list[int]) -> list[int]:
+        return items[:-1]
+
+    batch: TurnBatch[int, int] = TurnBatch(short)
+
+    answers = await asyncio.wait_for(asyncio.gather(batch(1), batch(2), return_exceptions=True), timeout=1)
+
+    assert [type(answer) for answer in answers] == [RuntimeError, RuntimeError]

@@ -204,6 +204,8 @@ class TurnBatch(Generic[T, R]):
     async def _send(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
         try:
             answers = await self.send([item for item, _ in batch])
+            if len(answers) != len(batch):  # never left waiting, whatever ``send`` does
+                raise RuntimeError(f"{len(answers)} answers to {len(batch)} calls")
         except asyncio.CancelledError:
             for _, future in batch:
                 future.cancel()
