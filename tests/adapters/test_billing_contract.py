@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 
 import httpx
@@ -52,12 +52,6 @@ def reset_simulator(control: httpx.Client) -> Iterator[None]:
     yield
     for endpoint in ("/faults", "/stats", "/clock"):
         control.delete(endpoint).raise_for_status()
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=5) as client:
-        yield client
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import pytest
 
 from fixtures import personas
 from fixtures.billing import ledger
-from fixtures.billing.app import create_app as create_billing
 from fixtures.crm.app import create_app as create_crm
 from fixtures.server import serve_in_thread
 from gateway.adapters.billing.soap import SoapBilling
@@ -23,6 +22,7 @@ from gateway.cache.policy import TTL_SECONDS, Kind
 from gateway.cache.store import CacheStore
 from gateway.domain.customer_search import CustomerSearch
 from gateway.errors import BackendUnavailable
+from tests.adapters.simulators import billing_on, fresh
 from tests.cache.stores import STORE_KINDS, FakeClock, open_test_store
 
 API_KEY = "cached-search-key"
@@ -39,18 +39,12 @@ def crm_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def billing_url() -> Iterator[str]:
-    with serve_in_thread(create_billing(username=USER, password=PASSWORD)) as url:
-        httpx.post(f"{url}/__sim/clock", json={"today": TODAY.isoformat()}).raise_for_status()
-        yield url
+    yield from billing_on(TODAY, username=USER, password=PASSWORD)
 
 
 @pytest.fixture(autouse=True)
 def clean(crm_url: str, billing_url: str) -> Iterator[None]:
-    for url in (crm_url, billing_url):
-        httpx.delete(f"{url}/__sim/stats")
-    yield
-    for url in (crm_url, billing_url):
-        httpx.delete(f"{url}/__sim/faults")
+    yield from fresh(crm_url, billing_url)
 
 
 @pytest.fixture(params=STORE_KINDS)
@@ -58,12 +52,6 @@ async def store(request: pytest.FixtureRequest) -> AsyncIterator[CacheStore]:
     async with open_test_store(request.param) as store:
         store.clock = FakeClock()
         yield store
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10.0) as client:
-        yield client
 
 
 @pytest.fixture

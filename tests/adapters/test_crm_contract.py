@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -30,6 +30,7 @@ from gateway.domain.supply_points import (
 )
 from gateway.errors import BackendProtocolError, BackendRejected, BackendUnavailable, NotFound
 from tests.adapters.conformance import protocol_mismatches
+from tests.adapters.simulators import fresh
 
 API_KEY = "contract-key"
 
@@ -42,15 +43,7 @@ def crm_url() -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def clean_simulator(crm_url: str) -> Iterator[None]:
-    httpx.delete(f"{crm_url}/__sim/stats")
-    yield
-    httpx.delete(f"{crm_url}/__sim/faults")
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=5.0) as client:
-        yield client
+    yield from fresh(crm_url)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -15,6 +15,7 @@ from fixtures.server import serve_in_thread
 from gateway.adapters.crm.rest import RestCrm
 from gateway.domain.requests import NewRequest, RequestKind, RequestQueueQuery, RequestState
 from gateway.errors import BackendProtocolError, BackendUnavailable
+from tests.adapters.simulators import fresh
 
 API_KEY = "worklist-key"
 WAITING = (RequestState.OPEN, RequestState.IN_PROGRESS)
@@ -29,15 +30,7 @@ def crm_url() -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def clean_simulator(crm_url: str) -> Iterator[None]:
-    httpx.delete(f"{crm_url}/__sim/stats")
-    yield
-    httpx.delete(f"{crm_url}/__sim/faults")
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=5.0) as client:
-        yield client
+    yield from fresh(crm_url)
 
 
 @pytest.fixture

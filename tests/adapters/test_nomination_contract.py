@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -49,12 +49,6 @@ def clean_simulator(nomination_url: str) -> Iterator[None]:
     yield
     httpx.delete(f"{nomination_url}/__sim/faults")
     httpx.delete(f"{nomination_url}/__sim/clock")
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=5.0) as client:
-        yield client
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -39,12 +39,6 @@ def clean_simulator(nomination_url: str) -> Iterator[None]:
     yield
     httpx.delete(f"{nomination_url}/__sim/faults")
     httpx.delete(f"{nomination_url}/__sim/clock")
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=5.0) as client:
-        yield client
 
 
 @pytest.fixture

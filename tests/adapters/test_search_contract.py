@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from fixtures import data, personas
 from fixtures.billing import ledger
-from fixtures.billing.app import create_app as create_billing
 from fixtures.crm.app import create_app as create_crm
 from fixtures.crm.search import CAP
 from fixtures.server import serve_in_thread
@@ -21,6 +20,7 @@ from gateway.adapters.billing.soap import SoapBilling
 from gateway.adapters.crm.rest import RestCrm
 from gateway.domain.customer_search import CustomerSearch
 from gateway.errors import BackendProtocolError, BackendRejected, BackendUnavailable
+from tests.adapters.simulators import billing_on, fresh
 
 API_KEY = "search-contract-key"
 USER, PASSWORD = "portal-gw", "billing-secret"
@@ -35,24 +35,12 @@ def crm_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def billing_url() -> Iterator[str]:
-    with serve_in_thread(create_billing(username=USER, password=PASSWORD)) as url:
-        httpx.post(f"{url}/__sim/clock", json={"today": TODAY.isoformat()}).raise_for_status()
-        yield url
+    yield from billing_on(TODAY, username=USER, password=PASSWORD)
 
 
 @pytest.fixture(autouse=True)
 def clean(crm_url: str, billing_url: str) -> Iterator[None]:
-    for url in (crm_url, billing_url):
-        httpx.delete(f"{url}/__sim/stats")
-    yield
-    for url in (crm_url, billing_url):
-        httpx.delete(f"{url}/__sim/faults")
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10.0) as client:
-        yield client
+    yield from fresh(crm_url, billing_url)
 
 
 @pytest.fixture
