@@ -30,15 +30,7 @@ async def write_audit(
 ) -> AuditEntry:
     """Append one entry. ``actor_id`` is the user id (USER), the API key id (STAFF) or
     None (ANONYMOUS); ``detail`` must be JSON-serialisable."""
-    entry = AuditEntry(
-        at=now,
-        actor_kind=actor_kind,
-        actor_id=None if actor_id is None else str(actor_id),
-        action=action,
-        customer_number=customer_number,
-        detail=detail,
-        client_address=client_address[:64] if client_address else None,
-    )
+    entry = _entry(now, actor_kind, actor_id, action, customer_number, detail, client_address)
     session.add(entry)
     await session.flush()
     return entry
@@ -58,18 +50,30 @@ async def write_audit_per_customer(
     """Append one entry per customer number, in one statement (a staff answer revealing a
     page of 100 customers costs one round trip, not 100)."""
     session.add_all(
-        AuditEntry(
-            at=now,
-            actor_kind=actor_kind,
-            actor_id=None if actor_id is None else str(actor_id),
-            action=action,
-            customer_number=number,
-            detail=detail,
-            client_address=client_address[:64] if client_address else None,
-        )
+        _entry(now, actor_kind, actor_id, action, number, detail, client_address)
         for number in customer_numbers
     )
     await session.flush()
+
+
+def _entry(  # noqa: PLR0917 - an entry's fields, in their order
+    now: datetime,
+    actor_kind: ActorKind,
+    actor_id: int | str | None,
+    action: str,
+    customer_number: str | None,
+    detail: dict[str, Any] | None,
+    client_address: str | None,
+) -> AuditEntry:
+    return AuditEntry(
+        at=now,
+        actor_kind=actor_kind,
+        actor_id=None if actor_id is None else str(actor_id),
+        action=action,
+        customer_number=customer_number,
+        detail=detail,
+        client_address=client_address[:64] if client_address else None,
+    )
 
 
 async def list_audit(
